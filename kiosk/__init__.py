@@ -1,0 +1,1 @@
+"""The session supervisor, configuration, usage counters and the `kiosk` command line."""

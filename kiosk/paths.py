@@ -1,0 +1,25 @@
+"""The state directory layout shared by every part (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_STATE_DIR = Path("/var/lib/kiosk")
+
+
+def state_dir(value: str | os.PathLike | None = None) -> Path:
+    """The state dir: explicit value, then $KIOSK_STATE_DIR, then /var/lib/kiosk."""
+    return Path(value or os.environ.get("KIOSK_STATE_DIR") or DEFAULT_STATE_DIR)
+
+
+def policy_file(state: Path) -> Path:
+    return state / "policy.toml"
+
+
+def session_dir(state: Path) -> Path:
+    return state / "session"
+
+
+def keys_dir(state: Path) -> Path:
+    return state / "keys"

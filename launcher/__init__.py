@@ -1,0 +1,1 @@
+"""The locked-down browser window (pywebview, Qt WebEngine) that enforces the policy."""

@@ -1,0 +1,20 @@
+"""The site catalogue and allowlist: load, validate, decide whether a URL may open, sign, verify.
+
+A plain library (no Flask, no GUI) shared by the CLI, the launcher and the portal.
+"""
+
+from __future__ import annotations
+
+from .decide import Allowlist, Decision, Frame, Reason, decide
+from .errors import PolicyError, PolicyIssue, SignatureError
+from .hostpattern import HostPattern, HostPatternError, is_loopback, parse_host_pattern
+from .loader import default_policy_path, load_policy, parse_policy
+from .model import Category, Policy, SessionLimits, SharedService, Site
+from .store import LoadResult, PolicyStore, atomic_write
+
+__all__ = [
+    "Allowlist", "Category", "Decision", "Frame", "HostPattern", "HostPatternError", "LoadResult",
+    "Policy", "PolicyError", "PolicyIssue", "PolicyStore", "Reason", "SessionLimits", "SharedService",
+    "SignatureError", "Site", "atomic_write", "decide", "default_policy_path", "is_loopback",
+    "load_policy", "parse_host_pattern", "parse_policy",
+]

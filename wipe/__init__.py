@@ -1,0 +1,1 @@
+"""Erase everything a session produced, prove it, and survive crashes."""
