@@ -1,0 +1,65 @@
+"""The one small event interface between launcher, supervisor, portal and counters.
+
+Events carry enumerated facts only: an event kind, a catalogue id, an enumerated detail (an end
+reason, a language code). Never a URL, a path, a title, a file name or anything a resident typed.
+The launcher writes them as JSON lines on its stdout; the supervisor reads them and passes them
+to the counters and its own timers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Protocol
+
+END_REASONS = ("user", "idle", "time_limit", "mediator", "crash_recovery")
+
+KINDS = {
+    "ready",               # launcher window shown and home loaded
+    "activity",            # resident input (throttled); feeds the idle timer, never counted
+    "session_started",
+    "session_ended",       # detail = end reason
+    "tile_opened",         # site_id
+    "navigation_allowed",  # site_id (or "portal")
+    "navigation_refused",  # site_id of the page the resident was on, if any
+    "blocked_host",        # host a listed site needed but the policy refused; detail = host
+    "download",            # detail = "accepted" | "refused"
+    "print",               # detail = "sent" | "no_printer" | "failed"
+    "end_requested",       # the resident confirmed "Terminer la session"
+    "language",            # detail = language code
+    "help_requested",
+    "accompanied_unlock",  # site_id
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    site_id: str | None = None
+    detail: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown event kind {self.kind!r}")
+
+    def to_json(self) -> str:
+        return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, line: str) -> Event:
+        data = json.loads(line)
+        return cls(kind=data["kind"], site_id=data.get("site_id"), detail=data.get("detail"))
+
+
+class EventSink(Protocol):
+    def emit(self, event: Event) -> None: ...
+
+
+class ListSink:
+    """Keeps events in memory (tests, the standalone portal)."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
