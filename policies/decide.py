@@ -16,8 +16,8 @@ import ada_url
 
 from .hostpattern import HostPattern, is_loopback, parse_host_pattern
 from .model import Policy
+from .urlparse import parse_web_url
 
-_ATTRIBUTES = ("protocol", "hostname", "port", "pathname", "host_type")
 _IN_PAGE_SCHEMES = {"data:", "blob:"}  # content a page already holds; never a main-frame target
 _SUBFRAME_ABOUT = {"about:blank", "about:srcdoc"}
 
@@ -62,15 +62,14 @@ class Allowlist:
         self.policy = policy
         self._exact: dict[str, list[tuple[HostPattern, str, Reason]]] = {}
         self._suffix: dict[str, list[tuple[HostPattern, str, Reason]]] = {}
+        for origin in internal_origins:  # first: the portal wins over a site on the same host
+            self._add(parse_host_pattern(ada_url.URL(origin).host), "portal", Reason.INTERNAL)
         for site in policy.sites:
             for pattern in site.hosts:
                 self._add(pattern, site.id, Reason.SITE)
         for service in policy.shared:
             for pattern in service.hosts:
                 self._add(pattern, service.id, Reason.SHARED)
-        for origin in internal_origins:
-            parsed = ada_url.URL(origin)
-            self._add(parse_host_pattern(parsed.host), "portal", Reason.INTERNAL)
         self.decide = lru_cache(maxsize=4096)(self._decide)
 
     def _add(self, pattern: HostPattern, owner: str, reason: Reason) -> None:
@@ -78,20 +77,19 @@ class Allowlist:
         table.setdefault(pattern.host, []).append((pattern, owner, reason))
 
     def _decide(self, url: str, frame: Frame = Frame.MAIN_FRAME) -> Decision:
-        if not isinstance(url, str) or not ada_url.check_url(url):
+        try:
+            scheme, host, port, path = parse_web_url(url)
+        except ValueError:
             return Decision(False, Reason.INVALID_URL)
-        parts = ada_url.parse_url(url, _ATTRIBUTES)
-        scheme = parts["protocol"]
         if scheme not in ("https:", "http:"):
             return self._non_web(url, scheme, frame)
-        host = parts["hostname"]
         if host.endswith(".") and not host.startswith("["):
             host = host[:-1]
         if scheme == "http:" and not is_loopback(host):
             return Decision(False, Reason.INSECURE, host=host)
         if frame is Frame.SUBRESOURCE and not self.policy.session.strict_resources:
             return Decision(True, Reason.NOT_FILTERED, host=host)
-        return self._match(host, parts["port"], parts["pathname"])
+        return self._match(host, port, path)
 
     def _non_web(self, url: str, scheme: str, frame: Frame) -> Decision:
         if frame is not Frame.MAIN_FRAME:

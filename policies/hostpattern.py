@@ -64,6 +64,8 @@ def parse_host_pattern(text: str) -> HostPattern:
     if "*" in host_port:
         raise HostPatternError(f"'{text}': a wildcard is only allowed as a leading '*.'")
     host, port = _split_port(host_port, text)
+    if wildcard and "." not in host.strip("."):
+        raise HostPatternError(f"'{text}': a wildcard needs at least two labels after '*.' (e.g. '*.caf.fr')")
     host = _normalise_host(host, text)
     if wildcard:
         if host.startswith("[") or _IPV4.match(host):

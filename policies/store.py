@@ -105,14 +105,18 @@ class PolicyStore:
     def _archive(self) -> Path:
         self.history_dir.mkdir(exist_ok=True)
         data = self.path.read_bytes()
-        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         digest = hashlib.sha256(data).hexdigest()[:8]
-        target = self.history_dir / f"{stamp}-{time.monotonic_ns() % 10**6:06d}-{digest}.toml"
+        target = self.history_dir / f"{self._next_sequence():06d}-{stamp}-{digest}.toml"
         atomic_write(target, data)
         sig = signature_path(self.path)
         if sig.exists():
             atomic_write(signature_path(target), sig.read_bytes())
         return target
+
+    def _next_sequence(self) -> int:
+        numbers = [int(p.name.split("-", 1)[0]) for p in self.history() if p.name[:6].isdigit()]
+        return max(numbers, default=0) + 1
 
     def history(self) -> list[Path]:
         """Earlier versions, newest first."""

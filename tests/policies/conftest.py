@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+from policies import Allowlist, default_policy_path, load_policy, parse_policy
+
+SMALL_POLICY = """
+version = 1
+
+[session]
+strict_resources = {strict}
+
+[[category]]
+id = "famille_scolarite"
+label = "Famille"
+
+[[site]]
+id = "caf"
+name = "CAF"
+category = "famille_scolarite"
+url = "https://www.caf.fr/"
+hosts = ["caf.fr", "*.caf.fr"]
+
+[[site]]
+id = "aide"
+name = "Aide"
+category = "famille_scolarite"
+url = "https://example.org/aide"
+hosts = ["example.org/aide", "ports.example.org:8443", "127.0.0.1", "test.localhost"]
+
+[[shared]]
+id = "franceconnect"
+name = "FranceConnect"
+hosts = ["franceconnect.gouv.fr", "*.franceconnect.gouv.fr"]
+"""
+
+
+@pytest.fixture(scope="session")
+def default_policy():
+    return load_policy(default_policy_path())
+
+
+@pytest.fixture(scope="session")
+def allowlist():
+    return Allowlist(parse_policy(SMALL_POLICY.format(strict="false")),
+                     internal_origins=["http://127.0.0.1:8765"])
+
+
+@pytest.fixture(scope="session")
+def strict_allowlist():
+    return Allowlist(parse_policy(SMALL_POLICY.format(strict="true")))
