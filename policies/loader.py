@@ -23,7 +23,7 @@ _TOP_KEYS = {"version", "session", "category", "site", "shared"}
 _SESSION = {  # key: (type, minimum, maximum)
     "idle_minutes": ((int, float), 0.05, 240),
     "warning_seconds": ((int,), 5, 600),
-    "max_minutes": ((int, float), 1, 480),
+    "max_minutes": ((int, float), 0.1, 480),  # fractions: short test sessions
     "strict_resources": ((bool,), None, None),
 }
 _CATEGORY_KEYS = {"id": True, "label": True, "icon": False}
