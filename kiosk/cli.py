@@ -6,6 +6,7 @@ import click
 
 from kiosk.cli_config import config
 from kiosk.cli_policy import policy
+from kiosk.cli_run import demo, run, session
 from kiosk.cli_stubs import register_pending
 
 
@@ -15,21 +16,10 @@ def cli() -> None:
     """kiosk: a safe public terminal for online administrative procedures."""
 
 
-@cli.command()
-@click.option("--state-dir", type=click.Path(file_okay=False), default=None,
-              help="Throwaway state directory to use (default: a new temporary one).")
-def demo(state_dir: str | None) -> None:
-    """Try kiosk on this computer with the default catalogue."""
-    from policies import default_policy_path, load_policy
-    from policies.display import policy_table
-
-    path = default_policy_path()
-    click.echo(f"Default catalogue: {path}")
-    click.echo(policy_table(load_policy(path)))
-
-
 cli.add_command(policy)
 cli.add_command(config)
+for command in (demo, run, session):
+    cli.add_command(command)
 register_pending(cli)
 
 

@@ -72,8 +72,3 @@ def test_rollback_restores_the_previous_version(tmp_path):
 def test_pending_command_says_it_is_not_available():
     result = run("hub")
     assert result.exit_code != 0 and "not available" in result.output
-
-
-def test_demo_validates_and_prints_the_default_catalogue():
-    result = run("demo")
-    assert result.exit_code == 0 and "impots" in result.output

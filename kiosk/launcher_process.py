@@ -1,0 +1,77 @@
+"""One launcher child process: started with a session's environment, spoken to over its pipes
+(JSON-line commands on stdin, `Event` JSON lines on stdout)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from kiosk.events import Event
+
+log = logging.getLogger(__name__)
+
+
+class LauncherProcess:
+    """Starts `kiosk launch` and turns its stdout into a queue of events."""
+
+    def __init__(self, policy: Path, home: str, session_dir: Path, env: dict[str, str],
+                 windowed: bool = False):
+        argv = [sys.executable, "-m", "kiosk", "launch", "--policy", str(policy), "--home", home,
+                "--session-dir", str(session_dir)]
+        if windowed:
+            argv.append("--windowed")
+        self.events: queue.Queue[Event] = queue.Queue()
+        self.process = subprocess.Popen(argv, env={**os.environ, **env}, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True, bufsize=1,
+                                        start_new_session=True)
+        self._reader = threading.Thread(target=self._read, daemon=True, name="launcher-events")
+        self._reader.start()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            try:
+                self.events.put(Event.from_json(line))
+            except (ValueError, KeyError, TypeError):
+                log.warning("ignored a malformed line from the launcher")
+        self.process.stdout.close()
+
+    def send(self, op: str, **fields: object) -> None:
+        """Send one command; a dead launcher is not an error (the supervisor notices it)."""
+        try:
+            self.process.stdin.write(json.dumps({"op": op, **fields}) + "\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            pass
+
+    def stop(self, grace: float = 2.0) -> None:
+        """Ask it to quit, then SIGTERM, then SIGKILL; the wipe kills anything left."""
+        if self.alive():
+            self.send("quit")
+            try:
+                self.process.wait(grace / 2)
+            except subprocess.TimeoutExpired:
+                self.process.terminate()
+                try:
+                    self.process.wait(grace / 2)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+        for pipe in (self.process.stdin,):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+        self._reader.join(timeout=1)

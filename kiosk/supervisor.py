@@ -1,0 +1,248 @@
+"""The session supervisor: welcome -> active -> warning -> ending -> wiping -> welcome, forever.
+
+One launcher process per session, started on the portal's welcome page with a fresh session
+directory whose wipe journal is written first; timers from the policy; a verified wipe between
+residents, and "out of service" rather than a dirty session when a wipe cannot be verified.
+State changes happen on the supervisor's own thread: the portal and the control socket only post
+requests to it.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import wipe
+from kiosk.config import Config
+from kiosk.events import END_REASONS, Event, EventSink
+from kiosk.launcher_process import LauncherProcess
+from kiosk.timers import CancelWarning, End, SessionTimer, Warn
+from policies import PolicyStore, default_policy_path
+
+log = logging.getLogger(__name__)
+
+WELCOME, ACTIVE, WARNING, ENDING, WIPING, OUT_OF_SERVICE = (
+    "welcome", "active", "warning", "ending", "wiping", "out_of_service")
+TICK = 0.2
+
+
+@dataclass
+class Options:
+    """How the supervisor runs; tests shorten things, production uses the defaults."""
+
+    windowed: bool = False
+    homes: Iterable[tuple[Path, Path]] = ()          # (kiosk user's HOME, clean template) pairs
+    tmp_roots: Iterable[Path] = wipe.DEFAULT_TMP_ROOTS
+    launcher_env: dict[str, str] = field(default_factory=dict)
+    wipe_grace: float = 1.0
+    install_default_policy: bool = True               # first start only: no policy, no history
+
+
+class Supervisor:
+    """Owns the sessions of one terminal."""
+
+    def __init__(self, state_dir: Path, sinks: Iterable[EventSink] = (), options: Options | None = None,
+                 portal_factory: Callable[[Supervisor], object] | None = None):
+        self.state_dir = Path(state_dir)
+        self.options = options or Options()
+        self.config = Config.load(self.state_dir)
+        self.store = PolicyStore(self.state_dir, require_signed=self.config["require_signed_policy"])
+        self.sinks = list(sinks)
+        self.portal_factory = portal_factory
+        self.state = WELCOME
+        self.end_reason: str | None = None
+        self.last_wipe: wipe.WipeReport | None = None
+        self.help_requested = False
+        self.language = "fr"
+        self.warning_kind: str | None = None
+        self._requests: queue.Queue[tuple[str, str | None]] = queue.Queue()
+        self._handle: wipe.SessionHandle | None = None
+        self._launcher: LauncherProcess | None = None
+        self._timer: SessionTimer | None = None
+        self._started_at: float | None = None
+        self._last_time_left: int | None = None
+        self._stop = threading.Event()
+        self.home_url = f"http://127.0.0.1:{self.config['portal_port']}/"
+
+    # ---------------------------------------------------------------- requests from other threads
+    def request_begin(self) -> None:
+        self._requests.put(("begin", None))
+
+    def request_end(self, reason: str = "user") -> None:
+        if reason not in END_REASONS:
+            raise ValueError(f"unknown end reason {reason!r}")
+        self._requests.put(("end", reason))
+
+    def post_activity(self) -> None:
+        self._requests.put(("activity", None))
+
+    def request_help(self) -> None:
+        self.help_requested = True
+        self.emit(Event("help_requested"))
+
+    def emit(self, event: Event) -> None:
+        """Pass an event to every sink; a failing sink is logged, never fatal to the session."""
+        for sink in self.sinks:
+            try:
+                sink.emit(event)
+            except Exception:  # noqa: BLE001 - counting must never break a session
+                log.exception("event sink failed")
+
+    # ---------------------------------------------------------------- read-only views
+    @property
+    def session_dir(self) -> Path:
+        return self.state_dir / "session"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.session_dir / "downloads"
+
+    def seconds_left(self) -> int | None:
+        return self._timer.seconds_left(time.monotonic()) if self._timer else None
+
+    def status(self) -> dict:
+        """What the mediator and `kiosk session status` may know: never what the resident does."""
+        elapsed = round(time.monotonic() - self._started_at) if self._started_at else None
+        return {"state": self.state, "elapsed_seconds": elapsed, "seconds_left": self.seconds_left(),
+                "help_requested": self.help_requested,
+                "last_wipe": self.last_wipe.to_dict() if self.last_wipe else None}
+
+    # ---------------------------------------------------------------- lifecycle
+    def start(self) -> None:
+        """Finish any pending wipe first, then load the policy and open the welcome screen."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        recovered = wipe.recover(self.state_dir, grace=self.options.wipe_grace)
+        if recovered is not None:
+            self.last_wipe = recovered
+            self.emit(Event("session_ended", detail="crash_recovery"))
+            if not recovered.ok:
+                self.state = OUT_OF_SERVICE
+                log.error("pending wipe could not be verified: out of service")
+                return
+        self._load_policy()
+        self._open_welcome()
+
+    def _load_policy(self) -> None:
+        if (self.options.install_default_policy and not self.store.path.exists()
+                and not self.store.history()):
+            self.store.save(default_policy_path().read_bytes())
+            log.info("first start: installed the default catalogue")
+        result = self.store.reload()
+        for issue in result.issues:
+            log.error("policy refused, previous one kept: %s", issue)
+
+    def _open_welcome(self) -> None:
+        self._handle = wipe.prepare_session(self.state_dir, homes=self.options.homes,
+                                            tmp_roots=self.options.tmp_roots)
+        policy_copy = self.session_dir / "tmp" / "policy.toml"
+        policy_copy.write_bytes(self.store.path.read_bytes() if self.store.loaded else b"version = 1\n")
+        env = {**self._handle.env(), **self.options.launcher_env}
+        self._launcher = LauncherProcess(policy_copy, self.home_url, self.session_dir, env,
+                                         windowed=self.options.windowed)
+        self._handle.add_process(self._launcher.pid)
+        self.state, self._timer, self._started_at = WELCOME, None, None
+        self.help_requested, self.language, self.end_reason = False, "fr", None
+
+    def _begin(self) -> None:
+        if self.state != WELCOME:
+            return
+        self.state = ACTIVE
+        self._started_at = time.monotonic()
+        self._timer = SessionTimer(self.store.current.session, self._started_at)
+        self.emit(Event("session_started"))
+
+    def _end(self, reason: str) -> None:
+        if self.state not in (WELCOME, ACTIVE, WARNING):
+            return
+        was_session = self.state != WELCOME
+        self.state, self.end_reason = ENDING, reason
+        if self._launcher:
+            self._launcher.stop()
+        self.state = WIPING
+        self.last_wipe = wipe.wipe_session(self._handle, grace=self.options.wipe_grace)
+        if was_session:
+            self.emit(Event("session_ended", detail=reason))
+        if not self.last_wipe.ok:
+            self.state = OUT_OF_SERVICE
+            log.error("wipe not verified (%s): out of service", self.last_wipe.reason)
+            return
+        self._open_welcome()
+
+    # ---------------------------------------------------------------- the loop
+    def step(self) -> None:
+        """One turn of the loop: requests, launcher events, timers, crash detection."""
+        while not self._requests.empty():
+            kind, reason = self._requests.get_nowait()
+            if kind == "begin":
+                self._begin()
+            elif kind == "end":
+                self._end(reason or "user")
+            elif kind == "activity" and self._timer:
+                self._apply(self._timer.activity(time.monotonic()))
+        if self.state == OUT_OF_SERVICE:
+            return
+        launcher = self._launcher
+        while launcher and not launcher.events.empty():
+            self._on_launcher_event(launcher.events.get_nowait())
+        if launcher and not launcher.alive() and self.state in (WELCOME, ACTIVE, WARNING):
+            log.warning("launcher exited: ending the session (crash_recovery)")
+            self._end("crash_recovery" if self.state != WELCOME else "user")
+            return
+        self._tick_timer()
+
+    def _on_launcher_event(self, event: Event) -> None:
+        if event.kind == "activity":
+            if self._timer:
+                self._apply(self._timer.activity(time.monotonic()))
+            return
+        if event.kind == "end_requested":
+            self._end("user")
+            return
+        if event.kind != "ready":
+            self.emit(event)
+
+    def _tick_timer(self) -> None:
+        if not self._timer or self.state not in (ACTIVE, WARNING):
+            return
+        now = time.monotonic()
+        self._apply(self._timer.tick(now))
+        left = self._timer.seconds_left(now)
+        if self._launcher and left != self._last_time_left and (left % 5 == 0 or left < 60):
+            self._launcher.send("time_left", seconds=left)
+            self._last_time_left = left
+
+    def _apply(self, actions: list) -> None:
+        for action in actions:
+            if isinstance(action, Warn):
+                self.state, self.warning_kind = WARNING, action.kind
+                self._launcher.send("warning", kind=action.kind, seconds=action.seconds)
+            elif isinstance(action, CancelWarning):
+                self.state, self.warning_kind = ACTIVE, None
+                self._launcher.send("warning_cancel")
+            elif isinstance(action, End):
+                self._end(action.reason)
+
+    def run_forever(self) -> None:
+        self.start()
+        while not self._stop.is_set():
+            self.step()
+            self._stop.wait(TICK)
+
+    def stop(self) -> None:
+        """Leave cleanly: end and wipe whatever session is open."""
+        self._stop.set()
+
+    def shutdown(self) -> None:
+        if self.state in (WELCOME, ACTIVE, WARNING):
+            was_session = self.state != WELCOME
+            if self._launcher:
+                self._launcher.stop()
+            self.last_wipe = wipe.wipe_session(self._handle, grace=self.options.wipe_grace)
+            if was_session:
+                self.emit(Event("session_ended", detail="mediator"))
+        self.state = WIPING if self.state != OUT_OF_SERVICE else self.state
