@@ -1,0 +1,97 @@
+"""Counters turn events into per-day aggregates of enumerated values only."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import date, datetime
+
+from kiosk.counters import CounterStore, clean_host, duration_band, hour_band
+from kiosk.events import Event
+
+DAY = datetime(2026, 3, 10, 10, 15)
+
+
+def at(minutes: float) -> datetime:
+    return datetime.fromtimestamp(DAY.timestamp() + minutes * 60)
+
+
+def test_a_session_is_counted_with_its_duration_band_start_band_and_end_reason(store):
+    store.record(Event("session_started"), when=at(0))
+    store.record(Event("tile_opened", site_id="caf"), when=at(1))
+    store.record(Event("session_ended", detail="idle"), when=at(25))
+    totals = store.month_totals("2026-03")
+    assert totals[("sessions_started", "")] == 1
+    assert totals[("start_hour", "9_12")] == 1
+    assert totals[("sessions_ended", "idle")] == 1
+    assert totals[("duration", "10_30")] == 1
+    assert totals[("tile_site", "caf")] == 1
+    assert totals[("tile_thematic", "famille_scolarite")] == 1
+
+
+def test_counts_accumulate_per_day(store):
+    for _ in range(3):
+        store.record(Event("help_requested"), when=DAY)
+    store.record(Event("help_requested"), when=datetime(2026, 3, 11, 9))
+    rows = store.rows(date(2026, 3, 1), date(2026, 4, 1))
+    assert rows == [("2026-03-10", "help_requested", "", 3), ("2026-03-11", "help_requested", "", 1)]
+
+
+def test_every_enumerated_kind_is_counted(store):
+    for event in (Event("navigation_refused", site_id="caf"), Event("download", detail="accepted"),
+                  Event("print", detail="no_printer"), Event("language", detail="ar"),
+                  Event("accompanied_unlock", site_id="impots"),
+                  Event("blocked_host", site_id="caf", detail="validate.perfdrive.com")):
+        assert store.record(event, when=DAY), event
+    totals = store.month_totals("2026-03")
+    assert totals[("navigation_refused", "")] == 1
+    assert totals[("download", "accepted")] == 1
+    assert totals[("print", "no_printer")] == 1
+    assert totals[("language", "ar")] == 1
+    assert totals[("accompanied_unlock", "impots")] == 1
+    assert store.blocked_hosts(date(2026, 3, 1)) == [("validate.perfdrive.com", 1)]
+
+
+def test_unknown_site_id_is_counted_as_other(store):
+    store.record(Event("tile_opened", site_id="not-in-catalogue"), when=DAY)
+    totals = store.month_totals("2026-03")
+    assert totals == {("tile_site", "other"): 1, ("tile_thematic", "other"): 1}
+
+
+def test_invalid_details_are_dropped(store):
+    for event in (Event("session_ended", detail="because"), Event("download", detail="x.pdf"),
+                  Event("print", detail="/tmp/a"), Event("activity"), Event("ready"),
+                  Event("blocked_host", site_id="caf", detail="https://x.fr/a?b=1"),
+                  Event("blocked_host", site_id="caf", detail="127.0.0.1"),
+                  Event("blocked_host", site_id="unknown", detail="cdn.example.fr")):
+        assert not store.record(event, when=DAY), event
+    assert store.month_totals("2026-03") == {}
+
+
+def test_bands():
+    assert [duration_band(m * 60) for m in (0, 9.9, 10, 29, 30, 59, 60, 300)] == [
+        "lt10", "lt10", "10_30", "10_30", "30_60", "30_60", "gt60", "gt60"]
+    assert [hour_band(h) for h in (0, 8, 9, 12, 14, 17, 23)] == [
+        "before_9", "before_9", "9_12", "12_14", "14_17", "after_17", "after_17"]
+    assert clean_host("Validate.PerfDrive.com.") == "validate.perfdrive.com"
+    assert clean_host("185053306304217.evil.fr") is None
+
+
+def test_a_counter_failure_is_logged_and_never_raised(store, caplog):
+    store.close()  # every later write fails
+    with caplog.at_level(logging.WARNING, logger="kiosk.counters"):
+        assert store.record(Event("session_started"), when=DAY) is False
+    assert "could not record a session_started event" in caplog.text
+
+
+def test_the_database_is_in_wal_mode(store, state):
+    store.record(Event("help_requested"), when=DAY)
+    with sqlite3.connect(state / "counters.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_the_catalogue_is_read_from_the_state_dir_when_not_given(state):
+    counters = CounterStore(state)
+    counters.record(Event("tile_opened", site_id="impots"), when=DAY)
+    assert counters.month_totals("2026-03")[("tile_thematic", "argent_impots")] == 1
+    counters.close()
