@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from kiosk.cli_hub import hub
 from kiosk.cli_policy import policy
+from kiosk.cli_stats import stats
 from kiosk.cli_stubs import register_pending
 
 
@@ -28,6 +30,8 @@ def demo(state_dir: str | None) -> None:
 
 
 cli.add_command(policy)
+cli.add_command(stats)
+cli.add_command(hub)
 register_pending(cli)
 
 

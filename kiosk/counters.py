@@ -3,6 +3,8 @@
 Only enumerated values are stored. A site id that is not in the catalogue is counted as "other"
 (the count is kept, the unknown text is not); a detail that is not one of the allowed values
 (end reasons, download/print outcomes, language codes, a bare host name) drops the event.
+Blocked hosts (for the mediator's catalogue fixes, never exported) are written only once three
+distinct sessions needed the same host, so a host made for one resident never reaches the disk.
 Recording never raises into the caller: a counter failure is logged and the session goes on.
 """
 
@@ -49,6 +51,10 @@ METRICS = (
     "navigation_refused", "download", "print", "language", "help_requested",
     "accompanied_unlock", "blocked_host",
 )
+
+# A blocked host is written only after this many distinct sessions needed it.
+BLOCKED_HOST_MIN_SESSIONS = 3
+MAX_PENDING_HOSTS = 1000
 
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _LONG_NUMBER = re.compile(r"\d{5,}")
@@ -164,6 +170,8 @@ class CounterStore:
         self._lock = threading.Lock()
         self._started: datetime | None = None
         self._purged_on: date | None = None
+        self._session_no = 0
+        self._hosts: dict[str, tuple[set[int], int]] = {}
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -208,6 +216,7 @@ class CounterStore:
         kind, site, detail = event.kind, event.site_id, event.detail
         if kind == "session_started":
             self._started = when
+            self._session_no += 1
             self.catalogue.refresh()
             return [Count("sessions_started"), Count("start_hour", hour_band(when.hour))]
         if kind == "session_ended":
@@ -230,7 +239,20 @@ class CounterStore:
         if kind == "blocked_host":
             host = clean_host(detail)
             if host and self.catalogue.site(site) not in (None, OTHER):
-                return [Count("blocked_host", host)]
+                return self._blocked_host(host)
+        return []
+
+    def _blocked_host(self, host: str) -> list[Count]:
+        """Write a host only once several sessions needed it: a host made for one resident
+        (a name in a subdomain) then never reaches the disk. Pending counts live in memory."""
+        sessions, pending = self._hosts.pop(host, (set(), 0))
+        sessions.add(self._session_no)
+        if len(sessions) >= BLOCKED_HOST_MIN_SESSIONS:
+            self._hosts[host] = (sessions, 0)
+            return [Count("blocked_host", host)] * (pending + 1)
+        self._hosts[host] = (sessions, pending + 1)
+        while len(self._hosts) > MAX_PENDING_HOSTS:
+            self._hosts.pop(next(iter(self._hosts)))
         return []
 
     def _session_ended(self, reason: str | None, when: datetime) -> list[Count]:

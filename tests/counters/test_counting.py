@@ -40,8 +40,7 @@ def test_counts_accumulate_per_day(store):
 def test_every_enumerated_kind_is_counted(store):
     for event in (Event("navigation_refused", site_id="caf"), Event("download", detail="accepted"),
                   Event("print", detail="no_printer"), Event("language", detail="ar"),
-                  Event("accompanied_unlock", site_id="impots"),
-                  Event("blocked_host", site_id="caf", detail="validate.perfdrive.com")):
+                  Event("accompanied_unlock", site_id="impots")):
         assert store.record(event, when=DAY), event
     totals = store.month_totals("2026-03")
     assert totals[("navigation_refused", "")] == 1
@@ -49,7 +48,25 @@ def test_every_enumerated_kind_is_counted(store):
     assert totals[("print", "no_printer")] == 1
     assert totals[("language", "ar")] == 1
     assert totals[("accompanied_unlock", "impots")] == 1
-    assert store.blocked_hosts(date(2026, 3, 1)) == [("validate.perfdrive.com", 1)]
+
+
+def test_a_blocked_host_is_written_once_three_sessions_needed_it(store):
+    blocked = Event("blocked_host", site_id="caf", detail="validate.perfdrive.com")
+    for session in range(3):
+        store.record(Event("session_started"), when=DAY)
+        store.record(blocked, when=DAY)
+        store.record(blocked, when=DAY)
+        expected = [] if session < 2 else [("validate.perfdrive.com", 6)]
+        assert store.blocked_hosts(date(2026, 3, 1)) == expected
+    store.record(blocked, when=DAY)
+    assert store.blocked_hosts(date(2026, 3, 1)) == [("validate.perfdrive.com", 7)]
+
+
+def test_a_host_seen_in_one_session_only_never_reaches_the_disk(store):
+    store.record(Event("session_started"), when=DAY)
+    for _ in range(50):
+        store.record(Event("blocked_host", site_id="caf", detail="jdupont.example.fr"), when=DAY)
+    assert store.blocked_hosts(date(2026, 3, 1)) == []
 
 
 def test_unknown_site_id_is_counted_as_other(store):
