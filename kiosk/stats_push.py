@@ -23,7 +23,7 @@ from kiosk.export import public_key_b64, signed_report, terminal_id, terminal_ke
 log = logging.getLogger(__name__)
 
 OUTBOX = "outbox"
-RETRY_NAME = "retry.json"
+RETRY_NAME = "retry.state"  # not *.json: only reports match that
 HUB_URL_NAME = "hub_url"
 BASE_DELAY = 60.0
 MAX_DELAY = 6 * 3600.0
