@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -18,63 +10,21 @@ from kiosk.export import public_key_b64, sign_report
 from portal.hub import create_hub_app
 from portal.hub.auth import set_password
 from portal.hub.enrolment import create_code
+from tests.hub.pgserver import PostgresServer, PostgresUnavailable
 
 PASSWORD = "correct horse battery"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _pg_bin() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(Path(p).parent.parent.name))
-    if not found:
-        pytest.fail("PostgreSQL is not installed (apt-get install postgresql; install.sh --test "
-                    "does it): the hub tests need a real server")
-    return Path(found[-1]).parent
-
-
-def _as_postgres(args: list[str]) -> list[str]:
-    """Run PostgreSQL tools as `postgres` when we are root (initdb refuses root)."""
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
-    """Start a server on 127.0.0.1 with its own data dir; stop and remove it at the end."""
-    bindir = _pg_bin()
-    root = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
-    data, sock = root / "data", root / "sock"
-    sock.mkdir()
-    if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")
-        for path in (root, sock):
-            os.chown(path, user.pw_uid, user.pw_gid)
-    port = _free_port()
+    """A real server on 127.0.0.1 for the whole run; a failure to start fails the tests."""
     try:
-        subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                                     "-A", "trust", "-E", "UTF8", "--no-sync"]),
-                       check=True, capture_output=True, timeout=120)
-        subprocess.run(_as_postgres([
-            str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w",
-            "-o", f"-k {sock} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off",
-            "start"]), check=True, capture_output=True, timeout=120)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-        log = (root / "server.log").read_text() if (root / "server.log").exists() else ""
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(f"could not start a PostgreSQL server for the hub tests: {exc}\n"
-                    f"{getattr(exc, 'stderr', b'') or b''!r}\n{log}")
-    import psycopg
-    with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres",
-                         autocommit=True) as conn:
-        conn.execute("CREATE DATABASE hub")
-    yield f"postgresql://postgres@127.0.0.1:{port}/hub"
-    subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                 "-w", "stop"]), capture_output=True, timeout=120)
-    shutil.rmtree(root, ignore_errors=True)
+        server = PostgresServer()
+        url = server.start()
+    except PostgresUnavailable as exc:
+        pytest.fail(f"could not start a PostgreSQL server for the hub tests: {exc}")
+    yield url
+    server.stop()
 
 
 def _reset_postgres(url: str) -> None:

@@ -128,3 +128,10 @@ def test_hub_cli_creates_staff_and_codes(tmp_path):
     code = runner.invoke(cli, ["hub", "--database", url, "new-code", "Bastide"])
     assert code.exit_code == 0
     assert len(code.output.strip()) == 14
+
+
+def test_a_missing_postgres_is_a_clear_error_not_a_skip(monkeypatch):
+    from tests.hub import pgserver
+    monkeypatch.setattr(pgserver.glob, "glob", lambda pattern: [])
+    with pytest.raises(pgserver.PostgresUnavailable, match="not installed"):
+        pgserver.PostgresServer()
