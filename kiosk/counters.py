@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from kiosk.events import END_REASONS, Event
+from kiosk.events import END_REASONS, KINDS, Event
 
 log = logging.getLogger(__name__)
 
@@ -149,10 +149,9 @@ class Catalogue:
 
 def policy_provider(state: Path) -> Callable[[], object]:
     """Read the policy in force in this state dir (the last good one, fail closed)."""
-    def load() -> object:
-        from policies import PolicyStore
-        return PolicyStore(state).reload().policy
-    return load
+    from policies import PolicyStore
+    store = PolicyStore(state)  # one store: a broken new file keeps the last good catalogue
+    return lambda: store.reload().policy
 
 
 class CounterStore:
@@ -167,12 +166,13 @@ class CounterStore:
         provider = policy if callable(policy) else (lambda: policy)
         self.catalogue = Catalogue(provider)
         self._clock = clock
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._started: datetime | None = None
         self._purged_on: date | None = None
         self._session_no = 0
         self._hosts: dict[str, tuple[set[int], int]] = {}
         self._db = self._open()
+        self._purge_daily(self._clock().date())
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -196,15 +196,18 @@ class CounterStore:
         """Count one event now; never raises. True when something was stored."""
         try:
             when = when or self._clock()
-            counts = self.counts_for(event, when)
-            if counts:
-                self._add(when.date(), counts)
-            self._purge_daily(when.date())
+            with self._lock:
+                counts = self.counts_for(event, when)
+                if counts:
+                    self._add(when.date(), counts)
+                self._purge_daily(when.date())
             return bool(counts)
         except Exception as exc:
-            # Only the kind and the error type: the event's fields could carry resident data.
+            # Only the kind (an enumerated value) and the error type: the event's other fields
+            # could carry resident data.
+            kind = getattr(event, "kind", None)
             log.warning("counters: could not record a %s event (%s)",
-                        getattr(event, "kind", "?"), type(exc).__name__)
+                        kind if kind in KINDS else "malformed", type(exc).__name__)
             return False
 
     def emit(self, event: Event) -> None:
@@ -282,6 +285,7 @@ class CounterStore:
     # -- retention -----------------------------------------------------------------------
 
     def _purge_daily(self, today: date) -> None:
+        """Retention runs at start-up and with the first event of each day."""
         if self._purged_on != today:
             self.purge(today)
             self._purged_on = today
@@ -316,6 +320,35 @@ class CounterStore:
             return self._db.execute(
                 "SELECT key, SUM(count) AS n FROM daily WHERE metric = 'blocked_host' AND day >= ?"
                 " GROUP BY key ORDER BY n DESC, key", (since.isoformat(),)).fetchall()
+
+
+def dashboard(store: CounterStore, month: str) -> dict:
+    """What the mediator's statistics page shows for a month: sessions per day, opens per
+    thematic and per site, duration bands, start-hour bands, end reasons."""
+    start, end = month_range(month)
+    per_day: dict[str, int] = {}
+    grouped: dict[str, dict[str, int]] = {}
+    for day, metric, key, count in store.rows(start, end):
+        if metric == "sessions_started":
+            per_day[day] = per_day.get(day, 0) + count
+        elif metric != "blocked_host":
+            bucket = grouped.setdefault(metric, {})
+            bucket[key] = bucket.get(key, 0) + count
+    return {
+        "sessions_per_day": sorted(per_day.items()),
+        "tile_thematic": _ranked(grouped.get("tile_thematic", {})),
+        "tile_site": _ranked(grouped.get("tile_site", {})),
+        "duration": [(b, grouped.get("duration", {}).get(b, 0)) for b in DURATION_BANDS],
+        "start_hour": [(b, grouped.get("start_hour", {}).get(b, 0)) for b in HOUR_BANDS],
+        "sessions_ended": [(r, grouped.get("sessions_ended", {}).get(r, 0)) for r in END_REASONS],
+        "other": {metric: sum(values.values()) for metric, values in grouped.items()
+                  if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
+                                "download", "print")},
+    }
+
+
+def _ranked(values: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(values.items(), key=lambda item: (-item[1], item[0]))
 
 
 def month_range(month: str) -> tuple[date, date]:

@@ -112,3 +112,37 @@ def test_the_catalogue_is_read_from_the_state_dir_when_not_given(state):
     counters.record(Event("tile_opened", site_id="impots"), when=DAY)
     assert counters.month_totals("2026-03")[("tile_thematic", "argent_impots")] == 1
     counters.close()
+
+
+def test_dashboard_gives_the_mediator_page_its_series(store):
+    from kiosk.counters import dashboard
+    for day in (3, 3, 5):
+        store.record(Event("session_started"), when=datetime(2026, 3, day, 15))
+        store.record(Event("tile_opened", site_id="caf"), when=datetime(2026, 3, day, 15))
+        store.record(Event("session_ended", detail="user"), when=datetime(2026, 3, day, 15, 5))
+    store.record(Event("tile_opened", site_id="impots"), when=datetime(2026, 3, 5, 15))
+    view = dashboard(store, "2026-03")
+    assert view["sessions_per_day"] == [("2026-03-03", 2), ("2026-03-05", 1)]
+    assert view["tile_site"] == [("caf", 3), ("impots", 1)]
+    assert view["tile_thematic"][0] == ("famille_scolarite", 3)
+    assert ("lt10", 3) in view["duration"] and ("14_17", 3) in view["start_hour"]
+    assert ("user", 3) in view["sessions_ended"]
+
+
+def test_counting_is_safe_from_several_threads(store):
+    import threading
+    threads = [threading.Thread(target=lambda: [store.record(Event("help_requested"), when=DAY)
+                                                for _ in range(200)]) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.month_totals("2026-03")[("help_requested", "")] == 800
+
+
+def test_a_non_event_is_dropped_and_logged_without_its_content(store, caplog):
+    class Fake:
+        kind = "1 85 05 33 063 042 17"
+    with caplog.at_level(logging.WARNING, logger="kiosk.counters"):
+        assert store.record(Fake(), when=DAY) is False
+    assert "malformed" in caplog.text and "063" not in caplog.text

@@ -27,3 +27,13 @@ def test_cutoff_handles_short_months():
     assert retention_cutoff(date(2026, 3, 10)) == date(2024, 2, 10)
     assert retention_cutoff(date(2026, 5, 31)) == date(2024, 4, 30)
     assert retention_cutoff(date(2026, 1, 15)) == date(2023, 12, 15)
+
+
+def test_retention_also_runs_when_the_store_opens(state, policy):
+    from kiosk.counters import CounterStore
+    old = CounterStore(state, policy)
+    old.record(Event("help_requested"), when=datetime(2020, 1, 1, 10))
+    old.close()
+    reopened = CounterStore(state, policy)
+    assert reopened.rows(date(2000, 1, 1), date(2100, 1, 1)) == []
+    reopened.close()
