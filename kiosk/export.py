@@ -129,9 +129,21 @@ def header_of(rows: list[dict]) -> list[str]:
     return header
 
 
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is quoted (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _safe_rows(rows: list[dict]) -> list[dict]:
+    return [{name: safe_cell(value) for name, value in row.items()} for row in rows]
+
+
 def to_csv(rows: list[dict], separator: str = ";") -> bytes:
     """UTF-8 with a BOM so Excel and LibreOffice detect the encoding; `;` for French locales."""
     header = header_of(rows)
+    rows = _safe_rows(rows)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header, delimiter=separator, restval=0,
                             lineterminator="\r\n")
@@ -152,7 +164,7 @@ def to_xlsx(rows: list[dict]) -> bytes:
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
+    for row in _safe_rows(rows):
         sheet.append([row.get(name, 0) for name in header])
     sheet.freeze_panes = "D2"
     buffer = io.BytesIO()

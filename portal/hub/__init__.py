@@ -5,6 +5,7 @@ A Flask app of its own (`create_hub_app`), separate from the resident/mediator p
 
 from __future__ import annotations
 
+import os
 import secrets
 
 from flask import Flask, g, jsonify, request
@@ -28,7 +29,8 @@ def create_hub_app(database_url: str = "sqlite:///hub.sqlite3",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_NAME="kiosk_hub",
-        SESSION_COOKIE_SECURE=False,  # set True when served behind HTTPS
+        # Behind HTTPS (production), set KIOSK_HUB_SECURE_COOKIE=1 so the cookie never goes in clear.
+        SESSION_COOKIE_SECURE=os.environ.get("KIOSK_HUB_SECURE_COOKIE") == "1",
     )
     if test_config:
         app.config.update(test_config)
@@ -42,7 +44,18 @@ def create_hub_app(database_url: str = "sqlite:///hub.sqlite3",
     app.jinja_env.globals["csrf_token"] = auth.csrf_token
     app.register_error_handler(ApiError, lambda e: (jsonify(e.to_json()), e.status))
     app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_security_headers)
     return app
+
+
+def _security_headers(response):
+    """No scripts, no framing, no sniffing: the staff pages are plain HTML forms and SVG."""
+    response.headers.setdefault(
+        "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
 
 
 def get_db() -> Database:

@@ -6,7 +6,7 @@ from flask import (
     Blueprint, Response, flash, g, redirect, render_template, request, session, url_for,
 )
 
-from kiosk.export import THEMATIC_LABELS, to_csv, to_xlsx
+from kiosk.export import THEMATIC_LABELS, header_of, to_csv, to_xlsx
 
 from . import get_db
 from .auth import check_login, login_required
@@ -69,7 +69,7 @@ def index():
     rows = consolidated(db, month) if month else []
     charts = [dict(c, svg=bar_chart(c["id"], c["title"], c["items"])) for c in _charts(rows)]
     return render_template("hub/index.html", rows=rows, months=available, month=month,
-                           charts=charts, header=list(rows[0]) if rows else [])
+                           charts=charts, header=header_of(rows))
 
 
 @bp.get("/export.<fmt>")

@@ -113,3 +113,11 @@ def test_cli_says_when_there_are_no_counters(tmp_path):
                                       "--state-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "no counters" in result.output
+
+
+def test_text_that_a_spreadsheet_would_run_is_quoted(state, store):
+    fill(store)
+    data = export_bytes(state, store, "2026-03", "csv", association="=HYPERLINK(\"x\")")
+    assert "'=HYPERLINK" in data.decode("utf-8-sig")
+    sheet = load_workbook(io.BytesIO(export_bytes(state, store, "2026-03", "xlsx", "@SUM(1)"))).active
+    assert sheet["A2"].value == "'@SUM(1)"

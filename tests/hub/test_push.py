@@ -29,7 +29,13 @@ def hub(database_url):
     """The hub served by waitress on loopback, as in production."""
     app = create_hub_app(database_url)
     server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
+    def serve() -> None:
+        try:
+            server.run()
+        except OSError:
+            pass  # the fixture closed the socket while the loop was waiting in select()
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield app, f"http://127.0.0.1:{server.effective_port}"
     server.close()

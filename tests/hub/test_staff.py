@@ -113,3 +113,22 @@ def test_logout_ends_the_session(client, staff):
     login(client)
     client.post("/logout", data={"csrf_token": csrf(client, "/")})
     assert client.get("/").status_code == 302
+
+
+def test_staff_pages_forbid_scripts_and_framing(client):
+    headers = client.get("/login").headers
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_table_shows_every_column_when_associations_differ(client, db, staff):
+    first, other = Terminal("Bastide"), Terminal("Grand Parc")
+    for terminal in (first, other):
+        terminal.enrol(client, db)
+    client.post("/api/reports", json=first.report(sessions=3))
+    report = other.report(sessions=2)
+    client.post("/api/reports", json=report)
+    login(client)
+    page = client.get("/?month=2026-03").get_data(as_text=True)
+    assert page.count("<th scope=\"col\">Site : caf</th>") == 1
