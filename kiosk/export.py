@@ -156,6 +156,7 @@ def to_xlsx(rows: list[dict]) -> bytes:
     """An Excel workbook with one sheet, header in bold."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     header = header_of(rows)
     book = Workbook()
@@ -166,6 +167,8 @@ def to_xlsx(rows: list[dict]) -> bytes:
         cell.font = Font(bold=True)
     for row in _safe_rows(rows):
         sheet.append([row.get(name, 0) for name in header])
+    for index, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(name) + 2))
     sheet.freeze_panes = "D2"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 OUTBOX = "outbox"
 RETRY_NAME = "retry.state"  # not *.json: only reports match that
 HUB_URL_NAME = "hub_url"
+LAST_QUEUED_NAME = "last_month.state"
 BASE_DELAY = 60.0
 MAX_DELAY = 6 * 3600.0
 
@@ -170,6 +171,24 @@ def push_until_sent(state: Path, url: str, attempts: int,
         sleep(backoff_delay(failure))
         result = flush(state, url)
     return result
+
+
+def tick(state: Path, store: CounterStore, url: str | None, today: date | None = None,
+         now: float | None = None) -> PushResult | None:
+    """Periodic job for the supervisor: at month end queue the finished month once, then send
+    the queue when the backoff allows. Never raises: a failure is logged, sessions go on."""
+    try:
+        today = today or date.today()
+        previous = default_months(today)[0]
+        marker = outbox(state) / LAST_QUEUED_NAME
+        done = marker.read_text().strip() if marker.exists() else ""
+        if done != previous:
+            queue(state, signed_report(state, store, previous))
+            marker.write_text(previous + "\n")
+        return flush_if_due(state, url, now) if url else None
+    except Exception as exc:
+        log.warning("stats push: periodic job failed (%s)", type(exc).__name__)
+        return None
 
 
 def enrol(state: Path, url: str, code: str, association: str) -> dict:

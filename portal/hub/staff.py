@@ -59,6 +59,14 @@ def _charts(rows: list[dict]) -> list[dict]:
     ]
 
 
+def _sessions_per_month(rows: list[dict]) -> list[tuple[str, int]]:
+    """The last 12 months with reports, oldest first."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row["Mois"]] = totals.get(row["Mois"], 0) + row["Sessions commencées"]
+    return sorted(totals.items())[-12:]
+
+
 @bp.get("/")
 @login_required
 def index():
@@ -67,7 +75,10 @@ def index():
     available = months(db)
     month = request.args.get("month") or (available[0] if available else None)
     rows = consolidated(db, month) if month else []
-    charts = [dict(c, svg=bar_chart(c["id"], c["title"], c["items"])) for c in _charts(rows)]
+    trend = {"id": "months", "title": "Sessions par mois, toutes associations",
+             "items": _sessions_per_month(consolidated(db))}
+    charts = [dict(c, svg=bar_chart(c["id"], c["title"], c["items"]))
+              for c in [*_charts(rows), trend]]
     return render_template("hub/index.html", rows=rows, months=available, month=month,
                            charts=charts, header=header_of(rows))
 

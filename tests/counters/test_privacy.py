@@ -84,6 +84,9 @@ def test_resident_data_is_never_stored_exported_or_logged(state, store, tmp_path
                     "--state-dir", str(state), "--out", str(exports / f"export.{fmt}")])
                 assert result.exit_code == 0, result.output
                 assert not [n for n in NEEDLES if n in result.output]
+            pushed = CliRunner().invoke(cli, ["stats", "push", "--hub", "http://127.0.0.1:9",
+                                              "--month", "2026-03", "--state-dir", str(state)])
+            assert pushed.exit_code == 1  # nobody listens: the report waits in the outbox
     finally:
         logging.getLogger().removeHandler(handler)
         handler.close()
@@ -94,6 +97,7 @@ def test_resident_data_is_never_stored_exported_or_logged(state, store, tmp_path
     checked = files_under(state, exclude=state / "session") + files_under(exports) \
         + files_under(log_file.parent)
     assert any(p.name == "counters.sqlite3" for p in checked)
+    assert any(p.parent.name == "outbox" and p.suffix == ".json" for p in checked)
     assert leaks(checked) == []
 
 

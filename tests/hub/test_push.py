@@ -141,3 +141,20 @@ def test_a_missing_postgres_is_a_clear_error_not_a_skip(monkeypatch):
     monkeypatch.setattr(pgserver.glob, "glob", lambda pattern: [])
     with pytest.raises(pgserver.PostgresUnavailable, match="not installed"):
         pgserver.PostgresServer()
+
+
+def test_the_finished_month_is_queued_once_and_sent_by_the_periodic_job(hub, terminal_state):
+    from kiosk.stats_push import enrol, tick
+    app, url = hub
+    enrol(terminal_state, url, create_code(app.extensions["hub_db"], "Bastide"), "Bastide")
+    store = CounterStore(terminal_state)
+    try:
+        offline = tick(terminal_state, store, dead_url(), today=date(2026, 4, 1))
+        assert offline is not None and not offline.done
+        assert tick(terminal_state, store, url, today=date(2026, 4, 1)) is None  # backing off
+        sent = tick(terminal_state, store, url, today=date(2026, 4, 2), now=2**40)
+    finally:
+        store.close()
+    assert sent.done and len(sent.sent) == 1
+    assert [month for month, _ in reports(app)] == ["2026-03"]
+    assert list(outbox(terminal_state).glob("*.json")) == []

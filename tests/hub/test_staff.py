@@ -82,6 +82,8 @@ def test_the_table_sums_terminals_by_association_and_month(client, db, staff):
     assert "<svg" in page and 'role="img"' in page
     assert "<caption>Sessions par association (2026-03)</caption>" in page
     assert re.search(r"<th scope=\"row\">Bastide</th><td>7</td>", page)
+    assert "<caption>Sessions par mois, toutes associations</caption>" in page
+    assert re.search(r"<th scope=\"row\">2026-02</th><td>9</td>", page)
     csv = client.get("/export.csv?month=2026-03").data
     assert csv.startswith(b"\xef\xbb\xbf")
     lines = csv.decode("utf-8-sig").splitlines()
