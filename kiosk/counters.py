@@ -160,7 +160,6 @@ class CounterStore:
     def __init__(self, state: Path, policy: Callable[[], object] | object | None = None,
                  clock: Callable[[], datetime] = datetime.now):
         self.path = Path(state) / DB_NAME
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         if policy is None:
             policy = policy_provider(Path(state))
         provider = policy if callable(policy) else (lambda: policy)
@@ -171,10 +170,43 @@ class CounterStore:
         self._purged_on: date | None = None
         self._session_no = 0
         self._hosts: dict[str, tuple[set[int], int]] = {}
-        self._db = self._open()
-        self._purge_daily(self._clock().date())
+        self._public_hosts: set[str] = set()
+        self._db = self._open_or_quarantine()
+        self.record_retention()
+
+    def record_retention(self) -> None:
+        """Retention at start-up; like recording, a failure is logged and never raised."""
+        try:
+            self._purge_daily(self._clock().date())
+        except sqlite3.Error as exc:
+            log.warning("counters: retention failed (%s)", type(exc).__name__)
+
+    def _open_or_quarantine(self) -> sqlite3.Connection | None:
+        """Open the file; a corrupt one is set aside (kept for inspection) and a new one started.
+        When even that fails, counting is off (logged) and sessions still run."""
+        try:
+            return self._open()
+        except OSError as exc:
+            log.warning("counters: cannot create the state dir (%s); counting is off",
+                        type(exc).__name__)
+            return None
+        except sqlite3.DatabaseError as exc:
+            log.warning("counters: %s is unreadable (%s); setting it aside", self.path.name,
+                        type(exc).__name__)
+        try:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            for suffix in ("", "-wal", "-shm"):
+                old = self.path.with_name(self.path.name + suffix)
+                if old.exists():
+                    old.rename(old.with_name(f"{old.name}.broken-{stamp}"))
+            return self._open()
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("counters: cannot open a new counters file (%s); counting is off",
+                        type(exc).__name__)
+            return None
 
     def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode: a commit survives a crash of this process (kill -9); after a
@@ -188,7 +220,8 @@ class CounterStore:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._db is not None:
+                self._db.close()
 
     # -- recording -----------------------------------------------------------------------
 
@@ -248,10 +281,14 @@ class CounterStore:
     def _blocked_host(self, host: str) -> list[Count]:
         """Write a host only once several sessions needed it: a host made for one resident
         (a name in a subdomain) then never reaches the disk. Pending counts live in memory."""
+        if host in self._public_hosts:
+            return [Count("blocked_host", host)]
         sessions, pending = self._hosts.pop(host, (set(), 0))
         sessions.add(self._session_no)
         if len(sessions) >= BLOCKED_HOST_MIN_SESSIONS:
-            self._hosts[host] = (sessions, 0)
+            if len(self._public_hosts) >= MAX_PENDING_HOSTS:
+                self._public_hosts.clear()
+            self._public_hosts.add(host)
             return [Count("blocked_host", host)] * (pending + 1)
         self._hosts[host] = (sessions, pending + 1)
         while len(self._hosts) > MAX_PENDING_HOSTS:
@@ -270,6 +307,8 @@ class CounterStore:
         return counts
 
     def _add(self, day: date, counts: list[Count]) -> None:
+        if self._db is None:
+            raise sqlite3.OperationalError("counters are off")
         rows = [(day.isoformat(), c.metric, c.key) for c in counts]
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
@@ -293,6 +332,8 @@ class CounterStore:
     def purge(self, today: date | None = None) -> int:
         """Delete the days older than 25 months; returns how many rows went."""
         cutoff = retention_cutoff(today or self._clock().date())
+        if self._db is None:
+            return 0
         with self._lock:
             cursor = self._db.execute("DELETE FROM daily WHERE day < ?", (cutoff.isoformat(),))
         return cursor.rowcount

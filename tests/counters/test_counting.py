@@ -146,3 +146,23 @@ def test_a_non_event_is_dropped_and_logged_without_its_content(store, caplog):
     with caplog.at_level(logging.WARNING, logger="kiosk.counters"):
         assert store.record(Fake(), when=DAY) is False
     assert "malformed" in caplog.text and "063" not in caplog.text
+
+
+def test_a_corrupt_counters_file_is_set_aside_and_counting_goes_on(state, policy, caplog):
+    (state / "counters.sqlite3").write_bytes(b"this is not a database" * 100)
+    with caplog.at_level(logging.WARNING, logger="kiosk.counters"):
+        counters = CounterStore(state, policy)
+    assert "setting it aside" in caplog.text
+    assert counters.record(Event("help_requested"), when=DAY)
+    assert counters.month_totals("2026-03") == {("help_requested", ""): 1}
+    assert len(list(state.glob("counters.sqlite3.broken-*"))) == 1
+    counters.close()
+
+
+def test_an_unwritable_state_dir_turns_counting_off_without_raising(tmp_path, policy, caplog):
+    state = tmp_path / "not-a-dir" / "state"
+    state.parent.write_text("a file where the state dir should be")
+    with caplog.at_level(logging.WARNING, logger="kiosk.counters"):
+        counters = CounterStore(state, policy)
+        assert counters.record(Event("help_requested"), when=DAY) is False
+    assert "could not record a help_requested event" in caplog.text
