@@ -23,7 +23,11 @@ def hub(ctx: click.Context, database: str, host: str, port: int) -> None:
 
     from portal.hub import create_hub_app
 
-    app = create_hub_app(database)
+    try:
+        app = create_hub_app(database)
+    except Exception as exc:  # bad URL, unreachable server, wrong credentials...
+        raise click.ClickException(f"cannot open the hub database {_redacted(database)}: "
+                                   f"{type(exc).__name__}: {exc}") from exc
     click.echo(f"Hub listening on http://{host}:{port}/ (database {_redacted(database)})")
     serve(app, host=host, port=port, threads=8)
 

@@ -107,3 +107,44 @@ def push_command(url: str | None, months: tuple[str, ...], attempts: int, state:
         detail = "; ".join(result.errors)
         raise click.ClickException(f"{len(result.kept)} report(s) kept in the outbox for a later "
                                    f"attempt: {detail}")
+
+
+@stats.command("show")
+@click.option("--month", default=None, help="Month as YYYY-MM (default: this month).")
+@STATE_OPTION
+def show_command(month: str | None, state: str | None) -> None:
+    """Print one month's figures, as the mediator's statistics page shows them."""
+    from kiosk.counters import dashboard
+
+    month = month or date.today().strftime("%Y-%m")
+    store = _store(state_dir(state))
+    try:
+        view = dashboard(store, month)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--month") from exc
+    finally:
+        store.close()
+    click.echo(f"Month {month}: {sum(n for _d, n in view['sessions_per_day'])} sessions")
+    for title, key in (("Thematics", "tile_thematic"), ("Sites", "tile_site"),
+                       ("Durations", "duration"), ("Start hours", "start_hour"),
+                       ("End reasons", "sessions_ended")):
+        items = ", ".join(f"{name} {count}" for name, count in view[key]) or "-"
+        click.echo(f"{title}: {items}")
+
+
+@stats.command("hosts")
+@click.option("--days", default=30, show_default=True, help="How many days back.")
+@STATE_OPTION
+def hosts_command(days: int, state: str | None) -> None:
+    """Hosts that listed sites needed but the catalogue blocked (to fix the catalogue)."""
+    from datetime import timedelta
+
+    store = _store(state_dir(state))
+    try:
+        rows = store.blocked_hosts(date.today() - timedelta(days=days))
+    finally:
+        store.close()
+    if not rows:
+        click.echo(f"No blocked host in the last {days} days.")
+    for host, count in rows:
+        click.echo(f"{count:6d}  {host}")

@@ -93,6 +93,12 @@ def hour_band(hour: int) -> str:
     return "after_17"
 
 
+def language_key(tag: str) -> str:
+    """The primary language of a tag (`fr-FR` -> `fr`) when it is a listed one, else "other"."""
+    primary = tag.split("-")[0].split("_")[0].lower()
+    return primary if primary in LANGUAGES else OTHER
+
+
 def clean_host(value: str | None) -> str | None:
     """A bare DNS host name, or None: no scheme, port, path, IP literal or long number."""
     if not value or len(value) > 100:
@@ -267,7 +273,7 @@ class CounterStore:
         if kind == "print" and detail in PRINT_OUTCOMES:
             return [Count("print", detail)]
         if kind == "language" and detail:
-            return [Count("language", detail if detail in LANGUAGES else OTHER)]
+            return [Count("language", language_key(detail))]
         if kind == "help_requested":
             return [Count("help_requested")]
         if kind == "accompanied_unlock":

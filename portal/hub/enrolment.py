@@ -65,12 +65,14 @@ def enrol(db: Database, body: object) -> dict:
     """Trust this terminal's key under the code's association; the code is then spent."""
     terminal, key, code = parse_enrolment(body)
     with db.transaction():
-        row = db.one("SELECT association FROM enrolment_codes WHERE code_hash = ?"
-                     " AND used_by IS NULL AND expires_at > ?", (code_hash(code), now_iso()))
-        if row is None:
+        # Spend the code first, conditionally: of two concurrent enrolments only one wins.
+        spent = db.execute("UPDATE enrolment_codes SET used_by = ? WHERE code_hash = ?"
+                           " AND used_by IS NULL AND expires_at > ?",
+                           (terminal, code_hash(code), now_iso()))
+        if spent.rowcount != 1:
             raise ApiError(403, "invalid_code", "unknown, expired or already used enrolment code")
-        db.execute("UPDATE enrolment_codes SET used_by = ? WHERE code_hash = ?",
-                   (terminal, code_hash(code)))
+        row = db.one("SELECT association FROM enrolment_codes WHERE code_hash = ?",
+                     (code_hash(code),))
         db.execute("INSERT INTO terminals (terminal_id, association, public_key, enrolled_at)"
                    " VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id) DO UPDATE SET"
                    " association = excluded.association, public_key = excluded.public_key,"

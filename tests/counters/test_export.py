@@ -121,3 +121,28 @@ def test_text_that_a_spreadsheet_would_run_is_quoted(state, store):
     assert "'=HYPERLINK" in data.decode("utf-8-sig")
     sheet = load_workbook(io.BytesIO(export_bytes(state, store, "2026-03", "xlsx", "@SUM(1)"))).active
     assert sheet["A2"].value == "'@SUM(1)"
+
+
+def test_cli_show_and_hosts_print_the_month_for_mediators(state, store):
+    from datetime import date as day_type
+    fill(store)
+    today = datetime.combine(day_type.today(), datetime.min.time())
+    blocked = Event("blocked_host", site_id="caf", detail="validate.perfdrive.com")
+    for _ in range(3):
+        store.record(Event("session_started"), when=today)
+        store.record(blocked, when=today)
+    shown = CliRunner().invoke(cli, ["stats", "show", "--month", "2026-03",
+                                     "--state-dir", str(state)])
+    assert shown.exit_code == 0, shown.output
+    assert "Month 2026-03: 1 sessions" in shown.output
+    assert "famille_scolarite 1" in shown.output
+    hosts = CliRunner().invoke(cli, ["stats", "hosts", "--state-dir", str(state)])
+    assert "     3  validate.perfdrive.com" in hosts.output
+
+
+def test_language_tags_are_reduced_to_a_listed_language(store):
+    for tag in ("fr-FR", "AR", "xx-YY", "pt_BR"):
+        store.record(Event("language", detail=tag), when=datetime(2026, 3, 1, 10))
+    totals = store.month_totals("2026-03")
+    assert totals[("language", "fr")] == 1 and totals[("language", "ar")] == 1
+    assert totals[("language", "pt")] == 1 and totals[("language", "other")] == 1

@@ -168,3 +168,38 @@ def test_a_bad_enrolment_is_refused(client, db, change):
     assert answer.status_code in (400, 403)
     assert answer.json["message"]
     assert db.all("SELECT * FROM terminals") == []
+
+
+def test_an_expired_code_is_refused(client, db):
+    from kiosk.export import public_key_b64
+    from portal.hub.enrolment import create_code
+    code = create_code(db, "A")
+    db.execute("UPDATE enrolment_codes SET expires_at = '2000-01-01T00:00:00+00:00'")
+    terminal = Terminal()
+    answer = client.post("/api/enrol", json={"terminal_id": terminal.id, "code": code,
+                                             "public_key": public_key_b64(terminal.key)})
+    assert answer.status_code == 403 and answer.json["error"] == "invalid_code"
+
+
+def test_concurrent_enrolments_with_one_code_enrol_one_terminal(app, db):
+    import threading
+
+    from kiosk.export import public_key_b64
+    from portal.hub.enrolment import create_code
+    code = create_code(db, "A")
+    statuses: list[int] = []
+
+    def attempt() -> None:
+        terminal = Terminal()
+        answer = app.test_client().post("/api/enrol", json={
+            "terminal_id": terminal.id, "code": code, "public_key": public_key_b64(terminal.key)})
+        statuses.append(answer.status_code)
+        app.extensions["hub_db"].close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201, 403, 403, 403, 403, 403]
+    assert len(db.all("SELECT * FROM terminals")) == 1

@@ -158,3 +158,14 @@ def test_the_finished_month_is_queued_once_and_sent_by_the_periodic_job(hub, ter
     assert sent.done and len(sent.sent) == 1
     assert [month for month, _ in reports(app)] == ["2026-03"]
     assert list(outbox(terminal_state).glob("*.json")) == []
+
+
+def test_kiosk_hub_explains_a_database_it_cannot_open():
+    result = CliRunner().invoke(cli, ["hub", "--database", "mysql://x/y"])
+    assert result.exit_code == 1
+    assert "cannot open the hub database" in result.output and "unsupported" in result.output
+    result = CliRunner().invoke(cli, ["hub", "--database",
+                                      "postgresql://bob:secret@127.0.0.1:9/hub"])
+    assert result.exit_code == 1
+    assert "cannot open the hub database postgresql://***@127.0.0.1:9/hub" in result.output
+    assert "secret" not in result.output
