@@ -72,7 +72,8 @@ def enrol_command(url: str, code: str, association: str | None, state: str | Non
     directory = state_dir(state)
     name = association or association_name(directory)
     if not name:
-        raise click.ClickException("no association name: pass --association or set it in config.toml")
+        raise click.ClickException(
+            "no association name: pass --association or set it in config.toml")
     try:
         answer = enrol(directory, url, code, name)
     except (HubError, OSError) as exc:
@@ -87,7 +88,8 @@ def enrol_command(url: str, code: str, association: str | None, state: str | Non
               help="Month(s) to send (default: the previous month and this one).")
 @click.option("--attempts", default=1, show_default=True, help="Attempts, with backoff between.")
 @STATE_OPTION
-def push_command(url: str | None, months: tuple[str, ...], attempts: int, state: str | None) -> None:
+def push_command(url: str | None, months: tuple[str, ...], attempts: int,
+                 state: str | None) -> None:
     """Sign this month's report, queue it, and send the queue to the hub."""
     from kiosk.stats_push import default_months, hub_url, push_until_sent, queue_months
 

@@ -246,7 +246,8 @@ def association_name(state: Path) -> str:
     return value if isinstance(value, str) else ""
 
 
-def build_report(state: Path, store: CounterStore, month: str, association: str | None = None) -> dict:
+def build_report(state: Path, store: CounterStore, month: str,
+                 association: str | None = None) -> dict:
     """The month's report for this terminal, before signing."""
     month_range(month)
     return {

@@ -29,7 +29,7 @@ def create_hub_app(database_url: str = "sqlite:///hub.sqlite3",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_NAME="kiosk_hub",
-        # Behind HTTPS (production), set KIOSK_HUB_SECURE_COOKIE=1 so the cookie never goes in clear.
+        # Behind HTTPS (production) set KIOSK_HUB_SECURE_COOKIE=1: the cookie never goes in clear.
         SESSION_COOKIE_SECURE=os.environ.get("KIOSK_HUB_SECURE_COOKIE") == "1",
     )
     if test_config:

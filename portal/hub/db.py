@@ -36,7 +36,8 @@ class Database:
         self.url = url
         self.postgres = url.startswith(("postgresql://", "postgres://"))
         if not self.postgres and not url.startswith("sqlite:///"):
-            raise ValueError(f"unsupported database URL {url!r} (sqlite:///... or postgresql://...)")
+            raise ValueError(f"unsupported database URL {url!r}"
+                             " (sqlite:///... or postgresql://...)")
         self._local = threading.local()
         self._created = False
 

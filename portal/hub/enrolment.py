@@ -41,7 +41,8 @@ def create_code(db: Database, association: str) -> str:
 def pending_codes(db: Database) -> list[tuple[str, str, str]]:
     """(association, created_at, expires_at) of codes not used yet."""
     return db.all("SELECT association, created_at, expires_at FROM enrolment_codes"
-                  " WHERE used_by IS NULL AND expires_at > ? ORDER BY created_at DESC", (now_iso(),))
+                  " WHERE used_by IS NULL AND expires_at > ? ORDER BY created_at DESC",
+                  (now_iso(),))
 
 
 def parse_enrolment(body: object) -> tuple[str, str, str]:

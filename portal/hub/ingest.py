@@ -109,14 +109,15 @@ def terminal_of(db: Database, report: dict) -> tuple[str, str, Ed25519PublicKey]
 
 
 def ingest(db: Database, body: object) -> dict:
-    """Verify and store one report; a newer version replaces an older one, anything else is refused."""
+    """Verify and store one report: a newer version replaces an older one, the rest is refused."""
     payload, signature, report = parse_envelope(body)
     terminal, association, key = terminal_of(db, report)
     try:
         key.verify(signature, payload)
     except InvalidSignature as exc:
         raise ApiError(400, "invalid_signature",
-                       "the signature does not match this terminal's key (tampered report?)") from exc
+                       "the signature does not match this terminal's key (tampered report?)",
+                       ) from exc
     check_report(report)
     cursor = db.execute(
         "INSERT INTO reports (terminal_id, month, version, association, payload, signature,"

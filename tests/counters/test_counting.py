@@ -34,7 +34,8 @@ def test_counts_accumulate_per_day(store):
         store.record(Event("help_requested"), when=DAY)
     store.record(Event("help_requested"), when=datetime(2026, 3, 11, 9))
     rows = store.rows(date(2026, 3, 1), date(2026, 4, 1))
-    assert rows == [("2026-03-10", "help_requested", "", 3), ("2026-03-11", "help_requested", "", 1)]
+    assert rows == [("2026-03-10", "help_requested", "", 3),
+                    ("2026-03-11", "help_requested", "", 1)]
 
 
 def test_every_enumerated_kind_is_counted(store):
