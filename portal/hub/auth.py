@@ -81,6 +81,29 @@ def check_login(db: Database, username: str, password: str,
     return False, until - now
 
 
+class ClientThrottle:
+    """Failures per client address, in memory only: slows a password spray across user names."""
+
+    def __init__(self, limit: int = 1000):
+        self._failures: dict[str, tuple[int, float]] = {}
+        self._limit = limit
+
+    def wait(self, client: str, now: float | None = None) -> float:
+        _failures, until = self._failures.get(client, (0, 0.0))
+        return max(0.0, until - (time.time() if now is None else now))
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        failures = self._failures.pop(client, (0, 0.0))[0] + 1
+        if len(self._failures) >= self._limit:
+            self._failures.pop(next(iter(self._failures)))
+        # Twice the per-account allowance before waiting: colleagues behind one address.
+        delay = lock_delay(max(0, failures - FREE_FAILURES))
+        self._failures[client] = (failures, (time.time() if now is None else now) + delay)
+
+    def succeeded(self, client: str) -> None:
+        self._failures.pop(client, None)
+
+
 def csrf_token() -> str:
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(32)

@@ -9,7 +9,7 @@ from flask import (
 from kiosk.export import THEMATIC_LABELS, header_of, to_csv, to_xlsx
 
 from . import get_db
-from .auth import check_login, login_required
+from .auth import ClientThrottle, check_login, login_required
 from .charts import bar_chart
 from .consolidate import consolidated, months, terminals
 from .enrolment import create_code, pending_codes
@@ -17,14 +17,27 @@ from .enrolment import create_code, pending_codes
 bp = Blueprint("staff", __name__)
 
 
+def _throttle() -> ClientThrottle:
+    from flask import current_app
+    return current_app.extensions.setdefault("hub_login_throttle", ClientThrottle())
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Staff sign in; failures lock the account for a growing delay."""
     error = None
     if request.method == "POST":
+        client = request.remote_addr or "?"
         username = request.form.get("username", "").strip()[:64]
-        accepted, wait = check_login(get_db(), username, request.form.get("password", ""))
+        wait = _throttle().wait(client)
+        accepted = False
+        if wait <= 0:
+            accepted, wait = check_login(get_db(), username, request.form.get("password", ""))
+            if not accepted:
+                _throttle().failed(client)
+                wait = max(wait, _throttle().wait(client))
         if accepted:
+            _throttle().succeeded(client)
             session.clear()
             session["user"] = username
             target = request.args.get("next", "")

@@ -135,3 +135,11 @@ def test_the_table_shows_every_column_when_associations_differ(client, db, staff
     login(client)
     page = client.get("/?month=2026-03").get_data(as_text=True)
     assert page.count("<th scope=\"col\">Site : caf</th>") == 1
+
+
+def test_failures_across_user_names_slow_down_the_client(client, db, staff):
+    for index in range(6):
+        assert login(client, username=f"guess{index}", password="x" * 12).status_code == 401
+    locked = login(client)  # the right account, untouched, but this client must wait
+    assert "Réessayez dans" in locked.get_data(as_text=True)
+    assert db.all("SELECT * FROM login_failures WHERE username = 'financeur'") == []
