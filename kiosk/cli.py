@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from kiosk.cli_config import config
+from kiosk.cli_hub import hub
 from kiosk.cli_policy import policy
 from kiosk.cli_run import demo, run, session
+from kiosk.cli_stats import stats
 from kiosk.cli_stubs import register_pending
 
 
@@ -16,9 +18,7 @@ def cli() -> None:
     """kiosk: a safe public terminal for online administrative procedures."""
 
 
-cli.add_command(policy)
-cli.add_command(config)
-for command in (demo, run, session):
+for command in (policy, config, demo, run, session, stats, hub):
     cli.add_command(command)
 register_pending(cli)
 

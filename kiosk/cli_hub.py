@@ -1,0 +1,67 @@
+"""`kiosk hub`: the funder's server that collects the terminals' monthly reports."""
+
+from __future__ import annotations
+
+import click
+
+DATABASE_OPTION = click.option(
+    "--database", default="sqlite:///hub.sqlite3", envvar="KIOSK_HUB_DATABASE", show_default=True,
+    help="sqlite:///path or postgresql://user@host/db.")
+
+
+@click.group(invoke_without_command=True)
+@DATABASE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8800, show_default=True, help="Port to listen on.")
+@click.pass_context
+def hub(ctx: click.Context, database: str, host: str, port: int) -> None:
+    """Run the funder's hub (SQLite by default, PostgreSQL by URL)."""
+    ctx.obj = database
+    if ctx.invoked_subcommand is not None:
+        return
+    from waitress import serve
+
+    from portal.hub import create_hub_app
+
+    try:
+        app = create_hub_app(database)
+    except Exception as exc:  # bad URL, unreachable server, wrong credentials...
+        raise click.ClickException(f"cannot open the hub database {_redacted(database)}: "
+                                   f"{type(exc).__name__}: {exc}") from exc
+    click.echo(f"Hub listening on http://{host}:{port}/ (database {_redacted(database)})")
+    serve(app, host=host, port=port, threads=8)
+
+
+def _redacted(url: str) -> str:
+    """The database URL without its password, for the log line."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return url
+
+
+@hub.command("add-staff")
+@click.argument("username")
+@click.password_option(envvar="KIOSK_HUB_PASSWORD", help="The new password (prompted).")
+@click.pass_obj
+def add_staff(database: str, username: str, password: str) -> None:
+    """Create or reset a staff account of the funder."""
+    from portal.hub.auth import set_password
+    from portal.hub.db import Database
+
+    try:
+        set_password(Database(database), username, password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Staff account {username} saved.")
+
+
+@hub.command("new-code")
+@click.argument("association")
+@click.pass_obj
+def new_code(database: str, association: str) -> None:
+    """Create a one-time enrolment code for a terminal of ASSOCIATION."""
+    from portal.hub.db import Database
+    from portal.hub.enrolment import create_code
+
+    click.echo(create_code(Database(database), association))

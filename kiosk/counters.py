@@ -1,0 +1,407 @@
+"""Anonymous per-day usage counters (SQLite, WAL): what the terminal did, never who or where.
+
+Only enumerated values are stored. A site id that is not in the catalogue is counted as "other"
+(the count is kept, the unknown text is not); a detail that is not one of the allowed values
+(end reasons, download/print outcomes, language codes, a bare host name) drops the event.
+Blocked hosts (for the mediator's catalogue fixes, never exported) are written only once three
+distinct sessions needed the same host, so a host made for one resident never reaches the disk.
+Recording never raises into the caller: a counter failure is logged and the session goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from kiosk.events import END_REASONS, KINDS, Event
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "counters.sqlite3"
+RETENTION_MONTHS = 25
+OTHER = "other"
+
+# Thematic keys from the French digital mediation standard (data-standards.md).
+THEMATICS = (
+    "papiers_elections_citoyennete", "famille_scolarite", "social_sante", "travail_formation",
+    "logement", "transports_mobilite", "argent_impots", "justice", "etrangers_europe",
+    "loisirs_sports_culture", "associations", "sante", "insertion_professionnelle", "email",
+    "navigation_sur_internet", "securite_numerique", "aide_aux_demarches_administratives",
+)
+DURATION_BANDS = ("lt10", "10_30", "30_60", "gt60")
+HOUR_BANDS = ("before_9", "9_12", "12_14", "14_17", "after_17")
+DOWNLOAD_OUTCOMES = ("accepted", "refused")
+PRINT_OUTCOMES = ("sent", "no_printer", "failed")
+# Languages a resident may pick on a French terminal; anything else is counted as "other".
+LANGUAGES = (
+    "fr", "en", "ar", "es", "pt", "it", "de", "tr", "ru", "uk", "ro", "pl", "bg", "zh", "vi",
+    "fa", "ps", "ku", "hy", "ka", "sq", "sr", "so", "sw", "wo", "bm", "ff", "ln", "ta", "ber",
+)
+
+# Metric names as stored; every key stored under them is one of the enumerations above,
+# a catalogue id, or a validated host name (blocked hosts, kept on the terminal only).
+METRICS = (
+    "sessions_started", "sessions_ended", "duration", "start_hour", "tile_site", "tile_thematic",
+    "navigation_refused", "download", "print", "language", "help_requested",
+    "accompanied_unlock", "blocked_host",
+)
+
+# A blocked host is written only after this many distinct sessions needed it.
+BLOCKED_HOST_MIN_SESSIONS = 3
+MAX_PENDING_HOSTS = 1000
+
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_LONG_NUMBER = re.compile(r"\d{5,}")
+
+
+@dataclass(frozen=True)
+class Count:
+    """One stored increment: (metric, key) for a day."""
+
+    metric: str
+    key: str = ""
+
+
+def duration_band(seconds: float) -> str:
+    """The duration band of a session of this length."""
+    minutes = seconds / 60
+    if minutes < 10:
+        return "lt10"
+    if minutes < 30:
+        return "10_30"
+    if minutes < 60:
+        return "30_60"
+    return "gt60"
+
+
+def hour_band(hour: int) -> str:
+    """The hour-of-day band a session start falls in."""
+    if hour < 9:
+        return "before_9"
+    if hour < 12:
+        return "9_12"
+    if hour < 14:
+        return "12_14"
+    if hour < 17:
+        return "14_17"
+    return "after_17"
+
+
+def language_key(tag: str) -> str:
+    """The primary language of a tag (`fr-FR` -> `fr`) when it is a listed one, else "other"."""
+    primary = tag.split("-")[0].split("_")[0].lower()
+    return primary if primary in LANGUAGES else OTHER
+
+
+def clean_host(value: str | None) -> str | None:
+    """A bare DNS host name, or None: no scheme, port, path, IP literal or long number."""
+    if not value or len(value) > 100:
+        return None
+    host = value.strip().lower().rstrip(".")
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels):
+        return None
+    if labels[-1].isdigit() or _LONG_NUMBER.search(host):
+        return None  # IPv4 literal, or a label long enough to carry an identifier
+    return host
+
+
+def months_back(day: date, months: int) -> date:
+    """The same day `months` months earlier (clamped to the month's last day)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def retention_cutoff(today: date) -> date:
+    """The first day still kept: anything before it is older than 25 months."""
+    return months_back(today, RETENTION_MONTHS)
+
+
+class Catalogue:
+    """Site id -> thematic, from the policy in force; unknown ids map to "other"."""
+
+    def __init__(self, provider: Callable[[], object] | None):
+        self._provider = provider
+        self._sites: dict[str, str] = {}
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._provider is None:
+            return
+        try:
+            policy = self._provider()
+            self._sites = {s.id: s.category for s in policy.sites}  # type: ignore[attr-defined]
+        except Exception as exc:  # a broken policy must not stop counting
+            log.warning("counters: cannot read the catalogue (%s)", type(exc).__name__)
+
+    def site(self, site_id: str | None) -> str | None:
+        if site_id is None:
+            return None
+        return site_id if site_id in self._sites else OTHER
+
+    def thematic(self, site_id: str | None) -> str:
+        category = self._sites.get(site_id or "")
+        return category if category in THEMATICS else OTHER
+
+
+def policy_provider(state: Path) -> Callable[[], object]:
+    """Read the policy in force in this state dir (the last good one, fail closed)."""
+    from policies import PolicyStore
+    store = PolicyStore(state)  # one store: a broken new file keeps the last good catalogue
+    return lambda: store.reload().policy
+
+
+class CounterStore:
+    """Per-day aggregates in `counters.sqlite3`; safe to share between threads."""
+
+    def __init__(self, state: Path, policy: Callable[[], object] | object | None = None,
+                 clock: Callable[[], datetime] = datetime.now):
+        self.path = Path(state) / DB_NAME
+        if policy is None:
+            policy = policy_provider(Path(state))
+        provider = policy if callable(policy) else (lambda: policy)
+        self.catalogue = Catalogue(provider)
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._started: datetime | None = None
+        self._purged_on: date | None = None
+        self._session_no = 0
+        self._hosts: dict[str, tuple[set[int], int]] = {}
+        self._public_hosts: set[str] = set()
+        self._db = self._open_or_quarantine()
+        self.record_retention()
+
+    def record_retention(self) -> None:
+        """Retention at start-up; like recording, a failure is logged and never raised."""
+        try:
+            self._purge_daily(self._clock().date())
+        except sqlite3.Error as exc:
+            log.warning("counters: retention failed (%s)", type(exc).__name__)
+
+    def _open_or_quarantine(self) -> sqlite3.Connection | None:
+        """Open the file; a corrupt one is set aside (kept for inspection) and a new one started.
+        When even that fails, counting is off (logged) and sessions still run."""
+        try:
+            return self._open()
+        except OSError as exc:
+            log.warning("counters: cannot create the state dir (%s); counting is off",
+                        type(exc).__name__)
+            return None
+        except sqlite3.DatabaseError as exc:
+            log.warning("counters: %s is unreadable (%s); setting it aside", self.path.name,
+                        type(exc).__name__)
+        try:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            for suffix in ("", "-wal", "-shm"):
+                old = self.path.with_name(self.path.name + suffix)
+                if old.exists():
+                    old.rename(old.with_name(f"{old.name}.broken-{stamp}"))
+            return self._open()
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("counters: cannot open a new counters file (%s); counting is off",
+                        type(exc).__name__)
+            return None
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a commit survives a crash of this process (kill -9); after a
+        # power cut the newest commits may be lost but the file stays consistent.
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA busy_timeout=2000")
+        db.execute("CREATE TABLE IF NOT EXISTS daily (day TEXT NOT NULL, metric TEXT NOT NULL,"
+                   " key TEXT NOT NULL DEFAULT '', count INTEGER NOT NULL,"
+                   " PRIMARY KEY (day, metric, key)) WITHOUT ROWID")
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+
+    # -- recording -----------------------------------------------------------------------
+
+    def record(self, event: Event, when: datetime | None = None) -> bool:
+        """Count one event now; never raises. True when something was stored."""
+        try:
+            when = when or self._clock()
+            with self._lock:
+                counts = self.counts_for(event, when)
+                if counts:
+                    self._add(when.date(), counts)
+                self._purge_daily(when.date())
+            return bool(counts)
+        except Exception as exc:
+            # Only the kind (an enumerated value) and the error type: the event's other fields
+            # could carry resident data.
+            kind = getattr(event, "kind", None)
+            log.warning("counters: could not record a %s event (%s)",
+                        kind if kind in KINDS else "malformed", type(exc).__name__)
+            return False
+
+    def emit(self, event: Event) -> None:
+        """EventSink interface, so the supervisor can plug the counters in as a sink."""
+        self.record(event)
+
+    def counts_for(self, event: Event, when: datetime) -> list[Count]:
+        """The increments one event stands for; an empty list drops it."""
+        kind, site, detail = event.kind, event.site_id, event.detail
+        if kind == "session_started":
+            self._started = when
+            self._session_no += 1
+            self.catalogue.refresh()
+            return [Count("sessions_started"), Count("start_hour", hour_band(when.hour))]
+        if kind == "session_ended":
+            return self._session_ended(detail, when)
+        if kind == "tile_opened":
+            return [Count("tile_site", self.catalogue.site(site) or OTHER),
+                    Count("tile_thematic", self.catalogue.thematic(site))]
+        if kind == "navigation_refused":
+            return [Count("navigation_refused")]
+        if kind == "download" and detail in DOWNLOAD_OUTCOMES:
+            return [Count("download", detail)]
+        if kind == "print" and detail in PRINT_OUTCOMES:
+            return [Count("print", detail)]
+        if kind == "language" and detail:
+            return [Count("language", language_key(detail))]
+        if kind == "help_requested":
+            return [Count("help_requested")]
+        if kind == "accompanied_unlock":
+            return [Count("accompanied_unlock", self.catalogue.site(site) or "")]
+        if kind == "blocked_host":
+            host = clean_host(detail)
+            if host and self.catalogue.site(site) not in (None, OTHER):
+                return self._blocked_host(host)
+        return []
+
+    def _blocked_host(self, host: str) -> list[Count]:
+        """Write a host only once several sessions needed it: a host made for one resident
+        (a name in a subdomain) then never reaches the disk. Pending counts live in memory."""
+        if host in self._public_hosts:
+            return [Count("blocked_host", host)]
+        sessions, pending = self._hosts.pop(host, (set(), 0))
+        sessions.add(self._session_no)
+        if len(sessions) >= BLOCKED_HOST_MIN_SESSIONS:
+            if len(self._public_hosts) >= MAX_PENDING_HOSTS:
+                self._public_hosts.clear()
+            self._public_hosts.add(host)
+            return [Count("blocked_host", host)] * (pending + 1)
+        self._hosts[host] = (sessions, pending + 1)
+        while len(self._hosts) > MAX_PENDING_HOSTS:
+            self._hosts.pop(next(iter(self._hosts)))
+        return []
+
+    def _session_ended(self, reason: str | None, when: datetime) -> list[Count]:
+        if reason not in END_REASONS:
+            return []
+        counts = [Count("sessions_ended", reason)]
+        if self._started is not None:
+            seconds = (when - self._started).total_seconds()
+            if seconds >= 0:
+                counts.append(Count("duration", duration_band(seconds)))
+        self._started = None
+        return counts
+
+    def _add(self, day: date, counts: list[Count]) -> None:
+        if self._db is None:
+            raise sqlite3.OperationalError("counters are off")
+        rows = [(day.isoformat(), c.metric, c.key) for c in counts]
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT INTO daily (day, metric, key, count) VALUES (?, ?, ?, 1)"
+                    " ON CONFLICT (day, metric, key) DO UPDATE SET count = count + 1", rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    # -- retention -----------------------------------------------------------------------
+
+    def _purge_daily(self, today: date) -> None:
+        """Retention runs at start-up and with the first event of each day."""
+        if self._purged_on != today:
+            self.purge(today)
+            self._purged_on = today
+
+    def purge(self, today: date | None = None) -> int:
+        """Delete the days older than 25 months; returns how many rows went."""
+        cutoff = retention_cutoff(today or self._clock().date())
+        if self._db is None:
+            return 0
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM daily WHERE day < ?", (cutoff.isoformat(),))
+        return cursor.rowcount
+
+    # -- reading -------------------------------------------------------------------------
+
+    def rows(self, start: date, end: date) -> list[tuple[str, str, str, int]]:
+        """(day, metric, key, count) for start <= day < end."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT day, metric, key, count FROM daily WHERE day >= ? AND day < ?"
+                " ORDER BY day, metric, key", (start.isoformat(), end.isoformat())).fetchall()
+
+    def month_totals(self, month: str) -> dict[tuple[str, str], int]:
+        """(metric, key) -> total over the month `YYYY-MM`."""
+        start, end = month_range(month)
+        totals: dict[tuple[str, str], int] = {}
+        for _day, metric, key, count in self.rows(start, end):
+            totals[(metric, key)] = totals.get((metric, key), 0) + count
+        return totals
+
+    def blocked_hosts(self, since: date) -> list[tuple[str, int]]:
+        """Hosts listed sites needed but the policy refused, most frequent first (mediator view)."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT key, SUM(count) AS n FROM daily WHERE metric = 'blocked_host' AND day >= ?"
+                " GROUP BY key ORDER BY n DESC, key", (since.isoformat(),)).fetchall()
+
+
+def dashboard(store: CounterStore, month: str) -> dict:
+    """What the mediator's statistics page shows for a month: sessions per day, opens per
+    thematic and per site, duration bands, start-hour bands, end reasons."""
+    start, end = month_range(month)
+    per_day: dict[str, int] = {}
+    grouped: dict[str, dict[str, int]] = {}
+    for day, metric, key, count in store.rows(start, end):
+        if metric == "sessions_started":
+            per_day[day] = per_day.get(day, 0) + count
+        elif metric != "blocked_host":
+            bucket = grouped.setdefault(metric, {})
+            bucket[key] = bucket.get(key, 0) + count
+    return {
+        "sessions_per_day": sorted(per_day.items()),
+        "tile_thematic": _ranked(grouped.get("tile_thematic", {})),
+        "tile_site": _ranked(grouped.get("tile_site", {})),
+        "duration": [(b, grouped.get("duration", {}).get(b, 0)) for b in DURATION_BANDS],
+        "start_hour": [(b, grouped.get("start_hour", {}).get(b, 0)) for b in HOUR_BANDS],
+        "sessions_ended": [(r, grouped.get("sessions_ended", {}).get(r, 0)) for r in END_REASONS],
+        "other": {metric: sum(values.values()) for metric, values in grouped.items()
+                  if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
+                                "download", "print")},
+    }
+
+
+def _ranked(values: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(values.items(), key=lambda item: (-item[1], item[0]))
+
+
+def month_range(month: str) -> tuple[date, date]:
+    """First day of `YYYY-MM` and first day of the next month; ValueError when malformed."""
+    if not re.fullmatch(r"\d{4}-\d{2}", month or ""):
+        raise ValueError(f"month must look like 2026-03, not {month!r}")
+    start = datetime.strptime(month, "%Y-%m").date()
+    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return start, end

@@ -1,0 +1,291 @@
+"""The monthly indicators table: one row per terminal and month, as CSV, XLSX or signed JSON."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import os
+import tomllib
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from kiosk.counters import (
+    DOWNLOAD_OUTCOMES, DURATION_BANDS, HOUR_BANDS, OTHER, PRINT_OUTCOMES, THEMATICS, CounterStore,
+    month_range,
+)
+from kiosk.events import END_REASONS
+from kiosk.paths import keys_dir
+
+SCHEMA_VERSION = 1
+KEY_NAME = "terminal.key"
+TERMINAL_ID_NAME = "terminal_id"
+VERSION_NAME = "report.version"
+
+THEMATIC_LABELS = {
+    "papiers_elections_citoyennete": "Papiers - Élections - Citoyenneté",
+    "famille_scolarite": "Famille - Scolarité",
+    "social_sante": "Social - Santé",
+    "travail_formation": "Travail - Formation - Entreprise",
+    "logement": "Logement",
+    "transports_mobilite": "Transports - Mobilité",
+    "argent_impots": "Argent - Impôts",
+    "justice": "Justice",
+    "etrangers_europe": "Étrangers - Europe",
+    "loisirs_sports_culture": "Loisirs - Sports - Culture",
+    "associations": "Associations",
+    "sante": "Santé",
+    "insertion_professionnelle": "Insertion professionnelle",
+    "email": "Courriel",
+    "navigation_sur_internet": "Navigation sur internet",
+    "securite_numerique": "Sécurité numérique",
+    "aide_aux_demarches_administratives": "Aide aux démarches administratives",
+    OTHER: "Autre",
+}
+END_LABELS = {"user": "par l'habitant", "idle": "inactivité", "time_limit": "durée maximale",
+              "mediator": "par le médiateur", "crash_recovery": "reprise après panne"}
+DURATION_LABELS = {"lt10": "moins de 10 min", "10_30": "10 à 30 min", "30_60": "30 à 60 min",
+                   "gt60": "plus de 60 min"}
+HOUR_LABELS = {"before_9": "avant 9 h", "9_12": "9 h - 12 h", "12_14": "12 h - 14 h",
+               "14_17": "14 h - 17 h", "after_17": "après 17 h"}
+DOWNLOAD_LABELS = {"accepted": "Téléchargements", "refused": "Téléchargements refusés"}
+PRINT_LABELS = {"sent": "Impressions", "no_printer": "Impressions sans imprimante",
+                "failed": "Impressions en échec"}
+
+
+# -- figures -------------------------------------------------------------------------------
+
+def figures_for(store: CounterStore, month: str) -> dict:
+    """The month's totals as plain JSON data with stable, enumerated keys."""
+    totals = store.month_totals(month)
+
+    def one(metric: str) -> int:
+        return sum(n for (m, _k), n in totals.items() if m == metric)
+
+    def per(metric: str, keys: tuple[str, ...]) -> dict[str, int]:
+        return {key: totals.get((metric, key), 0) for key in keys}
+
+    def present(metric: str) -> dict[str, int]:
+        return {k: n for (m, k), n in sorted(totals.items()) if m == metric}
+
+    return {
+        "sessions_started": one("sessions_started"),
+        "sessions_ended": per("sessions_ended", END_REASONS),
+        "duration": per("duration", DURATION_BANDS),
+        "start_hour": per("start_hour", HOUR_BANDS),
+        "tile_thematic": per("tile_thematic", THEMATICS + (OTHER,)),
+        "tile_site": present("tile_site"),
+        "navigation_refused": one("navigation_refused"),
+        "download": per("download", DOWNLOAD_OUTCOMES),
+        "print": per("print", PRINT_OUTCOMES),
+        "language": present("language"),
+        "help_requested": one("help_requested"),
+        "accompanied_unlock": one("accompanied_unlock"),
+    }
+
+
+def columns(figures: dict) -> dict[str, int]:
+    """French column name -> value, in a stable order (a column per thematic)."""
+    row: dict[str, int] = {"Sessions commencées": figures.get("sessions_started", 0)}
+    for reason, label in END_LABELS.items():
+        row[f"Sessions terminées : {label}"] = figures.get("sessions_ended", {}).get(reason, 0)
+    for band, label in DURATION_LABELS.items():
+        row[f"Durée : {label}"] = figures.get("duration", {}).get(band, 0)
+    for band, label in HOUR_LABELS.items():
+        row[f"Début de session : {label}"] = figures.get("start_hour", {}).get(band, 0)
+    for key, label in THEMATIC_LABELS.items():
+        row[f"Thématique : {label}"] = figures.get("tile_thematic", {}).get(key, 0)
+    row["Navigations refusées"] = figures.get("navigation_refused", 0)
+    for outcome, label in DOWNLOAD_LABELS.items():
+        row[label] = figures.get("download", {}).get(outcome, 0)
+    for outcome, label in PRINT_LABELS.items():
+        row[label] = figures.get("print", {}).get(outcome, 0)
+    row["Demandes d'aide"] = figures.get("help_requested", 0)
+    row["Déverrouillages en mode accompagné"] = figures.get("accompanied_unlock", 0)
+    for site, count in sorted(figures.get("tile_site", {}).items()):
+        row[f"Site : {site}"] = count
+    for code, count in sorted(figures.get("language", {}).items()):
+        row[f"Langue : {code}"] = count
+    return row
+
+
+def table_row(association: str, terminal_id: str, month: str, figures: dict) -> dict:
+    """One spreadsheet row: who, when, then the figures."""
+    return {"Association": association, "Borne": terminal_id, "Mois": month, **columns(figures)}
+
+
+# -- spreadsheets --------------------------------------------------------------------------
+
+def header_of(rows: list[dict]) -> list[str]:
+    """Union of the rows' columns, first-seen order (site/language columns vary per terminal)."""
+    header: list[str] = []
+    for row in rows:
+        header.extend(name for name in row if name not in header)
+    return header
+
+
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is quoted (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _safe_rows(rows: list[dict]) -> list[dict]:
+    return [{name: safe_cell(value) for name, value in row.items()} for row in rows]
+
+
+def to_csv(rows: list[dict], separator: str = ";") -> bytes:
+    """UTF-8 with a BOM so Excel and LibreOffice detect the encoding; `;` for French locales."""
+    header = header_of(rows)
+    rows = _safe_rows(rows)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, delimiter=separator, restval=0,
+                            lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def to_xlsx(rows: list[dict]) -> bytes:
+    """An Excel workbook with one sheet, header in bold."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    header = header_of(rows)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Indicateurs"
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in _safe_rows(rows):
+        sheet.append([row.get(name, 0) for name in header])
+    for index, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(name) + 2))
+    sheet.freeze_panes = "D2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# -- terminal identity and signed JSON ------------------------------------------------------
+
+def terminal_id(state: Path) -> str:
+    """A random id for this terminal (uuid4), created once; never derived from the hardware."""
+    path = Path(state) / TERMINAL_ID_NAME
+    try:
+        return str(uuid.UUID(path.read_text().strip()))
+    except (OSError, ValueError):
+        value = str(uuid.uuid4())
+        _write_new(path, value.encode(), 0o644)
+        return path.read_text().strip()
+
+
+def terminal_key(state: Path) -> Ed25519PrivateKey:
+    """This terminal's signing key, created 0600 on first use."""
+    path = keys_dir(Path(state)) / KEY_NAME
+    if not path.exists():
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption())
+        _write_new(path, pem, 0o600)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 private key")
+    return key
+
+
+def public_key_b64(key: Ed25519PrivateKey) -> str:
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    """Create a file exclusively (a concurrent creator wins, we keep theirs)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def next_version(state: Path) -> int:
+    """A report version that only grows: milliseconds now, or one more than the last one."""
+    path = Path(state) / VERSION_NAME
+    try:
+        last = int(path.read_text().strip())
+    except (OSError, ValueError):
+        last = 0
+    version = max(last + 1, int(datetime.now(UTC).timestamp() * 1000))
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(str(version))
+    os.replace(tmp, path)
+    return version
+
+
+def association_name(state: Path) -> str:
+    """The association name from the terminal settings (`association_name` in config.toml)."""
+    from kiosk.config import Config, SettingError
+
+    try:
+        return Config.load(Path(state))["association_name"]
+    except SettingError:
+        return ""
+
+
+def build_report(state: Path, store: CounterStore, month: str,
+                 association: str | None = None) -> dict:
+    """The month's report for this terminal, before signing."""
+    month_range(month)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "association": association if association is not None else association_name(state),
+        "terminal_id": terminal_id(state),
+        "month": month,
+        "version": next_version(state),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "figures": figures_for(store, month),
+    }
+
+
+def canonical(report: dict) -> bytes:
+    return json.dumps(report, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sign_report(report: dict, key: Ed25519PrivateKey) -> dict:
+    """The signed envelope: the exact payload bytes (as a string) and their signature."""
+    payload = canonical(report)
+    return {"payload": payload.decode(), "signature": base64.b64encode(key.sign(payload)).decode()}
+
+
+def signed_report(state: Path, store: CounterStore, month: str,
+                  association: str | None = None) -> dict:
+    return sign_report(build_report(state, store, month, association), terminal_key(state))
+
+
+def export_bytes(state: Path, store: CounterStore, month: str, fmt: str,
+                 association: str | None = None) -> bytes:
+    """The month's export in one of: csv (`;`), csv-comma, xlsx, json (signed)."""
+    if fmt == "json":
+        envelope = signed_report(state, store, month, association)
+        return (json.dumps(envelope, ensure_ascii=False, indent=1) + "\n").encode()
+    name = association if association is not None else association_name(state)
+    rows = [table_row(name, terminal_id(state), month, figures_for(store, month))]
+    if fmt == "csv":
+        return to_csv(rows, ";")
+    if fmt == "csv-comma":
+        return to_csv(rows, ",")
+    if fmt == "xlsx":
+        return to_xlsx(rows)
+    raise ValueError(f"unknown export format {fmt!r} (csv, csv-comma, xlsx, json)")

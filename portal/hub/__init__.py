@@ -1,0 +1,80 @@
+"""The funder's hub: enrols terminals, receives their signed monthly reports, consolidates them.
+
+A Flask app of its own (`create_hub_app`), separate from the resident/mediator portal.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from flask import Flask, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from .db import Database
+from .errors import ApiError
+
+MAX_REPORT_BYTES = 64 * 1024
+
+
+def create_hub_app(database_url: str = "sqlite:///hub.sqlite3",
+                   test_config: dict | None = None) -> Flask:
+    """Build the hub for this database (sqlite:///path or postgresql://...)."""
+    app = Flask(__name__)
+    db = Database(database_url)
+    db.create_schema()
+    app.config.from_mapping(
+        SECRET_KEY=_secret_key(db),
+        MAX_CONTENT_LENGTH=MAX_REPORT_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_NAME="kiosk_hub",
+        # Behind HTTPS (production) set KIOSK_HUB_SECURE_COOKIE=1: the cookie never goes in clear.
+        SESSION_COOKIE_SECURE=os.environ.get("KIOSK_HUB_SECURE_COOKIE") == "1",
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["hub_db"] = db
+
+    from . import api, auth, staff
+    app.register_blueprint(api.bp)
+    app.register_blueprint(staff.bp)
+    app.before_request(auth.load_user)
+    app.before_request(auth.check_csrf)
+    app.jinja_env.globals["csrf_token"] = auth.csrf_token
+    app.register_error_handler(ApiError, lambda e: (jsonify(e.to_json()), e.status))
+    app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_security_headers)
+    return app
+
+
+def _security_headers(response):
+    """No scripts, no framing, no sniffing: the staff pages are plain HTML forms and SVG."""
+    response.headers.setdefault(
+        "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
+
+
+def get_db() -> Database:
+    from flask import current_app
+    return current_app.extensions["hub_db"]
+
+
+def _secret_key(db: Database) -> str:
+    """One key per hub database, so sessions survive restarts and several workers agree."""
+    db.execute("INSERT INTO settings (name, value) VALUES ('secret_key', ?)"
+               " ON CONFLICT (name) DO NOTHING", (secrets.token_hex(32),))
+    return db.one("SELECT value FROM settings WHERE name = 'secret_key'")[0]
+
+
+def _http_error(error: HTTPException):
+    """JSON under /api, a short French page elsewhere."""
+    if request.path.startswith("/api/"):
+        return jsonify({"error": error.name.lower().replace(" ", "_"),
+                        "message": error.description}), error.code
+    g.setdefault("user", None)
+    from flask import render_template
+    return render_template("hub/error.html", error=error), error.code

@@ -1,0 +1,132 @@
+"""Staff login: scrypt password hashes, a lockout that grows with each failure, CSRF tokens."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+
+from flask import abort, g, redirect, request, session, url_for
+
+from .db import Database
+
+N, R, P = 2**14, 8, 1
+MIN_PASSWORD = 10
+FREE_FAILURES = 3          # failures allowed before any waiting
+MAX_LOCK_SECONDS = 3600.0
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, dklen=32)
+    return "$".join(["scrypt", str(N), str(R), str(P), base64.b64encode(salt).decode(),
+                     base64.b64encode(digest).decode()])
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        computed = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n),
+                                  r=int(r), p=int(p), dklen=32)
+    except (ValueError, TypeError):
+        return False
+    return scheme == "scrypt" and hmac.compare_digest(computed, base64.b64decode(digest))
+
+
+_DUMMY = hash_password("not a real password, only for equal timing")
+
+
+def set_password(db: Database, username: str, password: str) -> None:
+    """Create or reset a staff account."""
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise ValueError("user name must have 1 to 64 characters")
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"password must have at least {MIN_PASSWORD} characters")
+    db.create_schema()
+    db.execute("INSERT INTO staff (username, password_hash) VALUES (?, ?) ON CONFLICT (username)"
+               " DO UPDATE SET password_hash = excluded.password_hash",
+               (username, hash_password(password)))
+
+
+def lock_delay(failures: int) -> float:
+    """Seconds to wait after this many consecutive failures: 0, 0, 0, 5, 10, 20... up to 1 h."""
+    if failures < FREE_FAILURES:
+        return 0.0
+    return min(MAX_LOCK_SECONDS, 5.0 * 2 ** (failures - FREE_FAILURES))
+
+
+def check_login(db: Database, username: str, password: str,
+                now: float | None = None) -> tuple[bool, float]:
+    """(accepted, seconds to wait). A locked account is refused without checking the password."""
+    now = time.time() if now is None else now
+    row = db.one("SELECT failures, locked_until FROM login_failures WHERE username = ?",
+                 (username,))
+    failures, locked_until = row if row else (0, 0.0)
+    if locked_until > now:
+        return False, locked_until - now
+    account = db.one("SELECT password_hash FROM staff WHERE username = ?", (username,))
+    if verify_password(account[0] if account else _DUMMY, password) and account:
+        db.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+        return True, 0.0
+    failures += 1
+    until = now + lock_delay(failures)
+    db.execute("INSERT INTO login_failures (username, failures, locked_until) VALUES (?, ?, ?)"
+               " ON CONFLICT (username) DO UPDATE SET failures = excluded.failures,"
+               " locked_until = excluded.locked_until", (username, failures, until))
+    return False, until - now
+
+
+class ClientThrottle:
+    """Failures per client address, in memory only: slows a password spray across user names."""
+
+    def __init__(self, limit: int = 1000):
+        self._failures: dict[str, tuple[int, float]] = {}
+        self._limit = limit
+
+    def wait(self, client: str, now: float | None = None) -> float:
+        _failures, until = self._failures.get(client, (0, 0.0))
+        return max(0.0, until - (time.time() if now is None else now))
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        failures = self._failures.pop(client, (0, 0.0))[0] + 1
+        if len(self._failures) >= self._limit:
+            self._failures.pop(next(iter(self._failures)))
+        # Twice the per-account allowance before waiting: colleagues behind one address.
+        delay = lock_delay(max(0, failures - FREE_FAILURES))
+        self._failures[client] = (failures, (time.time() if now is None else now) + delay)
+
+    def succeeded(self, client: str) -> None:
+        self._failures.pop(client, None)
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def check_csrf() -> None:
+    """Every POST form (outside the signed API) must carry this session's token."""
+    if request.method != "POST" or request.path.startswith("/api/"):
+        return
+    sent = request.form.get("csrf_token", "")
+    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+        abort(400, description="Jeton de sécurité absent ou périmé : rechargez la page.")
+
+
+def load_user() -> None:
+    g.user = session.get("user")
+
+
+def login_required(view: Callable) -> Callable:
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not g.get("user"):
+            return redirect(url_for("staff.login", next=request.path))
+        return view(*args, **kwargs)
+    return wrapped

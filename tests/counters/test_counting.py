@@ -1,0 +1,169 @@
+"""Counters turn events into per-day aggregates of enumerated values only."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import date, datetime
+
+from kiosk.counters import CounterStore, clean_host, duration_band, hour_band
+from kiosk.events import Event
+
+DAY = datetime(2026, 3, 10, 10, 15)
+
+
+def at(minutes: float) -> datetime:
+    return datetime.fromtimestamp(DAY.timestamp() + minutes * 60)
+
+
+def test_a_session_is_counted_with_its_duration_band_start_band_and_end_reason(store):
+    store.record(Event("session_started"), when=at(0))
+    store.record(Event("tile_opened", site_id="caf"), when=at(1))
+    store.record(Event("session_ended", detail="idle"), when=at(25))
+    totals = store.month_totals("2026-03")
+    assert totals[("sessions_started", "")] == 1
+    assert totals[("start_hour", "9_12")] == 1
+    assert totals[("sessions_ended", "idle")] == 1
+    assert totals[("duration", "10_30")] == 1
+    assert totals[("tile_site", "caf")] == 1
+    assert totals[("tile_thematic", "famille_scolarite")] == 1
+
+
+def test_counts_accumulate_per_day(store):
+    for _ in range(3):
+        store.record(Event("help_requested"), when=DAY)
+    store.record(Event("help_requested"), when=datetime(2026, 3, 11, 9))
+    rows = store.rows(date(2026, 3, 1), date(2026, 4, 1))
+    assert rows == [("2026-03-10", "help_requested", "", 3),
+                    ("2026-03-11", "help_requested", "", 1)]
+
+
+def test_every_enumerated_kind_is_counted(store):
+    for event in (Event("navigation_refused", site_id="caf"), Event("download", detail="accepted"),
+                  Event("print", detail="no_printer"), Event("language", detail="ar"),
+                  Event("accompanied_unlock", site_id="impots")):
+        assert store.record(event, when=DAY), event
+    totals = store.month_totals("2026-03")
+    assert totals[("navigation_refused", "")] == 1
+    assert totals[("download", "accepted")] == 1
+    assert totals[("print", "no_printer")] == 1
+    assert totals[("language", "ar")] == 1
+    assert totals[("accompanied_unlock", "impots")] == 1
+
+
+def test_a_blocked_host_is_written_once_three_sessions_needed_it(store):
+    blocked = Event("blocked_host", site_id="caf", detail="validate.perfdrive.com")
+    for session in range(3):
+        store.record(Event("session_started"), when=DAY)
+        store.record(blocked, when=DAY)
+        store.record(blocked, when=DAY)
+        expected = [] if session < 2 else [("validate.perfdrive.com", 6)]
+        assert store.blocked_hosts(date(2026, 3, 1)) == expected
+    store.record(blocked, when=DAY)
+    assert store.blocked_hosts(date(2026, 3, 1)) == [("validate.perfdrive.com", 7)]
+
+
+def test_a_host_seen_in_one_session_only_never_reaches_the_disk(store):
+    store.record(Event("session_started"), when=DAY)
+    for _ in range(50):
+        store.record(Event("blocked_host", site_id="caf", detail="jdupont.example.fr"), when=DAY)
+    assert store.blocked_hosts(date(2026, 3, 1)) == []
+
+
+def test_unknown_site_id_is_counted_as_other(store):
+    store.record(Event("tile_opened", site_id="not-in-catalogue"), when=DAY)
+    totals = store.month_totals("2026-03")
+    assert totals == {("tile_site", "other"): 1, ("tile_thematic", "other"): 1}
+
+
+def test_invalid_details_are_dropped(store):
+    for event in (Event("session_ended", detail="because"), Event("download", detail="x.pdf"),
+                  Event("print", detail="/tmp/a"), Event("activity"), Event("ready"),
+                  Event("blocked_host", site_id="caf", detail="https://x.fr/a?b=1"),
+                  Event("blocked_host", site_id="caf", detail="127.0.0.1"),
+                  Event("blocked_host", site_id="unknown", detail="cdn.example.fr")):
+        assert not store.record(event, when=DAY), event
+    assert store.month_totals("2026-03") == {}
+
+
+def test_bands():
+    assert [duration_band(m * 60) for m in (0, 9.9, 10, 29, 30, 59, 60, 300)] == [
+        "lt10", "lt10", "10_30", "10_30", "30_60", "30_60", "gt60", "gt60"]
+    assert [hour_band(h) for h in (0, 8, 9, 12, 14, 17, 23)] == [
+        "before_9", "before_9", "9_12", "12_14", "14_17", "after_17", "after_17"]
+    assert clean_host("Validate.PerfDrive.com.") == "validate.perfdrive.com"
+    assert clean_host("185053306304217.evil.fr") is None
+
+
+def test_a_counter_failure_is_logged_and_never_raised(store, caplog):
+    store.close()  # every later write fails
+    with caplog.at_level(logging.WARNING, logger="kiosk.counters"):
+        assert store.record(Event("session_started"), when=DAY) is False
+    assert "could not record a session_started event" in caplog.text
+
+
+def test_the_database_is_in_wal_mode(store, state):
+    store.record(Event("help_requested"), when=DAY)
+    with sqlite3.connect(state / "counters.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_the_catalogue_is_read_from_the_state_dir_when_not_given(state):
+    counters = CounterStore(state)
+    counters.record(Event("tile_opened", site_id="impots"), when=DAY)
+    assert counters.month_totals("2026-03")[("tile_thematic", "argent_impots")] == 1
+    counters.close()
+
+
+def test_dashboard_gives_the_mediator_page_its_series(store):
+    from kiosk.counters import dashboard
+    for day in (3, 3, 5):
+        store.record(Event("session_started"), when=datetime(2026, 3, day, 15))
+        store.record(Event("tile_opened", site_id="caf"), when=datetime(2026, 3, day, 15))
+        store.record(Event("session_ended", detail="user"), when=datetime(2026, 3, day, 15, 5))
+    store.record(Event("tile_opened", site_id="impots"), when=datetime(2026, 3, 5, 15))
+    view = dashboard(store, "2026-03")
+    assert view["sessions_per_day"] == [("2026-03-03", 2), ("2026-03-05", 1)]
+    assert view["tile_site"] == [("caf", 3), ("impots", 1)]
+    assert view["tile_thematic"][0] == ("famille_scolarite", 3)
+    assert ("lt10", 3) in view["duration"] and ("14_17", 3) in view["start_hour"]
+    assert ("user", 3) in view["sessions_ended"]
+
+
+def test_counting_is_safe_from_several_threads(store):
+    import threading
+    threads = [threading.Thread(target=lambda: [store.record(Event("help_requested"), when=DAY)
+                                                for _ in range(200)]) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.month_totals("2026-03")[("help_requested", "")] == 800
+
+
+def test_a_non_event_is_dropped_and_logged_without_its_content(store, caplog):
+    class Fake:
+        kind = "1 85 05 33 063 042 17"
+    with caplog.at_level(logging.WARNING, logger="kiosk.counters"):
+        assert store.record(Fake(), when=DAY) is False
+    assert "malformed" in caplog.text and "063" not in caplog.text
+
+
+def test_a_corrupt_counters_file_is_set_aside_and_counting_goes_on(state, policy, caplog):
+    (state / "counters.sqlite3").write_bytes(b"this is not a database" * 100)
+    with caplog.at_level(logging.WARNING, logger="kiosk.counters"):
+        counters = CounterStore(state, policy)
+    assert "setting it aside" in caplog.text
+    assert counters.record(Event("help_requested"), when=DAY)
+    assert counters.month_totals("2026-03") == {("help_requested", ""): 1}
+    assert len(list(state.glob("counters.sqlite3.broken-*"))) == 1
+    counters.close()
+
+
+def test_an_unwritable_state_dir_turns_counting_off_without_raising(tmp_path, policy, caplog):
+    state = tmp_path / "not-a-dir" / "state"
+    state.parent.write_text("a file where the state dir should be")
+    with caplog.at_level(logging.WARNING, logger="kiosk.counters"):
+        counters = CounterStore(state, policy)
+        assert counters.record(Event("help_requested"), when=DAY) is False
+    assert "could not record a help_requested event" in caplog.text
