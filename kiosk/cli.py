@@ -6,6 +6,7 @@ import click
 
 from kiosk.cli_policy import policy
 from kiosk.cli_stubs import register_pending
+from kiosk.cli_wipe import wipe
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,6 +29,7 @@ def demo(state_dir: str | None) -> None:
 
 
 cli.add_command(policy)
+cli.add_command(wipe)
 register_pending(cli)
 
 

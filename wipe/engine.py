@@ -215,8 +215,9 @@ def wipe_session(target: SessionHandle | str | os.PathLike, *, grace: float = 1.
         journal = read_journal(state)
     except JournalError:
         return _unreadable(state, grace, on_step)
-    if journal is None:
-        journal = Journal(state_dir=str(state), token=secrets.token_hex(12), start_ns=0)
+    if journal is None:  # nothing pending: wipe the session dir and the display now
+        journal = Journal(state_dir=str(state), token=secrets.token_hex(12), start_ns=0,
+                          display=os.environ.get("DISPLAY"))
     return _run(journal, set(), recovered=False, grace=grace, retries=retries, hook=on_step)
 
 
