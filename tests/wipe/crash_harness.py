@@ -27,17 +27,22 @@ class Trial:
     recovered_ok: bool
 
 
-def _last_line(proc: subprocess.Popen) -> str:
+def _last_line(proc: subprocess.Popen, default: str = "startup") -> str:
     lines = proc.stdout.read().decode().split()
     for pipe in (proc.stdin, proc.stdout):
         if pipe:
             pipe.close()
-    return lines[-1] if lines else "startup"
+    return lines[-1] if lines else default
+
+
+STEPS = ("processes", "session_dir", "home", "tmp", "clipboard", "print_jobs", "verify")
 
 
 def kill_during_wipe(layout: Layout, marker: str, rng: random.Random, files: int = 200,
-                     window: float = 0.25) -> Trial:
-    """A session runs; a separate process wipes it and is killed at a random point."""
+                     window: float = 0.12) -> Trial:
+    """A session runs; a separate process wipes it and is killed at a random point: half the
+    time a random delay after "go", half the time just after a randomly chosen step starts
+    (so the short steps are hit too)."""
     handle = prepare_session(layout.state, **layout.prepare_kwargs())
     handle.watch.stop()  # the observer lives in this process; the wiper is another one
     session = FakeSession(layout, marker, handle.env(), files=files)
@@ -47,12 +52,19 @@ def kill_during_wipe(layout: Layout, marker: str, rng: random.Random, files: int
                               "0.05"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              env=CHILD_ENV)
     assert wiper.stdout.readline().strip() == b"ready"
+    target = rng.choice(STEPS) if rng.random() < 0.5 else None
     wiper.stdin.write(b"go\n")
     wiper.stdin.flush()
-    time.sleep(rng.uniform(0, window))
+    seen = "startup"
+    if target:
+        while seen not in (target, "done", ""):
+            seen = wiper.stdout.readline().strip().decode()
+        time.sleep(rng.uniform(0, 0.003))
+    else:
+        time.sleep(rng.uniform(0, window))
     wiper.send_signal(signal.SIGKILL)
     wiper.wait()
-    killed_in = _last_line(wiper)
+    killed_in = _last_line(wiper, seen or "startup")
     return _recover_and_check(layout, marker, session.token, killed_in, session)
 
 
