@@ -163,3 +163,69 @@ def _rmdir(dir_fd: int | None, name: str, stats: DeleteStats) -> None:
         stats.error(exc)
         return
     stats.dirs += 1
+
+
+def _walk_for_delete(path: str, stats: DeleteStats) -> tuple[list[str], list[str]]:
+    """Files and directories (parents first) under `path`, same filesystem, links not followed."""
+    files, dirs = [], [path]
+    dev = os.lstat(path).st_dev
+    i = 0
+    while i < len(dirs):
+        try:
+            with os.scandir(dirs[i]) as it:
+                for entry in it:
+                    if not entry.is_dir(follow_symlinks=False):
+                        files.append(entry.path)
+                    elif entry.stat(follow_symlinks=False).st_dev == dev:
+                        dirs.append(entry.path)
+                    else:
+                        stats.error(OSError(errno.EXDEV, "mount point"))
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            stats.error(exc)
+        i += 1
+    return files, dirs
+
+
+def _unlink_chunk(paths: list[str]) -> DeleteStats:
+    stats = DeleteStats()
+    for path in paths:
+        try:
+            size = os.lstat(path).st_size
+            os.unlink(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            stats.error(exc)
+            continue
+        stats.files += 1
+        stats.bytes += size
+    return stats
+
+
+def delete_tree_parallel(path: Path, workers: int = 4, stats: DeleteStats | None = None,
+                         chunk: int = 128) -> DeleteStats:
+    """delete_tree for big trees: unlinks run in threads (the kernel work releases the GIL and
+    overlaps, about 2x faster than one thread here). Only for trees no live process can change
+    (the renamed session dir once its processes are dead): it deletes by path."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    stats = stats or DeleteStats()
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return stats
+    if not stat.S_ISDIR(st.st_mode):
+        return delete_tree(path, stats)
+    files, dirs = _walk_for_delete(str(path), stats)
+    chunks = [files[i:i + chunk] for i in range(0, len(files), chunk)]
+    if len(chunks) > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            for part in pool.map(_unlink_chunk, chunks):
+                stats.merge(part)
+    elif chunks:
+        stats.merge(_unlink_chunk(chunks[0]))
+    for d in reversed(dirs):
+        _rmdir(None, d, stats)
+    return stats

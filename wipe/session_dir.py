@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from wipe.fsops import DeleteStats, delete_tree, fsync_dir
+from wipe.fsops import DeleteStats, delete_tree_parallel, fsync_dir
 from wipe.report import StepReport
 
 SESSION = "session"
@@ -61,7 +61,7 @@ def wipe_session_dir(state_dir: Path, uid: int | None = None) -> StepReport:
     except OSError as exc:
         stats.error(exc)
     for old in _wiping_dirs(state_dir):
-        delete_tree(old, stats)
+        delete_tree_parallel(old, stats=stats)
     step.add("files", stats.files)
     step.add("dirs", stats.dirs)
     step.bytes, step.errors = stats.bytes, dict(stats.errors)
