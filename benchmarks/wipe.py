@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from wipe import prepare_session, wipe_session  # noqa: E402
+from wipe import prepare_session, purge, wipe_session  # noqa: E402
 from wipe.fsops import delete_tree, delete_tree_parallel  # noqa: E402
 
 
@@ -36,7 +36,8 @@ def fill(root: Path, files: int, total_bytes: int) -> None:
     os.sync()
 
 
-def timed_wipe(base: Path, files: int, total: int) -> tuple[float, dict[str, float]]:
+def timed_wipe(base: Path, files: int, total: int,
+               defer: bool = False) -> tuple[float, dict[str, float]]:
     state, tmp_root, home, tpl = (base / n for n in ("state", "tmp", "home", "template"))
     for d in (tmp_root, home, tpl / ".config"):
         d.mkdir(parents=True)
@@ -48,12 +49,18 @@ def timed_wipe(base: Path, files: int, total: int) -> tuple[float, dict[str, flo
     procs = [subprocess.Popen(["sleep", "600"], env=env) for _ in range(3)]
     for p in procs:
         handle.add_process(p.pid)
-    report = wipe_session(handle)
+    report = wipe_session(handle, defer_delete=defer)
     for p in procs:
         p.wait()
     assert report.ok, report.summary_lines()
-    assert report.step("session_dir").counts["files"] == files
-    return report.duration_s, {s.name: s.duration_s for s in report.steps}
+    steps = {s.name: s.duration_s for s in report.steps}
+    if defer:
+        purged = purge(state)
+        assert purged.counts["files"] == files
+        steps["purge (after)"] = purged.duration_s
+    else:
+        assert report.step("session_dir").counts["files"] == files
+    return report.duration_s, steps
 
 
 def timed_delete(base: Path, files: int, total: int, how: str) -> float:
@@ -80,19 +87,21 @@ def main() -> None:
                         "/var/lib/kiosk, not tmpfs)")
     args = parser.parse_args()
     total = args.mb * 1_000_000
-    totals, steps = [], {}
-    for _ in range(args.runs):
-        with tempfile.TemporaryDirectory(prefix="kiosk-wipe-bench-", dir=args.dir) as base:
-            duration, per_step = timed_wipe(Path(base), args.files, total)
-        totals.append(duration)
-        for name, s in per_step.items():
-            steps.setdefault(name, []).append(s)
-    med = statistics.median(totals)
-    print(f"session: {args.files} files, {args.mb} MB, {args.runs} runs")
-    print(f"wipe total (verified): median {med:.3f} s  min {min(totals):.3f}  "
-          f"max {max(totals):.3f}  -> {med / 1.0:.2f}x the 1 s goal")
-    for name, values in steps.items():
-        print(f"  {name:<12} median {statistics.median(values) * 1000:8.1f} ms")
+    print(f"session: {args.files} files, {args.mb} MB, {args.runs} runs each")
+    for defer in (False, True):
+        totals, steps = [], {}
+        for _ in range(args.runs):
+            with tempfile.TemporaryDirectory(prefix="kiosk-wipe-bench-", dir=args.dir) as base:
+                duration, per_step = timed_wipe(Path(base), args.files, total, defer)
+            totals.append(duration)
+            for name, s in per_step.items():
+                steps.setdefault(name, []).append(s)
+        med = statistics.median(totals)
+        label = "deferred delete (tree to trash, purge after)" if defer else "full delete"
+        print(f"wipe, verified, {label}: median {med:.3f} s  min {min(totals):.3f}  "
+              f"max {max(totals):.3f}  -> {med / 1.0:.2f}x the 1 s goal")
+        for name, values in steps.items():
+            print(f"  {name:<14} median {statistics.median(values) * 1000:8.1f} ms")
     print("bulk delete of the same tree, median of 3:")
     for how in ("delete_tree_parallel", "delete_tree (fd-based)", "shutil.rmtree", "rm -rf"):
         runs = []

@@ -15,6 +15,7 @@ from wipe.engine import (
     WipePending,
     pending,
     prepare_session,
+    purge,
     recover,
     wipe_session,
 )
@@ -23,4 +24,4 @@ from wipe.journal import JournalError
 from wipe.report import StepReport, WipeReport
 
 __all__ = ["DEFAULT_TMP_ROOTS", "JournalError", "SessionHandle", "StepReport", "UnsafeTarget",
-           "WipePending", "WipeReport", "pending", "prepare_session", "recover", "wipe_session"]
+           "WipePending", "WipeReport", "pending", "prepare_session", "purge", "recover", "wipe_session"]

@@ -119,13 +119,14 @@ def _sweep_tmp(journal: Journal, scope: tmpfiles.Scope) -> StepReport:
     return step
 
 
-def _residue(journal: Journal, scope: tmpfiles.Scope, state: Path) -> dict[str, int]:
+def _residue(journal: Journal, scope: tmpfiles.Scope, state: Path,
+             defer: bool) -> dict[str, int]:
     """Step 5: look again, from scratch, for anything of the session."""
     return {
         "processes": len(processes.session_processes(
             journal.pids, journal.token, [session_dir.session_path(state)],
             journal.session_uid)),
-        "session_entries": session_dir.residue(state),
+        "session_entries": session_dir.residue(state, include_trash=not defer),
         "home_differences": sum(homes.differences(Path(t), Path(p)) for t, p in journal.homes),
         "tmp_entries": sum(
             s.files + s.dirs for s in [tmpfiles.sweep([Path(r) for r in journal.tmp_roots],
@@ -145,13 +146,14 @@ def _timed(hook: StepHook | None, name: str, fn, *args) -> StepReport:
 
 
 def _attempt(journal: Journal, scope: tmpfiles.Scope, grace: float,
-             hook: StepHook | None) -> list[StepReport]:
+             hook: StepHook | None, defer: bool = False) -> list[StepReport]:
     state = Path(journal.state_dir)
     dirs = [session_dir.session_path(state)]
     return [
         _timed(hook, "processes", processes.stop_processes, journal.pids, journal.token, dirs,
                journal.session_uid, grace),
-        _timed(hook, "session_dir", session_dir.wipe_session_dir, state, journal.session_uid),
+        _timed(hook, "session_dir", session_dir.wipe_session_dir, state, journal.session_uid,
+               defer),
         _timed(hook, "home", homes.restore_homes, journal.homes),
         _timed(hook, "tmp", _sweep_tmp, journal, scope),
         _timed(hook, "clipboard", desktop.clear_clipboard, journal.display,
@@ -161,11 +163,11 @@ def _attempt(journal: Journal, scope: tmpfiles.Scope, grace: float,
 
 
 def _verify(journal: Journal, scope: tmpfiles.Scope, report: WipeReport,
-            hook: StepHook | None) -> None:
+            hook: StepHook | None, defer: bool) -> None:
     if hook:
         hook("verify")
     t0 = time.perf_counter()
-    report.residue = _residue(journal, scope, Path(journal.state_dir))
+    report.residue = _residue(journal, scope, Path(journal.state_dir), defer)
     failed = [s for s in report.steps if s.status == "failed"]
     report.verified = not any(report.residue.values())
     step = StepReport("verify", counts=dict(report.residue))
@@ -179,17 +181,17 @@ def _verify(journal: Journal, scope: tmpfiles.Scope, report: WipeReport,
 
 
 def _run(journal: Journal, recorded: set[str], *, recovered: bool, grace: float, retries: int,
-         hook: StepHook | None) -> WipeReport:
+         hook: StepHook | None, defer: bool = False) -> WipeReport:
     t0 = time.perf_counter()
     state = Path(journal.state_dir)
     scope = _tmp_scope(journal, recorded)
-    report = WipeReport(recovered=recovered)
+    report = WipeReport(recovered=recovered, deferred=defer)
     for attempt in range(1 + retries):
         journal.phase, journal.attempts = "wiping", journal.attempts + 1
         write_journal(journal)
         report.attempts = attempt + 1
-        report.steps = _attempt(journal, scope, grace if attempt == 0 else 0.0, hook)
-        _verify(journal, scope, report, hook)
+        report.steps = _attempt(journal, scope, grace if attempt == 0 else 0.0, hook, defer)
+        _verify(journal, scope, report, hook, defer)
         if report.ok:
             break
         session_dir.make_writable(state)  # escalate: undo read-only dirs, no grace, again
@@ -201,15 +203,18 @@ def _run(journal: Journal, recorded: set[str], *, recovered: bool, grace: float,
 
 
 def wipe_session(target: SessionHandle | str | os.PathLike, *, grace: float = 1.0,
-                 retries: int = 2, on_step: StepHook | None = None) -> WipeReport:
+                 retries: int = 2, on_step: StepHook | None = None,
+                 defer_delete: bool = False) -> WipeReport:
     """Wipe the session now (a handle, or a state dir whose journal says what to wipe).
 
     Returns a report; `ok` is False (and the journal stays) when the wipe could not be verified:
-    the terminal must then stay out of service."""
+    the terminal must then stay out of service. With defer_delete, the old session tree is only
+    moved into the root-only trash (milliseconds) and the caller runs purge(state_dir), e.g. in
+    a thread while the next resident starts; a crash before that is purged at the next start."""
     if isinstance(target, SessionHandle):
         recorded = target.watch.stop() if target.watch else set()
         return _run(target.journal, recorded, recovered=False, grace=grace, retries=retries,
-                    hook=on_step)
+                    hook=on_step, defer=defer_delete)
     state = Path(target).absolute()
     try:
         journal = read_journal(state)
@@ -218,7 +223,8 @@ def wipe_session(target: SessionHandle | str | os.PathLike, *, grace: float = 1.
     if journal is None:  # nothing pending: wipe the session dir and the display now
         journal = Journal(state_dir=str(state), token=secrets.token_hex(12), start_ns=0,
                           display=os.environ.get("DISPLAY"))
-    return _run(journal, set(), recovered=False, grace=grace, retries=retries, hook=on_step)
+    return _run(journal, set(), recovered=False, grace=grace, retries=retries, hook=on_step,
+                defer=defer_delete)
 
 
 def recover(state_dir: str | os.PathLike, *, grace: float = 1.0, retries: int = 2,
@@ -231,8 +237,14 @@ def recover(state_dir: str | os.PathLike, *, grace: float = 1.0, retries: int = 
     except JournalError:
         return _unreadable(state, grace, on_step)
     if journal is None:
+        purge(state)  # trees a deferred wipe left behind (power cut before its purge)
         return None
     return _run(journal, set(), recovered=True, grace=grace, retries=retries, hook=on_step)
+
+
+def purge(state_dir: str | os.PathLike) -> StepReport:
+    """Delete the session trees a deferred wipe left in the trash; safe to run in a thread."""
+    return session_dir.purge_trash(Path(state_dir))
 
 
 def pending(state_dir: str | os.PathLike) -> bool:

@@ -35,6 +35,7 @@ class WipeReport:
     ok: bool = False
     verified: bool = False
     recovered: bool = False
+    deferred: bool = False            # old session tree moved to the trash, purge() pending
     reason: str | None = None
     attempts: int = 1
     duration_s: float = 0.0

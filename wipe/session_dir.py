@@ -1,9 +1,11 @@
-"""Step 2: the session directory, renamed out of the way at once, then deleted."""
+"""Step 2: the session directory, renamed into a private trash at once, then deleted."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
+import time
 from pathlib import Path
 
 from wipe.fsops import DeleteStats, delete_tree_parallel, fsync_dir
@@ -11,11 +13,15 @@ from wipe.report import StepReport
 
 SESSION = "session"
 SUBDIRS = ("profile", "downloads", "tmp")
-WIPING_PREFIX = "session.wiping-"
+TRASH = "session.trash"  # root-only (0700): the next session cannot reach what waits here
 
 
 def session_path(state_dir: Path) -> Path:
     return Path(state_dir) / SESSION
+
+
+def trash_path(state_dir: Path) -> Path:
+    return Path(state_dir) / TRASH
 
 
 def make_fresh(state_dir: Path, uid: int | None = None) -> None:
@@ -29,51 +35,74 @@ def make_fresh(state_dir: Path, uid: int | None = None) -> None:
             os.chown(path, uid, -1)
 
 
-def _wiping_dirs(state_dir: Path) -> list[Path]:
-    with os.scandir(state_dir) as it:
-        return [Path(e.path) for e in it if e.name.startswith(WIPING_PREFIX)]
+def _trash_entries(state_dir: Path) -> list[Path]:
+    try:
+        with os.scandir(trash_path(state_dir)) as it:
+            return [Path(e.path) for e in it]
+    except FileNotFoundError:
+        return []
 
 
 def _move_aside(state_dir: Path) -> None:
-    root = session_path(state_dir)
+    trash = trash_path(state_dir)
+    trash.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(trash, 0o700)
     n = 0
     while True:
         try:
-            os.rename(root, Path(state_dir) / f"{WIPING_PREFIX}{os.getpid()}-{n}")
+            os.rename(session_path(state_dir), trash / f"{os.getpid()}-{n}")
             return
         except FileNotFoundError:
             return
-        except (FileExistsError, IsADirectoryError, OSError) as exc:
-            if getattr(exc, "errno", None) not in (17, 39) or n > 100:  # EEXIST, ENOTEMPTY
+        except OSError as exc:
+            if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY) or n > 100:
                 raise
             n += 1
 
 
-def wipe_session_dir(state_dir: Path, uid: int | None = None) -> StepReport:
-    """Rename session/ aside, recreate it empty for the next resident, delete the old tree
-    (and any left by an interrupted wipe)."""
-    step = StepReport("session_dir")
-    stats = DeleteStats()
-    try:
-        _move_aside(state_dir)
-        make_fresh(state_dir, uid)
-        fsync_dir(Path(state_dir))
-    except OSError as exc:
-        stats.error(exc)
-    for old in _wiping_dirs(state_dir):
+def purge_trash(state_dir: Path) -> StepReport:
+    """Delete every session tree waiting in the trash (run at once, in a background thread
+    after a deferred wipe, or at the next start)."""
+    t0 = time.perf_counter()
+    step, stats = StepReport("purge"), DeleteStats()
+    for old in _trash_entries(state_dir):
         delete_tree_parallel(old, stats=stats)
     step.add("files", stats.files)
     step.add("dirs", stats.dirs)
     step.bytes, step.errors = stats.bytes, dict(stats.errors)
     if stats.errors:
         step.status, step.reason = "failed", "delete_error"
+    step.duration_s = time.perf_counter() - t0
     return step
 
 
-def residue(state_dir: Path) -> int:
+def wipe_session_dir(state_dir: Path, uid: int | None = None, defer: bool = False) -> StepReport:
+    """Rename session/ into the trash and recreate it empty for the next resident at once; then
+    delete the trash (unless `defer`: the caller runs purge_trash() when it suits it)."""
+    step = StepReport("session_dir")
+    try:
+        _move_aside(state_dir)
+        make_fresh(state_dir, uid)
+        fsync_dir(Path(state_dir))
+    except OSError as exc:
+        step.error(errno.errorcode.get(exc.errno or 0, "EUNKNOWN"))
+    if defer:
+        step.add("deferred_trees", len(_trash_entries(state_dir)))
+    else:
+        purged = purge_trash(state_dir)
+        step.counts.update(purged.counts)
+        step.bytes = purged.bytes
+        for code, n in purged.errors.items():
+            step.errors[code] = step.errors.get(code, 0) + n
+    if step.errors:
+        step.status, step.reason = "failed", "delete_error"
+    return step
+
+
+def residue(state_dir: Path, include_trash: bool = True) -> int:
     """Entries left from a session: anything in session/ besides its empty subdirs, plus any
-    tree still waiting to be deleted."""
-    count = len(_wiping_dirs(state_dir))
+    tree still waiting in the trash (unless deletion was deliberately deferred)."""
+    count = len(_trash_entries(state_dir)) if include_trash else 0
     root = session_path(state_dir)
     try:
         with os.scandir(root) as it:
@@ -93,7 +122,7 @@ def make_writable(state_dir: Path) -> int:
     """Escalation: give the owner write access to every directory still waiting deletion
     (a session may have made some read-only). Returns how many were changed."""
     changed = 0
-    for top in [*_wiping_dirs(state_dir), session_path(state_dir)]:
+    for top in [*_trash_entries(state_dir), session_path(state_dir)]:
         changed += _chmod_owner(str(top))
         for path, dirs, _ in os.walk(top):
             changed += sum(_chmod_owner(os.path.join(path, d)) for d in dirs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from wipe import pending, prepare_session, wipe_session
+from wipe import pending, prepare_session, purge, recover, wipe_session
 from wipe.journal import journal_path
 
 from wipe_fixtures import FakeSession, find_residue
@@ -57,3 +57,26 @@ def test_journal_is_durable_before_the_session_and_gone_after(layout):
     handle.watch.stop()
     report = wipe_session(layout.state, grace=0.1)
     assert report.ok and not journal_path(layout.state).exists()
+
+
+def test_deferred_wipe_frees_the_session_dir_at_once_and_purge_finishes_it(layout, marker):
+    handle = prepare_session(layout.state, **layout.prepare_kwargs())
+    session = FakeSession(layout, marker, handle.env(), files=50)
+    handle.add_process(session.proc.pid)
+    session.wait_ready()
+    report = wipe_session(handle, grace=0.3, defer_delete=True)
+    session.reap()
+    assert report.ok and report.deferred and not pending(layout.state)
+    trash = layout.state / "session.trash"
+    assert trash.stat().st_mode & 0o777 == 0o700  # the next session's user cannot enter
+    assert find_residue(layout, marker) != []  # the old tree waits there, out of reach
+    assert purge(layout.state).counts["files"] >= 50
+    assert find_residue(layout, marker) == []
+
+
+def test_power_cut_before_a_deferred_purge_is_finished_at_next_start(layout, marker):
+    handle = prepare_session(layout.state, **layout.prepare_kwargs())
+    (layout.state / "session" / "downloads" / f"{marker}.pdf").write_text(marker)
+    assert wipe_session(handle, grace=0.1, defer_delete=True).ok
+    assert recover(layout.state) is None  # no journal pending, but the trash is purged
+    assert find_residue(layout, marker) == []
