@@ -52,7 +52,11 @@ class SessionHandle:
         """Record a root process of the session (durably, before it can do anything lasting)."""
         import psutil
 
-        self.journal.pids.append([pid, psutil.Process(pid).create_time()])
+        try:
+            created = psutil.Process(pid).create_time()
+        except psutil.NoSuchProcess:
+            return  # already gone; its children are still found by token and directory
+        self.journal.pids.append([pid, created])
         write_journal(self.journal)
 
 
