@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from wipe import UnsafeTarget, WipePending, prepare_session, recover, wipe_session
 
-from wipe_fixtures import make_layout
+from wipe_fixtures import CHILD_ENV, make_layout
 
 
 def test_files_from_before_the_session_survive_in_tmp_roots(layout):
@@ -98,8 +99,36 @@ def test_leftovers_in_session_dir_are_wiped_before_a_session_starts(layout, mark
 
 
 def test_reused_pid_of_a_dead_root_is_not_killed(layout):
+    bystander = subprocess.Popen(["sleep", "30"], env=CHILD_ENV)
+    try:
+        handle = prepare_session(layout.state, **layout.prepare_kwargs())
+        # same PID as a recorded root, but started at another time: another process
+        handle.journal.pids.append([bystander.pid, time.time() - 1e6])
+        report = wipe_session(handle, grace=0.1)
+        assert report.ok and report.step("processes").counts["found"] == 0
+        assert bystander.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+def test_processes_tied_to_the_session_dir_are_stopped_even_without_token(layout):
     handle = prepare_session(layout.state, **layout.prepare_kwargs())
-    handle.journal.pids.append([os.getppid(), time.time() - 1e6])  # same PID, other process
-    report = wipe_session(handle, grace=0.1)
-    assert report.ok and report.step("processes").counts["found"] == 0
-    assert Path(f"/proc/{os.getppid()}").exists()
+    tmpdir = str(handle.session_dir / "tmp")
+    working_inside = subprocess.Popen(["sleep", "30"], cwd=handle.session_dir / "downloads",
+                                      env=CHILD_ENV)
+    pointing_inside = subprocess.Popen(["sleep", "30"], cwd=layout.home,
+                                       env={**CHILD_ENV, "TMPDIR": tmpdir})
+    next_session = subprocess.Popen(["sleep", "30"], cwd=layout.home,  # e.g. a standby launcher
+                                    env={**CHILD_ENV, "TMPDIR": tmpdir,
+                                         "KIOSK_SESSION_ID": "another-session"})
+    try:
+        report = wipe_session(handle, grace=0.1)
+        assert report.ok and report.step("processes").counts["found"] == 2
+        assert working_inside.wait(timeout=2) is not None
+        assert pointing_inside.wait(timeout=2) is not None
+        assert next_session.poll() is None
+    finally:
+        for proc in (working_inside, pointing_inside, next_session):
+            proc.kill()
+            proc.wait()
