@@ -102,6 +102,16 @@ def main() -> None:
               f"max {max(totals):.3f}  -> {med / 1.0:.2f}x the 1 s goal")
         for name, values in steps.items():
             print(f"  {name:<14} median {statistics.median(values) * 1000:8.1f} ms")
+    prep = []
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory(prefix="kiosk-wipe-bench-", dir=args.dir) as base:
+            t0 = time.perf_counter()
+            handle = prepare_session(Path(base) / "state", display="", wayland_display="")
+            prep.append(time.perf_counter() - t0)
+            handle.watch.stop()
+            (Path(base) / "state" / "wipe.journal").unlink()
+    print(f"prepare_session with the real /tmp, /var/tmp, /dev/shm (snapshot + watchdog + "
+          f"fsynced journal): median {statistics.median(prep) * 1000:.1f} ms")
     print("bulk delete of the same tree, median of 3:")
     for how in ("delete_tree_parallel", "delete_tree (fd-based)", "shutil.rmtree", "rm -rf"):
         runs = []
