@@ -56,6 +56,9 @@ def _belongs(proc: psutil.Process, token: str, dirs: tuple[str, ...], uid: int |
     other = env.get(TOKEN_VAR)
     if other is not None:
         return other == token
+    blob = "\0".join(env.values())
+    if not any(d in blob for d in dirs):  # cheap pre-filter: most processes never match
+        return False
     return any(_inside(v, dirs) for v in env.values())
 
 
@@ -102,7 +105,7 @@ def _wait_gone(procs: list[psutil.Process], timeout: float) -> list[psutil.Proce
     deadline = time.monotonic() + timeout
     alive = [p for p in procs if _running(p)]
     while alive and time.monotonic() < deadline:
-        time.sleep(0.01)
+        time.sleep(0.002)
         alive = [p for p in alive if _running(p)]
     return alive
 
