@@ -243,7 +243,10 @@ def recover(state_dir: str | os.PathLike, *, grace: float = 1.0, retries: int = 
     if journal is None:
         purge(state)  # trees a deferred wipe left behind (power cut before its purge)
         return None
-    return _run(journal, set(), recovered=True, grace=grace, retries=retries, hook=on_step)
+    interrupted = journal.phase
+    report = _run(journal, set(), recovered=True, grace=grace, retries=retries, hook=on_step)
+    report.interrupted = interrupted
+    return report
 
 
 def purge(state_dir: str | os.PathLike) -> StepReport:

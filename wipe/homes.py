@@ -30,6 +30,10 @@ def _kind(entry: os.DirEntry) -> str:
     return "other"
 
 
+def _mode(entry: os.DirEntry) -> int:
+    return stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode)
+
+
 def _same_file(a: os.DirEntry, b: os.DirEntry) -> bool:
     sa, sb = a.stat(follow_symlinks=False), b.stat(follow_symlinks=False)
     if sa.st_size != sb.st_size or stat.S_IMODE(sa.st_mode) != stat.S_IMODE(sb.st_mode):
@@ -69,6 +73,9 @@ def _sync(target: Path, template: Path, owner, step: StepReport, stats: DeleteSt
         ref = want.get(name)
         if ref is not None and _kind(entry) == "dir" and _kind(ref) == "dir":
             _sync(Path(entry.path), Path(ref.path), owner, step, stats)
+            if _mode(entry) != _mode(ref):
+                os.chmod(entry.path, _mode(ref))
+                step.add("modes_restored")
             continue
         if ref is not None and _same(entry, ref):
             continue
@@ -87,7 +94,7 @@ def differences(target: Path, template: Path) -> int:
     for name in set(have) & set(want):
         a, b = have[name], want[name]
         if _kind(a) == "dir" and _kind(b) == "dir":
-            diff += differences(Path(a.path), Path(b.path))
+            diff += differences(Path(a.path), Path(b.path)) + (_mode(a) != _mode(b))
         elif not _same(a, b):
             diff += 1
     return diff

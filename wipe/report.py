@@ -36,6 +36,7 @@ class WipeReport:
     verified: bool = False
     recovered: bool = False
     deferred: bool = False            # old session tree moved to the trash, purge() pending
+    interrupted: str | None = None    # recover(): phase a crash interrupted ("session", "wiping")
     reason: str | None = None
     attempts: int = 1
     duration_s: float = 0.0

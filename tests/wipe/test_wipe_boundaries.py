@@ -85,7 +85,8 @@ def test_new_session_refused_until_the_previous_one_is_wiped(layout):
     handle.watch.stop()
     with pytest.raises(WipePending):
         prepare_session(layout.state, **layout.prepare_kwargs())
-    assert recover(layout.state).ok
+    report = recover(layout.state)
+    assert report.ok and report.recovered and report.interrupted == "session"
     assert recover(layout.state) is None
     prepare_session(layout.state, **layout.prepare_kwargs()).watch.stop()
 

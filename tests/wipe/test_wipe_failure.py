@@ -56,6 +56,7 @@ def test_kiosk_wipe_says_out_of_service_then_finishes_once_unblocked(layout, stu
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["ok"] and report["recovered"] and report["residue"]["session_entries"] == 0
+    assert report["interrupted"] == "wiping"
     assert not pending(layout.state)
 
 

@@ -15,6 +15,7 @@ def test_wipe_leaves_no_trace_and_no_process(layout, marker):
     session = FakeSession(layout, marker, handle.env(), files=50)
     handle.add_process(session.proc.pid)
     session.wait_ready()
+    (layout.home / ".config").chmod(0o777)
     assert find_residue(layout, marker), "the fake session left no trace to wipe"
     assert len(session.pids) >= 5
     report = wipe_session(handle, grace=0.3)
@@ -22,6 +23,7 @@ def test_wipe_leaves_no_trace_and_no_process(layout, marker):
     assert report.ok and report.verified, report.summary_lines()
     assert session.alive() == []
     assert find_residue(layout, marker) == []
+    assert (layout.home / ".config").stat().st_mode & 0o777 == 0o755
     assert not journal_path(layout.state).exists() and not pending(layout.state)
 
 
