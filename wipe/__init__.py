@@ -24,4 +24,5 @@ from wipe.journal import JournalError
 from wipe.report import StepReport, WipeReport
 
 __all__ = ["DEFAULT_TMP_ROOTS", "JournalError", "SessionHandle", "StepReport", "UnsafeTarget",
-           "WipePending", "WipeReport", "pending", "prepare_session", "purge", "recover", "wipe_session"]
+           "WipePending", "WipeReport", "pending", "prepare_session", "purge", "recover",
+           "wipe_session"]

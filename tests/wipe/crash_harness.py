@@ -11,9 +11,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from wipe_fixtures import CHILD_ENV, FakeSession, Layout, find_residue, tokened_pids
+
 from wipe import prepare_session, recover
 from wipe.journal import read_journal
-from wipe_fixtures import CHILD_ENV, FakeSession, Layout, find_residue, tokened_pids
 
 HERE = Path(__file__).parent
 

@@ -85,7 +85,8 @@ def main(argv: list[str]) -> None:
     if "--files" in argv:
         i = argv.index("--files")
         files, argv = int(argv[i + 1]), argv[:i] + argv[i + 2:]
-    marker, session, home, roots = argv[0], Path(argv[1]), Path(argv[2]), [Path(r) for r in argv[3:]]
+    marker, session, home = argv[0], Path(argv[1]), Path(argv[2])
+    roots = [Path(r) for r in argv[3:]]
     me = [sys.executable, __file__]
     kids = [subprocess.Popen([*me, "--holder", marker, str(session), str(roots[0])],
                              stdout=subprocess.PIPE),

@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
+from wipe_fixtures import CHILD_ENV, make_layout
 
 from wipe import UnsafeTarget, WipePending, prepare_session, recover, wipe_session
-
-from wipe_fixtures import CHILD_ENV, make_layout
 
 
 def test_files_from_before_the_session_survive_in_tmp_roots(layout):

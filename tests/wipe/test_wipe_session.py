@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from wipe_fixtures import FakeSession, find_residue
+
 from wipe import pending, prepare_session, purge, recover, wipe_session
 from wipe.journal import journal_path
-
-from wipe_fixtures import FakeSession, find_residue
 
 
 def test_wipe_leaves_no_trace_and_no_process(layout, marker):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 
-from wipe import prepare_session, wipe_session
-
 from wipe_fixtures import CHILD_ENV
+
+from wipe import prepare_session, wipe_session
 
 NOBODY = 65534
 
