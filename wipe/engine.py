@@ -80,18 +80,23 @@ def prepare_session(state_dir: str | os.PathLike, *, homes: Iterable[tuple] = ()
     roots = [check_target(Path(r), state, "tmp root") for r in tmp_roots]
     roots = [r for r in roots if r.is_dir()]
     watcher = tmpfiles.TmpWatch(roots) if watch and roots else None
-    start_ns = time.time_ns() - CLOCK_MARGIN_NS
-    journal = Journal(state_dir=str(state), token=secrets.token_hex(12), start_ns=start_ns,
-                      homes=pairs, tmp_roots=[str(r) for r in roots],
-                      tmp_dirs_before=[list(k) for k in tmpfiles.snapshot_dirs(roots)],
-                      session_uid=session_uid,
-                      display=display if display is not None else os.environ.get("DISPLAY"),
-                      wayland_display=wayland_display if wayland_display is not None
-                      else os.environ.get("WAYLAND_DISPLAY"))
-    write_journal(journal)
-    if session_dir.residue(state):
-        session_dir.wipe_session_dir(state, session_uid)  # never hand over leftovers
-    session_dir.make_fresh(state, session_uid)
+    try:
+        journal = Journal(state_dir=str(state), token=secrets.token_hex(12),
+                          start_ns=time.time_ns() - CLOCK_MARGIN_NS, homes=pairs,
+                          tmp_roots=[str(r) for r in roots],
+                          tmp_dirs_before=[list(k) for k in tmpfiles.snapshot_dirs(roots)],
+                          session_uid=session_uid,
+                          display=os.environ.get("DISPLAY") if display is None else display,
+                          wayland_display=os.environ.get("WAYLAND_DISPLAY")
+                          if wayland_display is None else wayland_display)
+        write_journal(journal)
+        if session_dir.residue(state, include_trash=False):  # never hand over leftovers
+            session_dir.wipe_session_dir(state, session_uid, defer=True)
+        session_dir.make_fresh(state, session_uid)
+    except BaseException:
+        if watcher:
+            watcher.stop()
+        raise
     return SessionHandle(journal, watcher)
 
 
@@ -123,6 +128,10 @@ def _sweep_tmp(journal: Journal, scope: tmpfiles.Scope) -> StepReport:
     return step
 
 
+def _count(stats) -> int:
+    return stats.files + stats.dirs
+
+
 def _residue(journal: Journal, scope: tmpfiles.Scope, state: Path,
              defer: bool) -> dict[str, int]:
     """Step 5: look again, from scratch, for anything of the session."""
@@ -132,9 +141,8 @@ def _residue(journal: Journal, scope: tmpfiles.Scope, state: Path,
             journal.session_uid)),
         "session_entries": session_dir.residue(state, include_trash=not defer),
         "home_differences": sum(homes.differences(Path(t), Path(p)) for t, p in journal.homes),
-        "tmp_entries": sum(
-            s.files + s.dirs for s in [tmpfiles.sweep([Path(r) for r in journal.tmp_roots],
-                                                      scope, delete=False)]),
+        "tmp_entries": _count(tmpfiles.sweep([Path(r) for r in journal.tmp_roots], scope,
+                                             delete=False)),
         "clipboard": desktop.clipboard_residue(journal.display),
         "print_jobs": desktop.pending_jobs() or 0,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import stat
 import time
@@ -65,8 +66,16 @@ def purge_trash(state_dir: Path) -> StepReport:
     after a deferred wipe, or at the next start)."""
     t0 = time.perf_counter()
     step, stats = StepReport("purge"), DeleteStats()
-    for old in _trash_entries(state_dir):
-        delete_tree_parallel(old, stats=stats)
+    try:
+        lock = os.open(trash_path(state_dir), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return step
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one purge at a time (a background one may run)
+        for old in _trash_entries(state_dir):
+            delete_tree_parallel(old, stats=stats)
+    finally:
+        os.close(lock)
     step.add("files", stats.files)
     step.add("dirs", stats.dirs)
     step.bytes, step.errors = stats.bytes, dict(stats.errors)

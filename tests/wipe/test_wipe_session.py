@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from wipe_fixtures import FakeSession, find_residue
 
@@ -81,4 +82,19 @@ def test_power_cut_before_a_deferred_purge_is_finished_at_next_start(layout, mar
     (layout.state / "session" / "downloads" / f"{marker}.pdf").write_text(marker)
     assert wipe_session(handle, grace=0.1, defer_delete=True).ok
     assert recover(layout.state) is None  # no journal pending, but the trash is purged
+    assert find_residue(layout, marker) == []
+
+
+def test_next_session_starts_while_the_previous_tree_is_still_being_purged(layout, marker):
+    handle = prepare_session(layout.state, **layout.prepare_kwargs())
+    for i in range(300):
+        (layout.state / "session" / "profile" / f"{marker}-{i}").write_text(marker)
+    assert wipe_session(handle, grace=0.1, defer_delete=True).ok
+    with ThreadPoolExecutor(1) as pool:
+        background = pool.submit(purge, layout.state)
+        nxt = prepare_session(layout.state, **layout.prepare_kwargs())
+        (nxt.session_dir / "downloads" / "next.pdf").write_text("next resident")
+        report = wipe_session(nxt, grace=0.1)  # purges too: waits its turn on the trash lock
+        assert background.result().errors == {}
+    assert report.ok and report.step("session_dir").errors == {}
     assert find_residue(layout, marker) == []
