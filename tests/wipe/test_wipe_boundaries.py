@@ -7,7 +7,7 @@ import subprocess
 import time
 
 import pytest
-from wipe_fixtures import CHILD_ENV, make_layout
+from wipe_fixtures import CHILD_ENV, make_layout, needs_root
 
 from wipe import UnsafeTarget, WipePending, prepare_session, recover, wipe_session
 
@@ -49,6 +49,7 @@ def test_state_dir_inside_a_tmp_root_keeps_everything_but_the_session(tmp_path, 
     assert not (state / "session" / "downloads" / f"{marker}.pdf").exists()
 
 
+@needs_root
 def test_other_mounts_under_a_tmp_root_are_never_entered(layout):
     mnt = layout.roots[0] / "usb"
     mnt.mkdir()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from wipe_fixtures import needs_root
 
 from kiosk.cli import cli
 from wipe import pending, prepare_session, recover, wipe_session
@@ -34,7 +35,8 @@ def stuck_session(layout, marker):
         subprocess.run(["umount", point], check=False)
 
 
-def test_undeletable_session_reports_failure_and_keeps_the_journal(layout, stuck_session):
+@needs_root
+def test_undeletable_session_reports_failure_and_keeps_the_journal(layout, stuck_session, marker):
     report = wipe_session(stuck_session, grace=0.1)
     assert not report.ok and not report.verified
     assert report.reason == "residue" and report.attempts == 3
@@ -42,9 +44,12 @@ def test_undeletable_session_reports_failure_and_keeps_the_journal(layout, stuck
     assert report.step("session_dir").errors  # errno names only
     assert report.residue["session_entries"] > 0
     assert journal_path(layout.state).exists() and pending(layout.state)
-    assert json.loads((layout.state / "wipe.last.json").read_text())["ok"] is False
+    kept = (layout.state / "wipe.last.json").read_text()
+    assert json.loads(kept)["ok"] is False
+    assert marker not in kept and marker not in report.to_json()
 
 
+@needs_root
 def test_kiosk_wipe_says_out_of_service_then_finishes_once_unblocked(layout, stuck_session):
     stuck_session.watch.stop()
     result = CliRunner().invoke(cli, ["wipe", "--state-dir", str(layout.state), "--grace", "0"])

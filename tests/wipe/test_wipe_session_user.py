@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 
-from wipe_fixtures import CHILD_ENV
+from wipe_fixtures import CHILD_ENV, needs_root
 
 from wipe import prepare_session, wipe_session
 
 NOBODY = 65534
+pytestmark = needs_root
 
 
 def test_tmp_sweep_deletes_only_the_session_users_files(layout):

@@ -25,6 +25,10 @@ RUN_ID = secrets.token_hex(6)
 CHILD_ENV = {**os.environ, RUN_VAR: RUN_ID, "PYTHONPATH": str(HERE.parent.parent)}
 
 
+# mount, chown and setuid need root (the production wipe runs as root too)
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: mount, chown or setuid")
+
+
 def kill_test_processes() -> int:
     """SIGKILL every process this test run started (by its marker variable)."""
     killed = 0
