@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
+from flask_babel import gettext
 
 from . import i18n
 from .icons import badge, icon
@@ -19,12 +20,12 @@ def _context() -> dict:
 
 
 def human_size(size: int) -> str:
-    """A file size residents can read (in French units: Ko, Mo)."""
+    """A file size residents can read, in their language's units."""
     if size < 1024:
-        return f"{size} o"
+        return gettext("%(n)s octets", n=size)
     if size < 1024 * 1024:
-        return f"{size // 1024} Ko"
-    return f"{size / (1024 * 1024):.1f} Mo"
+        return gettext("%(n)s Ko", n=size // 1024)
+    return gettext("%(n)s Mo", n=round(size / (1024 * 1024), 1))
 
 
 def init_app(app: Flask) -> None:
