@@ -13,7 +13,7 @@ from . import MAX_BODY
 class BackgroundServer:
     """A waitress server on 127.0.0.1 in a daemon thread; `with` stops it and frees the port."""
 
-    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 4) -> None:
         self._server = create_server(app, host=host, port=port, threads=threads,
                                      max_request_body_size=MAX_BODY * 4, ident="kiosk")
         self.url = f"http://{host}:{self._server.effective_port}"
@@ -33,7 +33,7 @@ class BackgroundServer:
         self._thread.join(timeout=5)
 
 
-def serve(app: Flask, host: str = "127.0.0.1", port: int = 8765, threads: int = 8) -> None:
+def serve(app: Flask, host: str = "127.0.0.1", port: int = 8765, threads: int = 4) -> None:
     """Serve until interrupted (the supervisor runs this)."""
     create_server(app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY * 4,
                   ident="kiosk").run()
