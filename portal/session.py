@@ -37,7 +37,7 @@ class SessionPort(Protocol):
         """The language chosen for this session ('fr' until the resident picks one)."""
 
     def set_language(self, code: str) -> None:
-        """Remember the resident's language until the session ends."""
+        """Remember the resident's language until the session ends (then back to 'fr')."""
 
     def documents_dir(self) -> Path:
         """The session's downloads directory (may not exist yet)."""
