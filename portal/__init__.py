@@ -67,3 +67,4 @@ def _register_blueprints(app: Flask) -> None:
     templating.init_app(app)
     app.register_blueprint(resident.bp)
     app.register_blueprint(api.bp)
+    # The mediator area (issue 6) registers its blueprint `mediator` under /mediateur here.

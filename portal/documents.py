@@ -40,11 +40,19 @@ def _kind(name: str) -> str:
 def list_documents(folder: Path) -> list[Document]:
     """Regular files directly in the folder, newest first; none when it does not exist."""
     try:
-        entries = [p for p in folder.iterdir() if _is_document(p)]
+        paths = list(folder.iterdir())
     except OSError:
         return []
-    entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    return [Document(p.name, p.stat().st_size, _kind(p.name)) for p in entries]
+    found = []
+    for path in paths:
+        try:  # a download may finish, or the resident delete it, while we look
+            if _is_document(path):
+                info = path.stat()
+                found.append((info.st_mtime, Document(path.name, info.st_size, _kind(path.name))))
+        except OSError:
+            continue
+    found.sort(key=lambda item: item[0], reverse=True)
+    return [doc for _, doc in found]
 
 
 def _is_document(path: Path) -> bool:

@@ -37,8 +37,12 @@ def check_request() -> None:
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         abort(413)
-    if request.method in UNSAFE_METHODS and cross_site():
-        abort(403)
+    if request.method in UNSAFE_METHODS:
+        if cross_site():
+            abort(403)
+        # Read the body now, within the limit: a chunked body has no length to check up front.
+        request.form  # noqa: B018
+        request.get_data(cache=True)
 
 
 def add_headers(response):

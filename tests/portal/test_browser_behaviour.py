@@ -118,3 +118,29 @@ def test_warning_countdown_ticks(page, live_server):
 def test_print_button_appears_with_javascript(page, live_server):
     page.goto(live_server + "/documents/attestation-caf.pdf")
     assert page.locator("[data-print]").is_visible()
+
+
+def test_end_flow_confirms_erases_and_returns_to_welcome(browser, tmp_path):
+    """A separate portal, so ending its session does not disturb the shared one."""
+    from kiosk.events import ListSink
+    from portal import create_app
+    from portal.server import BackgroundServer
+    from portal.session import MemorySession
+
+    session = MemorySession(tmp_path, sink=ListSink())
+    with BackgroundServer(create_app({"PORTAL_SESSION": session})) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            page.goto(server.url + "/")
+            page.get_by_role("button", name="Commencer").click()
+            page.wait_for_url("**/accueil")
+            assert session.state() == "active"
+            page.get_by_role("link", name="Terminer").click()
+            page.get_by_role("button", name="Oui, terminer").click()
+            page.wait_for_url("**/fin/effacee")
+            expect(page.get_by_role("heading")).to_have_text("Session effacée")
+            page.wait_for_url(server.url + "/", timeout=5000)  # the page waits for the wipe
+            assert Event("session_ended", detail="user") in session.sink.events
+        finally:
+            context.close()
