@@ -234,3 +234,9 @@ def test_unknown_page_is_a_calm_404_page(client):
 
 def test_logo_is_404_when_none_is_configured(client):
     assert client.get("/logo").status_code == 404
+
+
+def test_every_page_header_leads_back_to_the_language_choice(client):
+    choose(client, "ar")
+    html = client.get("/aide").get_data(as_text=True)
+    assert 'href="/"' in html and "تغيير اللغة" in html and '<span lang="ar">العربية</span>' in html
