@@ -27,9 +27,11 @@ class BackgroundServer:
         self.close()
 
     def close(self) -> None:
-        """Stop accepting, close every connection and wait for the thread."""
-        self._server.close()
+        """Finish running requests, close every socket (the loop ends when none is left), join."""
         self._server.task_dispatcher.shutdown()
+        while self._server._map:  # the listening socket, open connections and the trigger
+            for dispatcher in list(self._server._map.values()):
+                dispatcher.close()
         self._thread.join(timeout=5)
 
 
