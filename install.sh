@@ -18,9 +18,10 @@ RUNTIME_PACKAGES=(
   libxrandr2 libxtst6 libxkbfile1 libegl1 libgl1 libgl1-mesa-dri libgbm1 libasound2
   libfontconfig1 libdbus-1-3 fonts-dejavu-core xclip
 )
-# A virtual screen, input and screenshots for GUI tests; a real Chromium for page and benchmark tests.
+# A virtual screen, input and screenshots for GUI tests; a real Chromium for page and benchmark tests;
+# for installer tests: shellcheck, systemd-analyze and duk (the JavaScript engine of polkit rules).
 TEST_PACKAGES=(
-  xvfb xauth xdotool x11-utils imagemagick chromium chromium-driver shellcheck systemd
+  xvfb xauth xdotool x11-utils imagemagick chromium chromium-driver shellcheck systemd duktape
 )
 # The locked terminal: the cage compositor (and Xwayland as fallback), Qt's Wayland libraries,
 # printing, removable drives for the "Mes documents" copy, polkit for the rule that limits them.
@@ -123,7 +124,7 @@ DEPLOY="$HERE/kiosk/deploy"
 ROOT=""
 PURGE=0
 MANIFEST_LINES=()
-declare -A OURS=()
+declare -A OURS=() SEEN_DIRS=()
 
 parse_terminal_options() {
   while [ $# -gt 0 ]; do
@@ -176,6 +177,8 @@ file_hash() { sha256sum "$1" | cut -d' ' -f1; }
 ensure_dir() {
   # Create a system directory (and missing parents); remember the ones we created.
   local path="$1" parent
+  [ -z "${SEEN_DIRS["$path"]:-}" ] || return 0
+  SEEN_DIRS["$path"]=1
   parent="$(dirname "$path")"
   [ "$parent" = "$path" ] || ensure_dir "$parent"
   if [ ! -d "$(at "$path")" ]; then

@@ -1,0 +1,47 @@
+"""install.sh itself: shellcheck clean, clear errors, and --root never touches the real system."""
+
+from __future__ import annotations
+
+import pwd
+import shutil
+import subprocess
+
+import pytest
+
+from tests.install.conftest import INSTALL_SH, run_installer
+
+
+def test_install_script_is_shellcheck_clean() -> None:
+    shellcheck = shutil.which("shellcheck")
+    assert shellcheck, "shellcheck is missing: apt-get install shellcheck (it is in TEST_PACKAGES)"
+    result = subprocess.run([shellcheck, "--severity=style", "--external-sources", str(INSTALL_SH)],
+                            capture_output=True, text=True, cwd=INSTALL_SH.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_unknown_option_is_refused_with_usage(tmp_path) -> None:
+    result = run_installer("--kiosk", "--root", str(tmp_path), "--bogus", check=False)
+    assert result.returncode == 2
+    assert "--uninstall" in result.stderr
+    assert not any(tmp_path.iterdir()), "nothing may be written after a bad option"
+
+
+def test_root_option_needs_a_directory() -> None:
+    result = run_installer("--kiosk", "--root", check=False)
+    assert result.returncode != 0
+    assert "--root needs a directory" in result.stderr
+
+
+def test_uninstall_without_an_installation_says_so(tmp_path) -> None:
+    result = run_installer("--uninstall", "--root", str(tmp_path), check=False)
+    assert result.returncode == 1
+    assert "no kiosk installation found" in result.stderr
+
+
+@pytest.mark.parametrize("account", ["kiosk", "kiosk-admin"])
+def test_root_mode_prints_commands_instead_of_running_them(installed, account) -> None:
+    root, output = installed
+    assert f"would run: useradd --system" in output
+    assert "would run: systemctl daemon-reload" in output
+    with pytest.raises(KeyError):
+        pwd.getpwnam(account)  # the test machine got no account
