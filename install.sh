@@ -290,7 +290,8 @@ ensure_user() {
 }
 
 install_packages_for_terminal() {
-  local missing package
+  local -a missing added
+  local package
   if [ -n "$ROOT" ]; then
     cmd apt-get install -y --no-install-recommends "${RUNTIME_PACKAGES[@]}" "${KIOSK_PACKAGES[@]}"
     return
@@ -298,10 +299,10 @@ install_packages_for_terminal() {
   check_os
   mapfile -t missing < <(missing_packages "${RUNTIME_PACKAGES[@]}" "${KIOSK_PACKAGES[@]}")
   install_apt "${RUNTIME_PACKAGES[@]}" "${KIOSK_PACKAGES[@]}"
-  for package in "${missing[@]}"; do record package "$package" - - -; done
-  for package in "${!OURS[@]}"; do
-    case "$package" in package:*) record package "${package#package:}" - - - ;; esac
-  done
+  # Packages kiosk added (now or by an earlier run) are removed again by --uninstall.
+  mapfile -t added < <({ printf '%s\n' "${missing[@]}"
+    printf '%s\n' "${!OURS[@]}" | sed -n 's/^package://p'; } | sed '/^$/d' | sort -u)
+  for package in "${added[@]}"; do record package "$package" - - -; done
 }
 
 system_python() {
@@ -424,7 +425,7 @@ install_terminal() {
   forget_dropped_entries
   write_manifest
   cmd systemctl daemon-reload
-  cmd sysctl --load=/etc/sysctl.d/50-kiosk.conf
+  cmd sysctl --load=/etc/sysctl.d/50-kiosk.conf || say "SysRq will be off after the next boot"
   if [ -e "$(at /etc/apparmor.d/kiosk-qtwebengine)" ]; then
     cmd apparmor_parser --replace /etc/apparmor.d/kiosk-qtwebengine
   fi
