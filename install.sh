@@ -121,12 +121,15 @@ MANIFEST=$OPT_DIR/MANIFEST
 BACKUP_DIR=$OPT_DIR/backup
 UNITS=/etc/systemd/system
 DEPLOY="$HERE/kiosk/deploy"
+MODE=""
 ROOT=""
 PURGE=0
 MANIFEST_LINES=()
+PACKAGES_TO_DROP=()
 declare -A OURS=() SEEN_DIRS=()
 
 parse_terminal_options() {
+  local given="$*"
   while [ $# -gt 0 ]; do
     case "$1" in
       --root)
@@ -141,7 +144,7 @@ parse_terminal_options() {
     esac
   done
   if [ -z "$ROOT" ]; then
-    [ "$(id -u)" -eq 0 ] || die "run it as root: sudo $0 ${mode:-}"
+    [ "$(id -u)" -eq 0 ] || die "run it as root: sudo $0 ${MODE} $given"
   fi
 }
 
@@ -393,7 +396,7 @@ remove_entry() {
     dir) rmdir "$(at "$path")" 2>/dev/null || true ;;
     tree|home) rm -rf "$(at "$path")" ;;
     user) cmd userdel "$path" || say "could not remove the account $path: remove it by hand" ;;
-    package) cmd apt-get remove -y "$path" || say "could not remove the package $path" ;;
+    package) PACKAGES_TO_DROP+=("$path") ;;
   esac
 }
 
@@ -415,6 +418,7 @@ forget_dropped_entries() {
 }
 
 install_terminal() {
+  umask 022
   say "installing the locked terminal${ROOT:+ under $ROOT}"
   load_manifest
   install_packages_for_terminal
@@ -434,6 +438,13 @@ install_terminal() {
   say "then restart to start the terminal: sudo reboot"
 }
 
+drop_packages() {
+  # Packages kiosk installed become "automatic": apt removes them unless something else needs them.
+  [ "${#PACKAGES_TO_DROP[@]}" -gt 0 ] || return 0
+  cmd apt-mark auto "${PACKAGES_TO_DROP[@]}" || say "apt-mark failed: packages kept"
+  cmd env DEBIAN_FRONTEND=noninteractive apt-get autoremove -y || say "apt-get autoremove failed"
+}
+
 confirm_purge() {
   [ "$PURGE" -eq 1 ] && return 0
   [ -d "$(at "$STATE_DIR")" ] || return 1
@@ -447,6 +458,7 @@ confirm_purge() {
 }
 
 uninstall_terminal() {
+  umask 022
   local -a lines
   local i kind path rest
   [ -f "$(at "$MANIFEST")" ] || die "no kiosk installation found ($MANIFEST is missing)"
@@ -457,6 +469,7 @@ uninstall_terminal() {
     IFS=$'\t' read -r kind path rest <<< "${lines[i]}"
     [ "$kind" = dir ] || remove_entry "$kind" "$path"
   done
+  drop_packages
   if confirm_purge; then rm -rf "$(at "$STATE_DIR")"; say "deleted $STATE_DIR"; fi
   rm -rf "$(at "$OPT_DIR")"
   # Directories last: they are empty only once the files, the backups and the data are gone.
@@ -485,10 +498,12 @@ main() {
       run_tests "$@"
       ;;
     --kiosk)
+      MODE="$mode"
       parse_terminal_options "$@"
       install_terminal
       ;;
     --uninstall)
+      MODE="$mode"
       parse_terminal_options "$@"
       uninstall_terminal
       ;;

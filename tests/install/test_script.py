@@ -41,7 +41,18 @@ def test_uninstall_without_an_installation_says_so(tmp_path) -> None:
 @pytest.mark.parametrize("account", ["kiosk", "kiosk-admin"])
 def test_root_mode_prints_commands_instead_of_running_them(installed, account) -> None:
     root, output = installed
-    assert f"would run: useradd --system" in output
+    assert "would run: useradd --system" in output
     assert "would run: systemctl daemon-reload" in output
     with pytest.raises(KeyError):
         pwd.getpwnam(account)  # the test machine got no account
+
+
+@pytest.mark.parametrize("mode", ["--kiosk", "--uninstall"])
+def test_real_install_refuses_to_run_without_root(mode) -> None:
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is missing"
+    result = subprocess.run([setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                             "bash", str(INSTALL_SH), mode], capture_output=True, text=True,
+                            cwd="/", stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert f"run it as root: sudo {INSTALL_SH} {mode}" in result.stderr
