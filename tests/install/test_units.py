@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.install.conftest import manifest_entry
+from tests.install.conftest import install, manifest_entry
 
 UNITS = "etc/systemd/system"
 SESSION_COMMANDS = ("/usr/bin/cage", "/opt/kiosk/venv/bin/kiosk")
@@ -171,3 +172,22 @@ def test_polkit_lets_the_session_mount_usb_keys_and_nothing_else(installed, tmp_
     result = subprocess.run([duk, str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.split("\n")[:-1] == [f"{u} {a} {want}" for u, a, _, want in POLKIT_CASES]
+
+
+def test_ubuntu_gets_a_userns_profile_for_the_browser_sandbox(tmp_path) -> None:
+    (tmp_path / "etc/apparmor.d/abi").mkdir(parents=True)
+    (tmp_path / "etc/apparmor.d/abi/4.0").write_text("")
+    output = install(tmp_path).stdout
+    profile = (tmp_path / "etc/apparmor.d/kiosk-qtwebengine").read_text()
+    (attachment,) = re.findall(r"^profile kiosk-qtwebengine (\S+) ", profile, re.M)
+    assert fnmatch.fnmatch(
+        "/opt/kiosk/venv/lib/python3.12/site-packages/PyQt6/Qt6/libexec/QtWebEngineProcess",
+        attachment.replace("python3*", "python3[0-9.]*"))
+    assert "  userns,\n" in profile
+    assert "would run: apparmor_parser --replace /etc/apparmor.d/kiosk-qtwebengine" in output
+
+
+def test_debian_without_userns_restriction_gets_no_profile(installed) -> None:
+    root, output = installed
+    assert not (root / "etc/apparmor.d").exists()
+    assert "apparmor_parser" not in output

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# A real `install.sh --kiosk` / `--uninstall` inside a throwaway Debian 12 chroot (not run by
+# pytest: it needs debootstrap, the network and about 15 minutes). Usage, as root:
+#   tests/install/real_install_check.sh [CHROOT_DIR]
+# It checks with the real accounts what the --root tests can only read from the manifest: who
+# can read the secrets, that the units verify with the real cage installed, that a re-run is
+# idempotent and that uninstall --purge gives /etc back as it was. /proc is not mounted, so
+# sysctl is skipped (it would change the host kernel) and no service is started.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+CHROOT="${1:-/var/tmp/kiosk-chroot/bookworm}"
+fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+ok() { printf 'ok: %s\n' "$*"; }
+in_root() { chroot "$CHROOT" "$@"; }
+as_user() { local user="$1"; shift; chroot "$CHROOT" setpriv --reuid="$user" --regid="$user" --init-groups "$@"; }
+
+[ "$(id -u)" -eq 0 ] || fail "run as root"
+if [ ! -x "$CHROOT/usr/bin/python3" ]; then
+  debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,sudo,python3,python3-venv,ca-certificates \
+    bookworm "$CHROOT" http://deb.debian.org/debian
+fi
+cp /etc/resolv.conf "$CHROOT/etc/resolv.conf"
+# Trust the same local certificate authorities as the host (an HTTPS proxy, for pip).
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$CHROOT/usr/local/share/ca-certificates/"
+  in_root update-ca-certificates >/dev/null
+fi
+rm -rf "$CHROOT/root/kiosk" && mkdir -p "$CHROOT/root/kiosk"
+git -C "$HERE" ls-files -z | tar -C "$HERE" --null -T - -cf - | tar -C "$CHROOT/root/kiosk" -xf -
+
+snapshot_etc() {
+  # /etc as it matters: paths, types, modes, link targets and hashes (apt caches left out).
+  in_root find /etc /opt /home -path /etc/ld.so.cache -prune -o \
+    \( -name '*-' -o -path '/etc/apt/*' -o -path '/etc/cups/*' -o -name 'shadow*' -o -name 'gshadow*' -o -name '.pwd.lock' \) -prune -o \
+    -printf '%p %y %m %l\n' | sort
+}
+snapshot_etc > "$CHROOT/root/before.txt"
+
+in_root bash -c 'cd /root/kiosk && ./install.sh --kiosk' || fail "install.sh --kiosk"
+ok "install.sh --kiosk finished"
+
+shell="$(in_root getent passwd kiosk | cut -d: -f7)"
+[ "$shell" = /usr/sbin/nologin ] || fail "kiosk shell is $shell"
+in_root passwd -S kiosk | grep -q ' L ' || fail "kiosk password is not locked"
+in_root id -nG kiosk | grep -qw sudo && fail "kiosk is in the sudo group"
+in_root id -nG kiosk-admin | grep -qw kiosk || fail "kiosk-admin is not in group kiosk"
+ok "accounts: kiosk has no shell, no password, no sudo"
+
+as_user kiosk-admin sh -c 'umask 077; echo PRIVATE > /var/lib/kiosk/keys/terminal.key; echo HASH > /var/lib/kiosk/secrets/mediator.hash'
+as_user kiosk cat /var/lib/kiosk/keys/terminal.key 2>/dev/null && fail "kiosk read the signing key"
+as_user kiosk cat /var/lib/kiosk/secrets/mediator.hash 2>/dev/null && fail "kiosk read the password hash"
+as_user kiosk mv /var/lib/kiosk/keys /var/lib/kiosk/stolen 2>/dev/null && fail "kiosk renamed keys/"
+as_user kiosk sh -c 'echo {} > /var/lib/kiosk/wipe.journal.tmp && mv /var/lib/kiosk/wipe.journal.tmp /var/lib/kiosk/wipe.journal' \
+  || fail "kiosk cannot write its journal in the state dir"
+as_user kiosk touch /var/lib/kiosk/session/x || fail "kiosk cannot write its session dir"
+ok "permissions: the session cannot read or move the secrets, and can write its own files"
+
+in_root /opt/kiosk/venv/bin/kiosk --help >/dev/null || fail "kiosk is not installed in /opt/kiosk/venv"
+in_root systemd-analyze verify /etc/systemd/system/kiosk.service 2>&1 | tee /dev/stderr | grep -q . \
+  && fail "systemd-analyze verify warned"
+ok "kiosk.service verifies with the real cage and venv"
+
+cp "$CHROOT/opt/kiosk/MANIFEST" "$CHROOT/root/manifest.1"
+in_root bash -c 'cd /root/kiosk && ./install.sh --kiosk' >/dev/null || fail "second --kiosk"
+cmp "$CHROOT/opt/kiosk/MANIFEST" "$CHROOT/root/manifest.1" || fail "a re-run changed the manifest"
+in_root cat /var/lib/kiosk/keys/terminal.key | grep -q PRIVATE || fail "a re-run lost the key"
+ok "re-run: same manifest, keys kept"
+
+in_root bash -c 'cd /root/kiosk && ./install.sh --uninstall --purge' || fail "--uninstall --purge"
+in_root getent passwd kiosk kiosk-admin && fail "accounts are still there"
+snapshot_etc > "$CHROOT/root/after.txt"
+diff "$CHROOT/root/before.txt" "$CHROOT/root/after.txt" || fail "uninstall left /etc, /opt or /home changed"
+[ ! -e "$CHROOT/var/lib/kiosk" ] || fail "/var/lib/kiosk is still there after --purge"
+ok "uninstall --purge: accounts gone, /etc /opt /home as before"
