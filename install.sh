@@ -154,7 +154,7 @@ cmd() {
   if [ -n "$ROOT" ]; then
     printf 'would run:'; printf ' %q' "$@"; printf '\n'
   else
-    say "running: $*"
+    say "running:$(printf ' %q' "$@")"
     "$@"
   fi
 }
@@ -417,6 +417,11 @@ forget_dropped_entries() {
   done
 }
 
+reload_systemd() {
+  # In a chroot or an image being prepared systemd is not running: the next boot reads the files.
+  cmd systemctl daemon-reload || say "systemd is not running here: the changes apply at next boot"
+}
+
 install_terminal() {
   umask 022
   say "installing the locked terminal${ROOT:+ under $ROOT}"
@@ -428,7 +433,7 @@ install_terminal() {
   install_state
   forget_dropped_entries
   write_manifest
-  cmd systemctl daemon-reload
+  reload_systemd
   cmd sysctl --load=/etc/sysctl.d/50-kiosk.conf || say "SysRq will be off after the next boot"
   if [ -e "$(at /etc/apparmor.d/kiosk-qtwebengine)" ]; then
     cmd apparmor_parser --replace /etc/apparmor.d/kiosk-qtwebengine
@@ -477,7 +482,7 @@ uninstall_terminal() {
     IFS=$'\t' read -r kind path rest <<< "${lines[i]}"
     [ "$kind" != dir ] || remove_entry "$kind" "$path"
   done
-  cmd systemctl daemon-reload
+  reload_systemd
   say "done. Restart to get the login screen back: sudo reboot"
 }
 

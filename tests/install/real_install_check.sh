@@ -1,26 +1,35 @@
 #!/usr/bin/env bash
 # A real `install.sh --kiosk` / `--uninstall` inside a throwaway Debian 12 chroot (not run by
 # pytest: it needs debootstrap, the network and about 15 minutes). Usage, as root:
-#   tests/install/real_install_check.sh [CHROOT_DIR]
+#   tests/install/real_install_check.sh [WORK_DIR]   (default /var/tmp/kiosk-chroot)
 # It checks with the real accounts what the --root tests can only read from the manifest: who
 # can read the secrets, that the units verify with the real cage installed, that a re-run is
-# idempotent and that uninstall --purge gives /etc back as it was. /proc is not mounted, so
-# sysctl is skipped (it would change the host kernel) and no service is started.
+# idempotent and that uninstall --purge gives /etc back as it was. sysctl is replaced by a stub
+# in the chroot (it would change the host's kernel) and no service is started (systemctl sees
+# the chroot and does nothing).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-CHROOT="${1:-/var/tmp/kiosk-chroot/bookworm}"
+BASE="${1:-/var/tmp/kiosk-chroot}"
+PRISTINE="$BASE/pristine"   # a fresh debootstrap, made once and copied for every run
+CHROOT="$BASE/run"
 fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
 ok() { printf 'ok: %s\n' "$*"; }
-in_root() { chroot "$CHROOT" "$@"; }
-as_user() { local user="$1"; shift; chroot "$CHROOT" setpriv --reuid="$user" --regid="$user" --init-groups "$@"; }
+in_root() { chroot "$CHROOT" env -u PIP_FIND_LINKS PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
+as_user() { local user="$1"; shift; in_root setpriv --reuid="$user" --regid="$user" --init-groups "$@"; }
 
 [ "$(id -u)" -eq 0 ] || fail "run as root"
-if [ ! -x "$CHROOT/usr/bin/python3" ]; then
-  debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,sudo,python3,python3-venv,ca-certificates \
-    bookworm "$CHROOT" http://deb.debian.org/debian
+if [ ! -x "$PRISTINE/usr/bin/python3" ]; then
+  debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,sudo,procps,python3,python3-venv,ca-certificates \
+    bookworm "$PRISTINE" http://deb.debian.org/debian
 fi
+rm -rf "$CHROOT"
+cp -a "$PRISTINE" "$CHROOT"
 cp /etc/resolv.conf "$CHROOT/etc/resolv.conf"
+mount -t proc proc "$CHROOT/proc"
+trap 'umount "$CHROOT/proc"' EXIT
+printf '#!/bin/sh\necho "sysctl $*: skipped in the test chroot"\n' > "$CHROOT/usr/local/sbin/sysctl"
+chmod 755 "$CHROOT/usr/local/sbin/sysctl"
 # Trust the same local certificate authorities as the host (an HTTPS proxy, for pip).
 if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
   cp /usr/local/share/ca-certificates/*.crt "$CHROOT/usr/local/share/ca-certificates/"
