@@ -436,9 +436,11 @@ install_terminal() {
   reload_systemd
   cmd sysctl --load=/etc/sysctl.d/50-kiosk.conf || say "SysRq will be off after the next boot"
   if [ -e "$(at /etc/apparmor.d/kiosk-qtwebengine)" ]; then
-    cmd apparmor_parser --replace /etc/apparmor.d/kiosk-qtwebengine
+    cmd apparmor_parser --replace /etc/apparmor.d/kiosk-qtwebengine || say "AppArmor profile loads at next boot"
   fi
-  if [ -f "$(at /etc/cups/cupsd.conf)" ]; then cmd systemctl try-restart cups.service; fi
+  if [ -f "$(at /etc/cups/cupsd.conf)" ]; then
+    cmd systemctl try-restart cups.service || say "CUPS reads its new settings at next boot"
+  fi
   say "done. Set the mediator password: sudo -u $ADMIN_USER $OPT_DIR/venv/bin/kiosk mediator set-password"
   say "then restart to start the terminal: sudo reboot"
 }

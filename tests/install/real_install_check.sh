@@ -23,11 +23,12 @@ if [ ! -x "$PRISTINE/usr/bin/python3" ]; then
   debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,sudo,procps,python3,python3-venv,ca-certificates \
     bookworm "$PRISTINE" http://deb.debian.org/debian
 fi
+if grep -q " $CHROOT/" /proc/mounts; then fail "something is still mounted under $CHROOT"; fi
 rm -rf "$CHROOT"
 cp -a "$PRISTINE" "$CHROOT"
 cp /etc/resolv.conf "$CHROOT/etc/resolv.conf"
+trap 'umount "$CHROOT/proc" 2>/dev/null || true' EXIT
 mount -t proc proc "$CHROOT/proc"
-trap 'umount "$CHROOT/proc"' EXIT
 printf '#!/bin/sh\necho "sysctl $*: skipped in the test chroot"\n' > "$CHROOT/usr/local/sbin/sysctl"
 chmod 755 "$CHROOT/usr/local/sbin/sysctl"
 # Trust the same local certificate authorities as the host (an HTTPS proxy, for pip).
@@ -41,9 +42,16 @@ git -C "$HERE" ls-files -z | tar -C "$HERE" --null -T - -cf - | tar -C "$CHROOT/
 snapshot_etc() {
   # /etc as it matters: paths, types, modes, link targets and hashes (apt caches left out).
   in_root find /etc /opt /home -path /etc/ld.so.cache -prune -o \
-    \( -name '*-' -o -path '/etc/apt/*' -o -path '/etc/cups/*' -o -name 'shadow*' -o -name 'gshadow*' -o -name '.pwd.lock' \) -prune -o \
+    \( -name '*-' -o -path '/etc/apt/*' -o -name 'shadow*' -o -name 'gshadow*' -o -name '.pwd.lock' \) -prune -o \
     -printf '%p %y %m %l\n' | sort
 }
+# The packages are installed first, as on a machine that already had them: the /etc comparison
+# below then shows kiosk's own changes only (apt's "remove" leaves package conffiles behind).
+# shellcheck disable=SC1090
+source <(sed -n '/^RUNTIME_PACKAGES=(/,/^)/p; /^KIOSK_PACKAGES=(/,/^)/p' "$HERE/install.sh")
+in_root apt-get update -qq
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  "${RUNTIME_PACKAGES[@]}" "${KIOSK_PACKAGES[@]}" >/dev/null
 snapshot_etc > "$CHROOT/root/before.txt"
 
 in_root bash -c 'cd /root/kiosk && ./install.sh --kiosk' || fail "install.sh --kiosk"
@@ -66,8 +74,9 @@ as_user kiosk touch /var/lib/kiosk/session/x || fail "kiosk cannot write its ses
 ok "permissions: the session cannot read or move the secrets, and can write its own files"
 
 in_root /opt/kiosk/venv/bin/kiosk --help >/dev/null || fail "kiosk is not installed in /opt/kiosk/venv"
-in_root systemd-analyze verify /etc/systemd/system/kiosk.service 2>&1 | tee /dev/stderr | grep -q . \
-  && fail "systemd-analyze verify warned"
+warnings="$(in_root systemd-analyze verify /etc/systemd/system/kiosk.service 2>&1)" \
+  || fail "systemd-analyze verify failed: $warnings"
+[ -z "$warnings" ] || fail "systemd-analyze verify warned: $warnings"
 ok "kiosk.service verifies with the real cage and venv"
 
 cp "$CHROOT/opt/kiosk/MANIFEST" "$CHROOT/root/manifest.1"
@@ -81,4 +90,5 @@ in_root getent passwd kiosk kiosk-admin && fail "accounts are still there"
 snapshot_etc > "$CHROOT/root/after.txt"
 diff "$CHROOT/root/before.txt" "$CHROOT/root/after.txt" || fail "uninstall left /etc, /opt or /home changed"
 [ ! -e "$CHROOT/var/lib/kiosk" ] || fail "/var/lib/kiosk is still there after --purge"
-ok "uninstall --purge: accounts gone, /etc /opt /home as before"
+grep -q '^package' "$CHROOT/root/manifest.1" && fail "packages that were there before were recorded"
+ok "uninstall --purge: accounts gone, /etc /opt /home as before, packages kept"
