@@ -278,8 +278,8 @@ state_files() {
 }
 
 ensure_user() {
-  # ensure_user NAME USERADD-ARGS...: create a system account once; record it if it is ours.
-  local name="$1"; shift
+  # ensure_user NAME COMMENT USERADD-ARGS...: create a system account once; record it if ours.
+  local name="$1" comment="$2"; shift 2
   if [ -z "$ROOT" ] && getent passwd "$name" >/dev/null; then
     if ours user "$name"; then
       record user "$name" - - -
@@ -288,7 +288,7 @@ ensure_user() {
     fi
     return 0
   fi
-  cmd useradd --system --user-group --shell /usr/sbin/nologin --comment "kiosk $name" "$@" "$name"
+  cmd useradd --system --user-group --shell /usr/sbin/nologin --comment "$comment" "$@" "$name"
   record user "$name" - - -
 }
 
@@ -318,8 +318,8 @@ system_python() {
 }
 
 install_accounts() {
-  ensure_user "$SESSION_USER" --home-dir "$KIOSK_HOME"
-  ensure_user "$ADMIN_USER" --home-dir /nonexistent --no-create-home
+  ensure_user "$SESSION_USER" "kiosk public session" --home-dir "$KIOSK_HOME"
+  ensure_user "$ADMIN_USER" "kiosk secrets" --home-dir /nonexistent --no-create-home
   # kiosk-admin writes its files in the state dir, which belongs to group kiosk.
   cmd usermod --append --groups "$SESSION_USER" "$ADMIN_USER"
   cmd passwd --lock "$SESSION_USER"

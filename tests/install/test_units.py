@@ -89,6 +89,7 @@ def test_pending_wipe_is_finished_before_the_session_starts(service) -> None:
 def test_qt_prefers_wayland_and_falls_back_to_xwayland(service) -> None:
     assert '"QT_QPA_PLATFORM=wayland;xcb"' in service["Service.Environment"]
     assert "KIOSK_STATE_DIR=/var/lib/kiosk" in service["Service.Environment"]
+    assert "LIBSEAT_BACKEND=logind" in service["Service.Environment"]  # not seatd's video group
 
 
 def test_kiosk_starts_at_boot_and_boot_stops_before_any_desktop(installed) -> None:
