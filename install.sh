@@ -122,6 +122,7 @@ BACKUP_DIR=$OPT_DIR/backup
 UNITS=/etc/systemd/system
 DEPLOY="$HERE/kiosk/deploy"
 MODE=""
+SESSION_WAS_ACTIVE=0
 ROOT=""
 PURGE=0
 MANIFEST_LINES=()
@@ -253,13 +254,21 @@ edit_conf() {
 
 set_owner() {
   # Ownership by name: the accounts only exist on the real system, so under --root it is printed.
-  if [ -n "$ROOT" ]; then printf 'would run: chown %q %q\n' "$1" "$2"; else chown "$1" "$2"; fi
+  if [ -n "$ROOT" ]; then printf 'would run: chown %q %q\n' "$1" "$2"; else chown -h "$1" "$2"; fi
+}
+
+refuse_link() {
+  # The session account can write in the state dir: a link there could aim chmod/chown at /etc.
+  if [ -L "$(at "$1")" ]; then
+    die "$1 is a symbolic link, which kiosk never creates: refusing to change it (inspect and remove it, then re-run)"
+  fi
 }
 
 state_dir() {
   # state_dir PATH MODE OWNER: a data directory kept by upgrades and by uninstall (unless --purge).
   local path="$1" mode="$2" owner="$3"
   ensure_dir "$(dirname "$path")"
+  refuse_link "$path"
   [ -d "$(at "$path")" ] || mkdir "$(at "$path")"
   chmod "$mode" "$(at "$path")"
   set_owner "$owner" "$(at "$path")"
@@ -371,6 +380,7 @@ install_state() {
   state_dir "$STATE_DIR/trusted-keys" 0755 root:root
   state_files "$STATE_DIR/trusted-keys" 0644 root:root
   state_dir "$STATE_DIR/session" 0700 "$SESSION_USER:$SESSION_USER"
+  refuse_link "$STATE_DIR/config.toml"
   if [ -f "$(at "$STATE_DIR/config.toml")" ]; then
     chmod 0640 "$(at "$STATE_DIR/config.toml")"
     set_owner "$ADMIN_USER:$SESSION_USER" "$(at "$STATE_DIR/config.toml")"
@@ -417,6 +427,14 @@ forget_dropped_entries() {
   done
 }
 
+stop_session() {
+  # An upgrade fixes ownership in the state dir: the session must not be running meanwhile.
+  if [ -z "$ROOT" ] && systemctl is-active --quiet kiosk.service 2>/dev/null; then
+    SESSION_WAS_ACTIVE=1
+    cmd systemctl stop kiosk.service
+  fi
+}
+
 reload_systemd() {
   # In a chroot or an image being prepared systemd is not running: the next boot reads the files.
   cmd systemctl daemon-reload || say "systemd is not running here: the changes apply at next boot"
@@ -430,6 +448,7 @@ install_terminal() {
   install_accounts
   install_application
   install_system_files
+  stop_session
   install_state
   forget_dropped_entries
   write_manifest
@@ -441,6 +460,7 @@ install_terminal() {
   if [ -f "$(at /etc/cups/cupsd.conf)" ]; then
     cmd systemctl try-restart cups.service || say "CUPS reads its new settings at next boot"
   fi
+  if [ "$SESSION_WAS_ACTIVE" -eq 1 ]; then cmd systemctl start kiosk.service || true; fi
   say "done. Set the mediator password: sudo -u $ADMIN_USER $OPT_DIR/venv/bin/kiosk mediator set-password"
   say "then restart to start the terminal: sudo reboot"
 }

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from tests.install.conftest import install, manifest_entry, mode_of, write
+from tests.install.conftest import install, manifest_entry, mode_of, run_installer, write
 
 STATE = "var/lib/kiosk"
 
@@ -86,3 +86,15 @@ def test_code_and_units_belong_to_root(seeded) -> None:
     for path in ("/etc/systemd/system/kiosk.service", "/opt/kiosk/venv"):
         assert manifest_entry(root, path).owner == "root:root"
     assert mode_of(root / "etc/systemd/system/kiosk.service") == 0o644
+
+
+@pytest.mark.parametrize("planted", ["session", "config.toml"])
+def test_a_link_planted_in_the_state_dir_is_refused(tmp_path, planted) -> None:
+    victim = tmp_path / "etc-victim"
+    victim.mkdir(mode=0o755)
+    (tmp_path / STATE).mkdir(parents=True)
+    (tmp_path / STATE / planted).symlink_to(victim)
+    result = run_installer("--kiosk", "--root", str(tmp_path), check=False)
+    assert result.returncode == 1
+    assert f"/var/lib/kiosk/{planted} is a symbolic link" in result.stderr
+    assert mode_of(victim) == 0o755
