@@ -301,16 +301,30 @@ ensure_user() {
   record user "$name" - - -
 }
 
+apt_names() {
+  # Ubuntu 24.04 renamed some libraries for 64-bit time_t (libasound2 is libasound2t64 there).
+  local package
+  for package in "$@"; do
+    if ! apt-cache policy "$package" 2>/dev/null | grep -q 'Candidate: [^(]' &&
+       apt-cache policy "${package}t64" 2>/dev/null | grep -q 'Candidate: [^(]'; then
+      echo "${package}t64"
+    else
+      echo "$package"
+    fi
+  done
+}
+
 install_packages_for_terminal() {
-  local -a missing added
+  local -a wanted missing added
   local package
   if [ -n "$ROOT" ]; then
     cmd apt-get install -y --no-install-recommends "${RUNTIME_PACKAGES[@]}" "${KIOSK_PACKAGES[@]}"
     return
   fi
   check_os
-  mapfile -t missing < <(missing_packages "${RUNTIME_PACKAGES[@]}" "${KIOSK_PACKAGES[@]}")
-  install_apt "${RUNTIME_PACKAGES[@]}" "${KIOSK_PACKAGES[@]}"
+  mapfile -t wanted < <(apt_names "${RUNTIME_PACKAGES[@]}" "${KIOSK_PACKAGES[@]}")
+  mapfile -t missing < <(missing_packages "${wanted[@]}")
+  install_apt "${wanted[@]}"
   # Packages kiosk added (now or by an earlier run) are removed again by --uninstall.
   mapfile -t added < <({ printf '%s\n' "${missing[@]}"
     printf '%s\n' "${!OURS[@]}" | sed -n 's/^package://p'; } | sed '/^$/d' | sort -u)
@@ -544,4 +558,7 @@ main() {
   esac
 }
 
-main "$@"
+# Sourcing the script (tests) defines the functions without running anything.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi

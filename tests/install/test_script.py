@@ -56,3 +56,24 @@ def test_real_install_refuses_to_run_without_root(mode) -> None:
                             cwd="/", stdin=subprocess.DEVNULL)
     assert result.returncode == 1
     assert f"run it as root: sudo {INSTALL_SH} {mode}" in result.stderr
+
+
+FAKE_APT_CACHE = """#!/bin/sh
+# Ubuntu 24.04 as apt sees it: libasound2 is only a virtual name for libasound2t64.
+case "$2" in
+  libasound2) printf 'libasound2:\\n  Installed: (none)\\n  Candidate: (none)\\n' ;;
+  *t64) [ "$2" = libasound2t64 ] && printf '%s:\\n  Candidate: 1.2.11-1build2\\n' "$2" ;;
+  *) printf '%s:\\n  Candidate: 1.0\\n' "$2" ;;
+esac
+"""
+
+
+def test_ubuntu_2404_t64_library_names_are_used(tmp_path) -> None:
+    stub = tmp_path / "apt-cache"
+    stub.write_text(FAKE_APT_CACHE)
+    stub.chmod(0o755)
+    script = f'source "{INSTALL_SH}"; apt_names libnss3 libasound2 cage'
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                            env={"PATH": f"{tmp_path}:/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["libnss3", "libasound2t64", "cage"]
