@@ -8,6 +8,7 @@ from kiosk.cli_config import config
 from kiosk.cli_policy import policy
 from kiosk.cli_run import demo, run, session
 from kiosk.cli_stubs import register_pending
+from kiosk.cli_wipe import wipe
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,6 +21,7 @@ cli.add_command(policy)
 cli.add_command(config)
 for command in (demo, run, session):
     cli.add_command(command)
+cli.add_command(wipe)
 register_pending(cli)
 
 

@@ -1,0 +1,138 @@
+"""Step 4: clear the clipboard and primary selection; cancel pending print jobs."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import subprocess
+
+from wipe.report import StepReport
+
+SELECTIONS = (b"CLIPBOARD", b"PRIMARY")
+
+
+def _xlib():
+    """libX11 through ctypes: clearing ownership leaves no helper process behind (xclip
+    would have to stay alive to serve an empty selection)."""
+    name = ctypes.util.find_library("X11") or "libX11.so.6"
+    try:
+        x = ctypes.cdll.LoadLibrary(name)
+    except OSError:
+        return None
+    x.XOpenDisplay.restype, x.XOpenDisplay.argtypes = ctypes.c_void_p, [ctypes.c_char_p]
+    x.XInternAtom.restype = ctypes.c_ulong
+    x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x.XSetSelectionOwner.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong,
+                                     ctypes.c_ulong]
+    x.XGetSelectionOwner.restype = ctypes.c_ulong
+    x.XGetSelectionOwner.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+    x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    return x
+
+
+def _x11_owners(display: str, clear: bool) -> int | None:
+    """Number of selections still owned after (optionally) clearing; None: no display."""
+    x = _xlib()
+    if x is None:
+        return None
+    dpy = x.XOpenDisplay(display.encode())
+    if not dpy:
+        return None
+    try:
+        owned = 0
+        for name in SELECTIONS:
+            atom = x.XInternAtom(dpy, name, 0)
+            if clear:
+                x.XSetSelectionOwner(dpy, atom, 0, 0)  # None owner, CurrentTime
+                x.XSync(dpy, 0)
+            if x.XGetSelectionOwner(dpy, atom) and not _xclip_empty(display, name):
+                owned += 1
+        return owned
+    finally:
+        x.XCloseDisplay(dpy)
+
+
+def _xclip_empty(display: str, selection: bytes) -> bool:
+    """A selection owned by a clipboard manager is still clean if it holds nothing."""
+    if not shutil.which("xclip"):
+        return False
+    try:
+        out = subprocess.run(["xclip", "-selection", selection.decode().lower(), "-o"],
+                             capture_output=True, timeout=2, env={**os.environ,
+                                                                 "DISPLAY": display})
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.stdout == b""
+
+
+def _wayland_clear(wayland: str) -> bool:
+    tool = shutil.which("wl-copy")
+    if not tool:
+        return False
+    env = {**os.environ, "WAYLAND_DISPLAY": wayland}
+    for extra in ([], ["--primary"]):
+        subprocess.run([tool, *extra, "--clear"], env=env, timeout=3, capture_output=True)
+    return True
+
+
+def clear_clipboard(display: str | None, wayland: str | None) -> StepReport:
+    """Empty CLIPBOARD and PRIMARY on the session's display; say so when there is none."""
+    step = StepReport("clipboard")
+    done = False
+    if wayland:
+        done = _wayland_clear(wayland)
+        step.add("wayland_cleared", int(done))
+    if display:
+        left = _x11_owners(display, clear=True)
+        if left is not None:
+            done = True
+            step.add("selections_cleared", len(SELECTIONS) - left)
+            if left:
+                step.status, step.reason = "failed", "selection_kept"
+    if not done:
+        step.status, step.reason = "skipped", "no_display"
+    return step
+
+
+def clipboard_residue(display: str | None) -> int:
+    """Selections that still hold something (0 when there is no X display to ask)."""
+    return (_x11_owners(display, clear=False) or 0) if display else 0
+
+
+def _run(cmd: list[str]) -> subprocess.CompletedProcess | None:
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def pending_jobs() -> int | None:
+    """Pending print jobs on this terminal; None when CUPS tools are absent or unreachable."""
+    if not shutil.which("lpstat"):
+        return None
+    out = _run(["lpstat", "-o"])
+    if out is None or out.returncode != 0:
+        return None
+    return len([line for line in out.stdout.splitlines() if line.strip()])
+
+
+def cancel_print_jobs() -> StepReport:
+    """Cancel every pending job (the terminal serves one resident at a time)."""
+    step = StepReport("print_jobs")
+    before = pending_jobs()
+    if shutil.which("cancel"):
+        out = _run(["cancel", "-a"])
+    elif shutil.which("lprm"):
+        out = _run(["lprm", "-"])
+    else:
+        step.status, step.reason = "skipped", "no_cups"
+        return step
+    if out is None or out.returncode != 0:
+        # Fail closed: a job that survives would print the resident's document later.
+        step.status, step.reason = "failed", "cancel_failed"
+        return step
+    step.add("jobs_cancelled", before or 0)
+    return step

@@ -1,0 +1,165 @@
+"""Small filesystem primitives: durable writes and a fast, symlink-safe tree delete."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename, creation or unlink inside `path` durable."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_durable(path: Path, data: bytes) -> None:
+    """Replace `path` atomically: write a temp file, fsync it, rename, fsync the directory."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def remove_durable(path: Path) -> None:
+    """Unlink `path` (if present) and make that durable."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return
+    fsync_dir(path.parent)
+
+
+def errno_name(exc: OSError) -> str:
+    """An error as an enumerated word (EACCES...), never its message, which holds a path."""
+    return errno.errorcode.get(exc.errno or 0, "EUNKNOWN")
+
+
+@dataclass
+class DeleteStats:
+    files: int = 0
+    dirs: int = 0
+    bytes: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def error(self, exc: OSError) -> None:
+        code = errno_name(exc)
+        self.errors[code] = self.errors.get(code, 0) + 1
+
+    def merge(self, other: DeleteStats) -> None:
+        self.files += other.files
+        self.dirs += other.dirs
+        self.bytes += other.bytes
+        for code, n in other.errors.items():
+            self.errors[code] = self.errors.get(code, 0) + n
+
+
+def delete_tree(path: Path, stats: DeleteStats | None = None) -> DeleteStats:
+    """Delete `path` and everything under it without following symlinks or crossing mounts."""
+    stats = stats or DeleteStats()
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return stats
+    except OSError as exc:
+        stats.error(exc)
+        return stats
+    if not stat.S_ISDIR(st.st_mode):
+        _unlink(None, str(path), st, stats)
+        return stats
+    try:
+        fd = os.open(path, _DIR_FLAGS)
+    except OSError as exc:
+        stats.error(exc)
+        return stats
+    try:
+        _clear_fd(fd, st.st_dev, stats)
+    finally:
+        os.close(fd)
+    _rmdir(None, str(path), stats)
+    return stats
+
+
+def clear_dir(path: Path, stats: DeleteStats | None = None) -> DeleteStats:
+    """Delete everything inside `path`, keeping the directory itself (owner, mode, inode)."""
+    stats = stats or DeleteStats()
+    fd = os.open(path, _DIR_FLAGS)
+    try:
+        _clear_fd(fd, os.fstat(fd).st_dev, stats)
+    finally:
+        os.close(fd)
+    return stats
+
+
+def delete_entry(dir_fd: int, name: str, st: os.stat_result, stats: DeleteStats) -> None:
+    """Delete one entry of an open directory (a whole subtree if it is a directory)."""
+    if not stat.S_ISDIR(st.st_mode):
+        _unlink(dir_fd, name, st, stats)
+        return
+    try:
+        fd = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        stats.error(exc)
+        return
+    try:
+        _clear_fd(fd, st.st_dev, stats)
+    finally:
+        os.close(fd)
+    _rmdir(dir_fd, name, stats)
+
+
+def _clear_fd(fd: int, dev: int, stats: DeleteStats) -> None:
+    try:
+        entries = list(os.scandir(fd))
+    except OSError as exc:
+        stats.error(exc)
+        return
+    for entry in entries:
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            stats.error(exc)
+            continue
+        if stat.S_ISDIR(st.st_mode) and st.st_dev != dev:
+            stats.error(OSError(errno.EXDEV, "mount point"))  # never delete into another mount
+            continue
+        delete_entry(fd, entry.name, st, stats)
+
+
+def _unlink(dir_fd: int | None, name: str, st: os.stat_result, stats: DeleteStats) -> None:
+    try:
+        os.unlink(name, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        stats.error(exc)
+        return
+    stats.files += 1
+    stats.bytes += st.st_size
+
+
+def _rmdir(dir_fd: int | None, name: str, stats: DeleteStats) -> None:
+    try:
+        os.rmdir(name, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        stats.error(exc)
+        return
+    stats.dirs += 1
