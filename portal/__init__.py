@@ -1,1 +1,69 @@
-"""The Flask app: resident pages, mediator pages, exports and the funder's hub."""
+"""The Flask app: resident pages and the local JSON API (mediator pages and the hub come later).
+
+Blueprints, one per audience: `resident` (/), `api` (/api, loopback callers only); the mediator
+area will register as `mediator` under /mediateur.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from policies import default_policy_path
+
+from . import errors, i18n, security
+from .catalogue import PolicySource
+from .session import MemorySession, SessionPort
+
+MAX_BODY = 64 * 1024  # residents send tiny forms; anything bigger is refused with 413
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the portal: defaults, then instance/portal.toml, then `test_config`."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        PORTAL_POLICY=str(default_policy_path()),  # a path, or a policies.Policy
+        PORTAL_ASSOCIATION="Espace numérique",
+        PORTAL_LOGO=None,                           # path to a PNG/JPEG/SVG-free image, or None
+        PORTAL_LANGUAGES=("fr", "en", "ar"),
+        PORTAL_DOCUMENTS_DIR=None,                  # used by the in-memory session only
+        PORTAL_SESSION=None,                        # a SessionPort; in-memory when None
+        PORTAL_SECRET=None,
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        MAX_FORM_MEMORY_SIZE=MAX_BODY,
+        BABEL_DEFAULT_LOCALE=i18n.SOURCE,
+        JSON_AS_ASCII=False,
+    )
+    if test_config is None:
+        app.config.from_file("portal.toml", load=tomllib.load, text=False, silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    app.config["SECRET_KEY"] = app.config["PORTAL_SECRET"] or os.urandom(32)
+    app.extensions["kiosk_policy"] = PolicySource(app.config["PORTAL_POLICY"])
+    app.extensions["kiosk_session"] = _session_port(app)
+    security.init_app(app)
+    errors.init_app(app)
+    i18n.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _session_port(app: Flask) -> SessionPort:
+    port = app.config["PORTAL_SESSION"]
+    if port is not None:
+        return port
+    folder = app.config["PORTAL_DOCUMENTS_DIR"] or Path(tempfile.gettempdir()) / "kiosk-portal-downloads"
+    return MemorySession(folder)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import api, resident, templating
+
+    templating.init_app(app)
+    app.register_blueprint(resident.bp)
+    app.register_blueprint(api.bp)

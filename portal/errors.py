@@ -1,0 +1,17 @@
+"""One error handler: JSON under /api, a calm HTML page elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+def handle_http_error(exc: HTTPException):
+    """Answer an HTTP error in the caller's format, never with a stack trace."""
+    if request.path.startswith("/api/") or request.path == "/api":
+        return jsonify(error=exc.name, status=exc.code), exc.code
+    return render_template("errors/error.html", code=exc.code), exc.code
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)

@@ -1,0 +1,176 @@
+"""Pages residents see: welcome, tiles, documents, help, blocked, end, countdown warnings."""
+
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
+                   url_for)
+
+from kiosk.events import Event
+
+from . import documents, i18n
+from .catalogue import get_policy, search, tile_groups
+from .security import cross_site
+from .session import get_session
+
+bp = Blueprint("resident", __name__)
+
+# Status messages after a redirect are enumerated keys, never text taken from the URL.
+MESSAGES = {"deleted", "copied", "no_usb", "copy_failed", "help_sent"}
+WARNING_PAGES = {"inactivite": "idle", "limite": "time_limit"}
+
+
+def _message() -> str | None:
+    key = request.args.get("message")
+    return key if key in MESSAGES else None
+
+
+@bp.get("/")
+def welcome():
+    return render_template("resident/welcome.html")
+
+
+@bp.post("/commencer")
+def start():
+    get_session().request_start()
+    return redirect(url_for("resident.home"), 303)
+
+
+@bp.post("/langue")
+def language():
+    code = request.form.get("lang", "")
+    if not i18n.is_offered(code):
+        return render_template("resident/language_refused.html"), 400
+    get_session().set_language(code)
+    target = "resident.home" if request.form.get("next") == "home" else "resident.welcome"
+    return redirect(url_for(target), 303)
+
+
+@bp.get("/accueil")
+def home():
+    query = request.args.get("q", "")[:100]
+    groups = tile_groups(get_policy())
+    shown = search(groups, query) if query.strip() else groups
+    return render_template("resident/home.html", groups=shown, query=query,
+                           empty_catalogue=not groups)
+
+
+@bp.get("/ouvrir/<site_id>")
+def open_tile(site_id: str):
+    site = get_policy().site(site_id)
+    if site is None:
+        abort(404)
+    if cross_site():
+        abort(403)
+    get_session().emit(Event("tile_opened", site_id=site.id))
+    return redirect(site.url, 303)
+
+
+def _folder():
+    return get_session().documents_dir()
+
+
+def _document(name: str) -> documents.Document:
+    try:
+        return documents.resolve(_folder(), name)
+    except documents.DocumentNotFound:
+        abort(404)
+
+
+@bp.get("/documents")
+def document_list():
+    return render_template("resident/documents.html", files=documents.list_documents(_folder()),
+                           usb=get_session().usb_dir() is not None, message=_message())
+
+
+@bp.get("/documents/<name>")
+def document_view(name: str):
+    return render_template("resident/document.html", doc=_document(name),
+                           usb=get_session().usb_dir() is not None)
+
+
+@bp.get("/documents/<name>/fichier")
+def document_file(name: str):
+    doc = _document(name)
+    if doc.mimetype is None:
+        abort(404)
+    response = send_file(_folder() / doc.name, mimetype=doc.mimetype, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
+
+
+@bp.get("/documents/<name>/supprimer")
+def document_delete_confirm(name: str):
+    return render_template("resident/delete.html", doc=_document(name))
+
+
+@bp.post("/documents/<name>/supprimer")
+def document_delete(name: str):
+    try:
+        documents.delete(_folder(), name)
+    except (documents.DocumentNotFound, OSError):
+        abort(404)
+    return redirect(url_for("resident.document_list", message="deleted"), 303)
+
+
+@bp.post("/documents/<name>/copier")
+def document_copy(name: str):
+    target = get_session().usb_dir()
+    if target is None:
+        return redirect(url_for("resident.document_list", message="no_usb"), 303)
+    try:
+        documents.copy_to(_folder(), name, target)
+    except documents.DocumentNotFound:
+        abort(404)
+    except OSError:
+        return redirect(url_for("resident.document_list", message="copy_failed"), 303)
+    return redirect(url_for("resident.document_list", message="copied"), 303)
+
+
+@bp.route("/aide", methods=["GET", "POST"])
+def help_page():
+    if request.method == "POST":
+        get_session().request_help()
+        return redirect(url_for("resident.help_page", message="help_sent"), 303)
+    return render_template("resident/help.html", message=_message(),
+                           pending=get_session().help_requested())
+
+
+@bp.get("/bloque")
+def blocked():
+    return render_template("resident/blocked.html")
+
+
+@bp.route("/fin", methods=["GET", "POST"])
+def end():
+    if request.method == "POST":
+        get_session().request_end()
+        return redirect(url_for("resident.wiped"), 303)
+    return render_template("resident/end.html")
+
+
+@bp.get("/fin/effacee")
+def wiped():
+    return render_template("resident/wiped.html")
+
+
+@bp.get("/alerte/<kind>")
+def warning(kind: str):
+    if kind not in WARNING_PAGES:
+        abort(404)
+    page = "resident/_warning.html" if request.args.get("partiel") else "resident/warning.html"
+    seconds = get_session().seconds_left()
+    return render_template(page, kind=WARNING_PAGES[kind], seconds=seconds if seconds is not None else 0)
+
+
+@bp.post("/alerte/continuer")
+def still_here():
+    get_session().emit(Event("activity"))
+    return redirect(url_for("resident.home"), 303)
+
+
+@bp.get("/logo")
+def logo():
+    path = current_app.config["PORTAL_LOGO"]
+    if not path:
+        abort(404)
+    return send_file(path, max_age=300)
