@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from kiosk.cli_launch import launch
 from kiosk.cli_policy import policy
 from kiosk.cli_stubs import register_pending
 
@@ -28,6 +29,7 @@ def demo(state_dir: str | None) -> None:
 
 
 cli.add_command(policy)
+cli.add_command(launch)
 register_pending(cli)
 
 
