@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from kiosk.cli_config import config
+from kiosk.cli_launch import launch
 from kiosk.cli_policy import policy
 from kiosk.cli_run import demo, run, session
 from kiosk.cli_stubs import register_pending
@@ -22,6 +23,7 @@ cli.add_command(config)
 for command in (demo, run, session):
     cli.add_command(command)
 cli.add_command(wipe)
+cli.add_command(launch)
 register_pending(cli)
 
 
