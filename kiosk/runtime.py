@@ -55,7 +55,7 @@ def _portal_app(supervisor: Supervisor):
 
     return create_app({
         "PORTAL_SESSION": SupervisorPort(supervisor),
-        "PORTAL_POLICY": supervisor.store,
+        "PORTAL_POLICY": supervisor.store.current,
         "PORTAL_ASSOCIATION": supervisor.config["association_name"],
         "PORTAL_LANGUAGES": tuple(supervisor.config["languages"]),
     })

@@ -68,6 +68,7 @@ class Supervisor:
         self._last_time_left: int | None = None
         self._stop = threading.Event()
         self.home_url = f"http://127.0.0.1:{self.config['portal_port']}/"
+        self._load_policy()
 
     # ---------------------------------------------------------------- requests from other threads
     def request_begin(self) -> None:
@@ -124,7 +125,6 @@ class Supervisor:
                 self.state = OUT_OF_SERVICE
                 log.error("pending wipe could not be verified: out of service")
                 return
-        self._load_policy()
         self._open_welcome()
 
     def _load_policy(self) -> None:
