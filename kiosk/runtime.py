@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.control import ControlServer
-from kiosk.supervisor import ACTIVE, WARNING, WELCOME, Options, Supervisor
+from kiosk.supervisor import ACTIVE, WARNING, WELCOME, Options, Supervisor, production_options
 
 
 @dataclass
@@ -32,7 +32,7 @@ def build_runtime(state: Path, *, windowed: bool = False, options: Options | Non
                   sinks: list | None = None) -> Runtime:
     from waitress.server import create_server
 
-    options = options or Options(windowed=windowed)
+    options = options or production_options(windowed)
     supervisor = Supervisor(state, sinks=sinks or _default_sinks(state), options=options)
     app = _portal_app(supervisor)
     server = create_server(app, host="127.0.0.1", port=supervisor.config["portal_port"], threads=4)

@@ -37,10 +37,28 @@ class Options:
 
     windowed: bool = False
     homes: Iterable[tuple[Path, Path]] = ()          # (kiosk user's HOME, clean template) pairs
-    tmp_roots: Iterable[Path] = wipe.DEFAULT_TMP_ROOTS
+    # System temp dirs are swept only for a dedicated session user (production): on a laptop
+    # running `kiosk demo`, files other programs create in /tmp are not the session's to delete.
+    tmp_roots: Iterable[Path] = ()
+    session_uid: int | None = None
     launcher_env: dict[str, str] = field(default_factory=dict)
     wipe_grace: float = 1.0
     install_default_policy: bool = True               # first start only: no policy, no history
+
+
+def production_options(windowed: bool = False) -> Options:
+    """When running as the dedicated `kiosk` user, its HOME and its files in /tmp, /var/tmp and
+    /dev/shm belong to sessions; anywhere else (a demo on a laptop) only the session dir does."""
+    import os
+    import pwd
+
+    user = pwd.getpwuid(os.getuid())
+    if user.pw_name != "kiosk" or os.getuid() == 0:
+        return Options(windowed=windowed)
+    home = Path(user.pw_dir)
+    template = Path("/opt/kiosk/home-template")
+    return Options(windowed=windowed, homes=[(home, template)] if template.is_dir() else [],
+                   tmp_roots=wipe.DEFAULT_TMP_ROOTS, session_uid=os.getuid())
 
 
 class Supervisor:
@@ -138,7 +156,8 @@ class Supervisor:
 
     def _open_welcome(self) -> None:
         self._handle = wipe.prepare_session(self.state_dir, homes=self.options.homes,
-                                            tmp_roots=self.options.tmp_roots)
+                                            tmp_roots=self.options.tmp_roots,
+                                            session_uid=self.options.session_uid)
         policy_copy = self.session_dir / "tmp" / "policy.toml"
         policy_copy.write_bytes(self.store.path.read_bytes() if self.store.loaded else b"version = 1\n")
         env = {**self._handle.env(), **self.options.launcher_env}
