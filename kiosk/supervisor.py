@@ -74,6 +74,7 @@ class Supervisor:
         self.portal_factory = portal_factory
         self.state = WELCOME
         self.end_reason: str | None = None
+        self.last_end_reason: str | None = None
         self.last_wipe: wipe.WipeReport | None = None
         self.help_requested = False
         self.language = "fr"
@@ -128,7 +129,7 @@ class Supervisor:
         """What the mediator and `kiosk session status` may know: never what the resident does."""
         elapsed = round(time.monotonic() - self._started_at) if self._started_at else None
         return {"state": self.state, "elapsed_seconds": elapsed, "seconds_left": self.seconds_left(),
-                "help_requested": self.help_requested,
+                "help_requested": self.help_requested, "last_end_reason": self.last_end_reason,
                 "last_wipe": self.last_wipe.to_dict() if self.last_wipe else None}
 
     # ---------------------------------------------------------------- lifecycle
@@ -137,7 +138,7 @@ class Supervisor:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         recovered = wipe.recover(self.state_dir, grace=self.options.wipe_grace)
         if recovered is not None:
-            self.last_wipe = recovered
+            self.last_wipe, self.last_end_reason = recovered, "crash_recovery"
             self.emit(Event("session_ended", detail="crash_recovery"))
             if not recovered.ok:
                 self.state = OUT_OF_SERVICE
@@ -185,6 +186,7 @@ class Supervisor:
         self.state = WIPING
         self.last_wipe = wipe.wipe_session(self._handle, grace=self.options.wipe_grace)
         if was_session:
+            self.last_end_reason = reason
             self.emit(Event("session_ended", detail=reason))
         if not self.last_wipe.ok:
             self.state = OUT_OF_SERVICE
