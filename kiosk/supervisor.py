@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 WELCOME, ACTIVE, WARNING, ENDING, WIPING, OUT_OF_SERVICE = (
     "welcome", "active", "warning", "ending", "wiping", "out_of_service")
 TICK = 0.2
+RETRY_OUT_OF_SERVICE = 30.0  # seconds between wipe retries while out of service
 
 
 @dataclass
@@ -86,6 +87,9 @@ class Supervisor:
         self._started_at: float | None = None
         self._last_time_left: int | None = None
         self._stop = threading.Event()
+        self.ready = False              # the welcome page is on screen in a fresh launcher
+        self._retry_at = 0.0
+        self._notice: LauncherProcess | None = None  # the "out of service" screen
         self.home_url = f"http://127.0.0.1:{self.config['portal_port']}/"
         self._load_policy()
 
@@ -130,6 +134,7 @@ class Supervisor:
         elapsed = round(time.monotonic() - self._started_at) if self._started_at else None
         return {"state": self.state, "elapsed_seconds": elapsed, "seconds_left": self.seconds_left(),
                 "help_requested": self.help_requested, "last_end_reason": self.last_end_reason,
+                "ready": self.ready,
                 "last_wipe": self.last_wipe.to_dict() if self.last_wipe else None}
 
     # ---------------------------------------------------------------- lifecycle
@@ -141,8 +146,7 @@ class Supervisor:
             self.last_wipe, self.last_end_reason = recovered, "crash_recovery"
             self.emit(Event("session_ended", detail="crash_recovery"))
             if not recovered.ok:
-                self.state = OUT_OF_SERVICE
-                log.error("pending wipe could not be verified: out of service")
+                self._out_of_service()
                 return
         self._open_welcome()
 
@@ -165,6 +169,7 @@ class Supervisor:
         self._launcher = LauncherProcess(policy_copy, self.home_url, self.session_dir, env,
                                          windowed=self.options.windowed)
         self._handle.add_process(self._launcher.pid)
+        self.ready = False
         self.state, self._timer, self._started_at = WELCOME, None, None
         self.help_requested, self.language, self.end_reason = False, "fr", None
 
@@ -189,10 +194,36 @@ class Supervisor:
             self.last_end_reason = reason
             self.emit(Event("session_ended", detail=reason))
         if not self.last_wipe.ok:
-            self.state = OUT_OF_SERVICE
-            log.error("wipe not verified (%s): out of service", self.last_wipe.reason)
+            self._out_of_service()
             return
         self._open_welcome()
+
+    def _out_of_service(self) -> None:
+        """Never serve a dirty session: show "hors service" and retry the wipe now and then."""
+        log.error("wipe not verified (%s): out of service, retrying every %.0f s",
+                  self.last_wipe.reason if self.last_wipe else "unknown", RETRY_OUT_OF_SERVICE)
+        self.state, self._launcher, self._timer = OUT_OF_SERVICE, None, None
+        self._retry_at = time.monotonic() + RETRY_OUT_OF_SERVICE
+        notice_dir = self.state_dir / "notice"
+        (notice_dir / "tmp").mkdir(parents=True, exist_ok=True)
+        policy = notice_dir / "tmp" / "policy.toml"
+        policy.write_bytes(b"version = 1\n")  # nothing but the portal may open
+        self._notice = LauncherProcess(policy, self.home_url + "hors-service", notice_dir,
+                                       dict(self.options.launcher_env), windowed=self.options.windowed)
+
+    def _retry_wipe(self) -> None:
+        if time.monotonic() < self._retry_at:
+            return
+        self._retry_at = time.monotonic() + RETRY_OUT_OF_SERVICE
+        report = wipe.recover(self.state_dir, grace=self.options.wipe_grace)
+        if report is not None:
+            self.last_wipe = report
+        if report is None or report.ok:
+            log.info("wipe verified: back in service")
+            if self._notice:
+                self._notice.stop()
+                self._notice = None
+            self._open_welcome()
 
     # ---------------------------------------------------------------- the loop
     def step(self) -> None:
@@ -206,6 +237,7 @@ class Supervisor:
             elif kind == "activity" and self._timer:
                 self._apply(self._timer.activity(time.monotonic()))
         if self.state == OUT_OF_SERVICE:
+            self._retry_wipe()
             return
         launcher = self._launcher
         while launcher and not launcher.events.empty():
@@ -224,7 +256,9 @@ class Supervisor:
         if event.kind == "end_requested":
             self._end("user")
             return
-        if event.kind != "ready":
+        if event.kind == "ready":
+            self.ready = True
+        else:
             self.emit(event)
 
     def _tick_timer(self) -> None:
@@ -259,6 +293,8 @@ class Supervisor:
         self._stop.set()
 
     def shutdown(self) -> None:
+        if self._notice:
+            self._notice.stop()
         if self.state in (WELCOME, ACTIVE, WARNING):
             was_session = self.state != WELCOME
             if self._launcher:
