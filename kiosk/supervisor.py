@@ -45,6 +45,7 @@ class Options:
     launcher_env: dict[str, str] = field(default_factory=dict)
     wipe_grace: float = 1.0
     install_default_policy: bool = True               # first start only: no policy, no history
+    home_url: str | None = None                       # what the window opens (default: the portal)
 
 
 def production_options(windowed: bool = False) -> Options:
@@ -90,7 +91,8 @@ class Supervisor:
         self.ready = False              # the welcome page is on screen in a fresh launcher
         self._retry_at = 0.0
         self._notice: LauncherProcess | None = None  # the "out of service" screen
-        self.home_url = f"http://127.0.0.1:{self.config['portal_port']}/"
+        self.portal_url = f"http://127.0.0.1:{self.config['portal_port']}/"
+        self.home_url = self.options.home_url or self.portal_url
         self._load_policy()
 
     # ---------------------------------------------------------------- requests from other threads
@@ -208,7 +210,7 @@ class Supervisor:
         (notice_dir / "tmp").mkdir(parents=True, exist_ok=True)
         policy = notice_dir / "tmp" / "policy.toml"
         policy.write_bytes(b"version = 1\n")  # nothing but the portal may open
-        self._notice = LauncherProcess(policy, self.home_url + "hors-service", notice_dir,
+        self._notice = LauncherProcess(policy, self.portal_url + "hors-service", notice_dir,
                                        dict(self.options.launcher_env), windowed=self.options.windowed)
 
     def _retry_wipe(self) -> None:
