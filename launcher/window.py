@@ -421,12 +421,7 @@ def install(controller: Controller) -> None:
 
     def browser_init(self, window):
         original_init(self, window)
-        try:
-            controller.attach(self)
-        except BaseException:
-            import traceback
-            traceback.print_exc()
-            raise
+        controller.attach(self)
 
     def accept_navigation(self, url, _type, is_main_frame):
         try:
