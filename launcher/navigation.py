@@ -31,6 +31,7 @@ class NavigationGate:
         decision = self.allowlist.decide(url, Frame.MAIN_FRAME)
         if not decision.allowed:
             return Verdict(False, (Event("navigation_refused", site_id=self.current_site),))
+        self._reported_hosts.clear()  # report again for the new page
         events: tuple[Event, ...] = ()
         if decision.site_id != self.current_site:
             events = (Event("navigation_allowed", site_id=decision.site_id),)
@@ -52,7 +53,7 @@ class NavigationGate:
         return Verdict(False, self._blocked_host(decision.host, decision.reason))
 
     def _blocked_host(self, host: str | None, reason: Reason) -> tuple[Event, ...]:
-        """Report a refused host once per site, and only while the resident is on a listed site."""
+        """Report a refused host once per page, and only while the resident is on a listed site."""
         site = self.current_site
         if not host or not site or site == "portal" or reason is Reason.SCHEME:
             return ()

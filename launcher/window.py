@@ -175,8 +175,11 @@ class Controller(QObject):
         self.browser.raise_()
 
     def _install_script(self) -> None:
-        """(Re)inject the toolbar with the current state embedded, on every future load."""
-        scripts = self.page.scripts()
+        """(Re)inject the toolbar with the current state embedded, on every future load.
+
+        Profile scripts, not page scripts: Qt 6.11 was seen skipping page scripts after a
+        cross-site navigation (new renderer process)."""
+        scripts = self.page.profile().scripts()
         if self._script is not None:
             scripts.remove(self._script)
         script = QWebEngineScript()
@@ -435,6 +438,11 @@ def install(controller: Controller) -> None:
     def choose_files(self, _mode, _old_files, _mime_types):
         return []  # never the native dialog
 
+    import os
+    import sys
+    if os.environ.get("KIOSK_LAUNCHER_DEBUG"):
+        view.WebPage.javaScriptConsoleMessage = lambda self, level, msg, line, src: print(
+            "console:", level, msg, line, src, file=sys.stderr)
     view.__init__ = browser_init
     view.WebPage.__init__ = page_init
     view.WebPage.acceptNavigationRequest = accept_navigation

@@ -1,6 +1,7 @@
 // Session toolbar and overlays. Runs in Qt's isolated ApplicationWorld: page scripts cannot see
 // these globals, the bridge, or the closed shadow root. __KIOSK_STATE__ is replaced by Python.
-(function () {
+(function () { try { main(); } catch (e) { console.log("kiosk toolbar failed: " + e + " " + e.stack); }
+function main() {
   "use strict";
   if (window.__kiosk) { return; }
   let state = __KIOSK_STATE__;
@@ -152,4 +153,5 @@
   }
   new MutationObserver(ensure).observe(host, { attributes: true });
   setInterval(ensure, 500);
+}
 })();
