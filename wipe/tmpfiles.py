@@ -12,6 +12,7 @@ import fnmatch
 import os
 import stat
 import threading
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,11 @@ _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 # Left alone at the top of a tmp root: X11/ICE sockets, server locks, systemd private dirs.
 SYSTEM_NAMES = (".X11-unix", ".ICE-unix", ".XIM-unix", ".font-unix", ".Test-unix", ".X*-lock",
                 "systemd-private-*")
+
+
+# watchdog warns with full paths (a resident's file names) from its thread when a new directory
+# races its recursive watch; those must not reach a log. The scan covers that case anyway.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"watchdog\.")
 
 
 class _Recorder(FileSystemEventHandler):

@@ -94,7 +94,10 @@ def main(argv: list[str]) -> None:
     traces(marker, session, home, roots, files)
     for kid in kids:
         kid.stdout.readline()
-    print("ready", flush=True)
+    try:
+        print("ready", flush=True)
+    except BrokenPipeError:
+        pass  # whoever started us died (a crash test): keep running, as an orphan would
     while True:
         time.sleep(1)
 

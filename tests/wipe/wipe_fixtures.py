@@ -19,6 +19,23 @@ import pytest
 
 HERE = Path(__file__).parent
 FAKE_SESSION = HERE / "fake_session.py"
+# Every process a wipe test starts carries this, so teardown can kill leftovers of a failure.
+RUN_VAR = "KIOSK_WIPE_TEST_RUN"
+RUN_ID = secrets.token_hex(6)
+CHILD_ENV = {**os.environ, RUN_VAR: RUN_ID, "PYTHONPATH": str(HERE.parent.parent)}
+
+
+def kill_test_processes() -> int:
+    """SIGKILL every process this test run started (by its marker variable)."""
+    killed = 0
+    for proc in psutil.process_iter():
+        try:
+            if proc.pid != os.getpid() and proc.environ().get(RUN_VAR) == RUN_ID:
+                proc.kill()
+                killed += 1
+        except psutil.Error:
+            continue
+    return killed
 
 
 @dataclass
@@ -68,10 +85,12 @@ def make_layout(base: Path, shm_base: Path) -> Layout:
 
 @pytest.fixture
 def layout(tmp_path: Path):
+    """A fresh terminal layout; kills any process a failed test left running."""
     shm_base = Path(tempfile.mkdtemp(prefix="kiosk-wipe-test-", dir="/dev/shm"))
     try:
         yield make_layout(tmp_path, shm_base)
     finally:
+        kill_test_processes()
         shutil.rmtree(shm_base, ignore_errors=True)
 
 
@@ -86,7 +105,7 @@ class FakeSession:
     def __init__(self, layout: Layout, marker: str, env: dict[str, str], files: int = 0):
         args = [sys.executable, str(FAKE_SESSION), marker, str(layout.state / "session"),
                 str(layout.home), *map(str, layout.roots), "--files", str(files)]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, env={**os.environ, **env})
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, env={**CHILD_ENV, **env})
         self.token = env["KIOSK_SESSION_ID"]
         self.pids: set[int] = set()
 

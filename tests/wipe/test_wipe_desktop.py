@@ -1,0 +1,98 @@
+"""Clipboard and print queue: what a resident copied or printed does not wait for the next."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import psutil
+import pytest
+
+from wipe import prepare_session, wipe_session
+
+
+@pytest.fixture(scope="module")
+def display():
+    """A private Xvfb server (its own display number, stopped after the module)."""
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-nolisten", "tcp",
+                               "-screen", "0", "640x480x24"], pass_fds=[write],
+                              stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as f:
+        number = f.readline().strip()
+    yield f":{number}"
+    server.terminate()
+    server.wait()
+
+
+def _xclip(display: str, selection: str, *args: str, **kw) -> subprocess.CompletedProcess:
+    # `xclip -i` leaves a child serving the selection: it must not inherit our pipes
+    out = subprocess.PIPE if "-o" in args else subprocess.DEVNULL
+    return subprocess.run(["xclip", "-selection", selection, *args], stdout=out,
+                          stderr=subprocess.DEVNULL, env={**os.environ, "DISPLAY": display},
+                          timeout=5, **kw)
+
+
+def test_clipboard_and_primary_are_empty_after_the_wipe(layout, marker, display):
+    kwargs = {**layout.prepare_kwargs(), "display": display}
+    handle = prepare_session(layout.state, **kwargs)
+    for selection in ("clipboard", "primary"):
+        _xclip(display, selection, "-i", input=marker.encode())
+        assert _xclip(display, selection, "-o").stdout == marker.encode()
+    report = wipe_session(handle, grace=0.1)
+    assert report.ok, report.summary_lines()
+    assert report.step("clipboard").counts["selections_cleared"] == 2
+    for selection in ("clipboard", "primary"):
+        assert marker.encode() not in _xclip(display, selection, "-o").stdout
+    assert _xclip_servers(display) == [], "xclip kept serving the old selection"
+
+
+def _xclip_servers(display: str) -> list[int]:
+    found = []
+    for proc in psutil.process_iter(["name"]):
+        try:
+            if proc.info["name"] == "xclip" and proc.status() != psutil.STATUS_ZOMBIE \
+                    and proc.environ().get("DISPLAY") == display:
+                found.append(proc.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def test_clipboard_step_says_when_there_is_no_display(layout):
+    handle = prepare_session(layout.state, **layout.prepare_kwargs())
+    report = wipe_session(handle, grace=0.1)
+    assert report.step("clipboard").status == "skipped"
+    assert report.step("clipboard").reason == "no_display"
+
+
+def _fake_cups(bin_dir: Path, spool: Path, cancel_exit: int) -> None:
+    """The only mock here: a printer queue (lpstat lists the spool, cancel empties it)."""
+    bin_dir.mkdir()
+    (bin_dir / "lpstat").write_text(f'#!/bin/sh\ncat "{spool}"\n')
+    (bin_dir / "cancel").write_text(
+        f'#!/bin/sh\necho "$@" > "{spool}.args"\n'
+        + ("exit 1\n" if cancel_exit else f': > "{spool}"\n'))
+    for tool in ("lpstat", "cancel"):
+        (bin_dir / tool).chmod(0o755)
+
+
+@pytest.mark.parametrize("cancel_exit", [0, 1])
+def test_pending_print_jobs_are_cancelled_or_the_wipe_fails(layout, tmp_path, monkeypatch,
+                                                            cancel_exit):
+    spool = tmp_path / "spool"
+    spool.write_text("office-12 kiosk 1024 lun. 24 nov.\noffice-13 kiosk 2048 lun. 24 nov.\n")
+    _fake_cups(tmp_path / "bin", spool, cancel_exit)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    handle = prepare_session(layout.state, **layout.prepare_kwargs())
+    report = wipe_session(handle, grace=0.1, retries=0)
+    assert (tmp_path / "spool.args").read_text().split() == ["-a"]
+    step = report.step("print_jobs")
+    if cancel_exit:
+        assert not report.ok and step.reason == "cancel_failed"
+        assert report.residue["print_jobs"] == 2
+    else:
+        assert report.ok and step.counts["jobs_cancelled"] == 2
+        assert report.residue["print_jobs"] == 0
