@@ -6,7 +6,9 @@ import logging
 import threading
 import unicodedata
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
@@ -24,6 +26,7 @@ class PolicySource:
         self._path: Path | None = None
         self._stamp: tuple[int, int] | None = None
         self._policy = Policy.empty()
+        self._memo: dict[tuple[str, str], tuple[Policy, Any]] = {}
         if isinstance(value, Policy):
             self._policy = value
         elif value is not None:
@@ -43,6 +46,16 @@ class PolicySource:
                 self._stamp = stamp
                 self._policy = self._load()
             return self._policy
+
+    def memo(self, key: tuple[str, str], build: Callable[[Policy], Any]) -> Any:
+        """build(policy) for the current policy, computed once until the policy changes."""
+        policy = self.current()
+        cached = self._memo.get(key)
+        if cached is not None and cached[0] is policy:
+            return cached[1]
+        value = build(policy)
+        self._memo[key] = (policy, value)
+        return value
 
     def replace(self, policy: Policy) -> None:
         """Show this policy from now on (the mediator saved a new version)."""
@@ -124,3 +137,13 @@ def search(groups: list[Group], query: str) -> list[Group]:
 
 def get_policy() -> Policy:
     return current_app.extensions["kiosk_policy"].current()
+
+
+def get_groups(language: str) -> list[Group]:
+    """Tile groups of the current policy, translated (cached per policy and language)."""
+    return policy_memo(("groups", language), tile_groups)
+
+
+def policy_memo(key: tuple[str, str], build: Callable[[Policy], Any]) -> Any:
+    """A value derived from the current policy, rebuilt only when the policy changes."""
+    return current_app.extensions["kiosk_policy"].memo(key, build)

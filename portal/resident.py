@@ -8,7 +8,7 @@ from flask import (Blueprint, abort, current_app, redirect, render_template, req
 from kiosk.events import Event
 
 from . import documents, i18n
-from .catalogue import get_policy, search, tile_groups
+from .catalogue import get_groups, get_policy, policy_memo, search
 from .security import cross_site
 from .session import get_session
 
@@ -26,7 +26,8 @@ def _message() -> str | None:
 
 @bp.get("/")
 def welcome():
-    return render_template("resident/welcome.html")
+    language = i18n.current_language().code
+    return policy_memo(("welcome", language), lambda _: render_template("resident/welcome.html"))
 
 
 @bp.post("/commencer")
@@ -48,10 +49,16 @@ def language():
 @bp.get("/accueil")
 def home():
     query = request.args.get("q", "")[:100]
-    groups = tile_groups(get_policy())
+    language = i18n.current_language().code
+    if not query.strip():  # the page everyone sees: rendered once per policy and language
+        return policy_memo(("home", language), lambda _: _render_home(language, ""))
+    return _render_home(language, query)
+
+
+def _render_home(language: str, query: str) -> str:
+    groups = get_groups(language)
     shown = search(groups, query) if query.strip() else groups
-    return render_template("resident/home.html", groups=shown, query=query,
-                           empty_catalogue=not groups)
+    return render_template("resident/home.html", groups=shown, query=query, empty_catalogue=not groups)
 
 
 @bp.get("/ouvrir/<site_id>")

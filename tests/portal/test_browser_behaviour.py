@@ -1,0 +1,120 @@
+"""In a real Chromium: live tile search, right-to-left layout, tiles, help and the end flow."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from kiosk.events import Event
+
+
+def visible_tiles(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "a.tile", "els => els.filter(e => e.offsetParent !== null).map(e => e.getAttribute('href'))")
+
+
+def test_search_filters_tiles_as_you_type_including_synonyms(page, live_server):
+    page.goto(live_server + "/accueil")
+    assert len(visible_tiles(page)) == 19
+    page.locator("#q").press_sequentially("chômage", delay=20)
+    assert visible_tiles(page) == ["/ouvrir/france_travail"]
+    assert page.locator("#group-social_sante").is_hidden()
+    expect(page.locator("#search-status")).to_contain_text("1 site")
+    page.locator("#q").fill("")
+    page.locator("#q").press_sequentially("carte vitale", delay=10)
+    assert visible_tiles(page) == ["/ouvrir/ameli"]
+    page.locator("#q").fill("")
+    page.locator("#q").press_sequentially("chomage", delay=10)  # without the accent
+    assert visible_tiles(page) == ["/ouvrir/france_travail"]
+    page.locator("#q").fill("")
+    page.locator("#q").dispatch_event("input")
+    assert len(visible_tiles(page)) == 19
+
+
+def test_search_with_no_match_announces_it(page, live_server):
+    page.goto(live_server + "/accueil")
+    page.locator("#q").press_sequentially("xyzzy", delay=10)
+    assert visible_tiles(page) == []
+    expect(page.locator("#search-status")).to_contain_text("Aucun site")
+
+
+def test_search_box_submits_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/accueil")
+        page.locator("#q").fill("carte vitale")
+        page.locator("form[role=search] button").click()
+        page.wait_for_url("**/accueil?q=carte+vitale")
+        assert page.locator("a.tile").count() == 1
+    finally:
+        context.close()
+
+
+def test_arabic_layout_is_mirrored(page, live_server, live_session):
+    live_session.set_language("ar")
+    page.goto(live_server + "/accueil")
+    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+    brand = page.locator(".brand").bounding_box()
+    menu = page.locator(".menu").bounding_box()
+    assert brand["x"] > 640 > menu["x"], "brand on the right, menu on the left"
+    icon = page.locator(".tile-icon").first.bounding_box()
+    name = page.locator(".tile-name").first.bounding_box()
+    assert icon["x"] > name["x"], "a tile's pictogram is on its right"
+    flipped = page.evaluate("getComputedStyle(document.querySelector('.menu-end .flip')).transform")
+    assert flipped.startswith("matrix(-1")
+
+
+def test_french_layout_is_left_to_right(page, live_server):
+    page.goto(live_server + "/accueil")
+    assert page.locator(".brand").bounding_box()["x"] < 640
+    assert page.evaluate("getComputedStyle(document.querySelector('.menu-end .flip')).transform") == "none"
+
+
+def test_arabic_search_finds_sites_by_arabic_description(page, live_server, live_session):
+    live_session.set_language("ar")
+    page.goto(live_server + "/accueil")
+    page.locator("#q").press_sequentially("إقامة", delay=10)
+    assert visible_tiles(page) == ["/ouvrir/anef"]
+
+
+def test_choosing_a_language_on_welcome_switches_the_page(page, live_server, live_session):
+    page.goto(live_server + "/")
+    page.get_by_role("button", name="العربية").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert live_session.language() == "ar"
+    assert page.get_by_role("button", name="العربية").get_attribute("aria-pressed") == "true"
+
+
+def test_clicking_a_tile_records_it_and_opens_the_site(page, live_server, live_session):
+    page.route("https://www.caf.fr/**", lambda route: route.fulfill(
+        body="<title>CAF</title>site CAF", content_type="text/html"))
+    page.goto(live_server + "/accueil")
+    page.locator("a.tile[href='/ouvrir/caf']").click()
+    page.wait_for_url("https://www.caf.fr/")
+    assert live_session.sink.events[-1] == Event("tile_opened", site_id="caf")
+
+
+def test_help_button_raises_the_signal(page, live_server, live_session):
+    page.goto(live_server + "/aide")
+    page.get_by_role("button", name="Demander de l'aide").click()
+    page.wait_for_url("**/aide?message=help_sent")
+    assert live_session.help_requested()
+    assert page.get_by_role("status").first.inner_text().startswith("Votre demande est envoyée")
+
+
+def test_blocked_page_return_goes_back(page, live_server):
+    page.goto(live_server + "/aide")
+    page.goto(live_server + "/bloque")
+    page.get_by_role("link", name="Retour").click()
+    page.wait_for_url("**/aide")
+
+
+def test_warning_countdown_ticks(page, live_server):
+    page.goto(live_server + "/alerte/limite")
+    first = page.locator(".countdown").inner_text()
+    expect(page.locator(".countdown")).not_to_have_text(first, timeout=3000)
+
+
+def test_print_button_appears_with_javascript(page, live_server):
+    page.goto(live_server + "/documents/attestation-caf.pdf")
+    assert page.locator("[data-print]").is_visible()
