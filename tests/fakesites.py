@@ -116,7 +116,8 @@ def _handler_class(sites: FakeSites) -> type[BaseHTTPRequestHandler]:
             for name, value in response.headers:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(response.body)))
-            self.send_header("Cache-Control", "no-store")
+            if not any(name.lower() == "cache-control" for name, _ in response.headers):
+                self.send_header("Cache-Control", "no-store")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(response.body)

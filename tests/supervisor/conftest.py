@@ -122,13 +122,6 @@ def _cmdline(process: psutil.Process) -> list[str]:
 
 
 @pytest.fixture
-def display() -> str:
-    value = os.environ.get("DISPLAY")
-    assert value, "GUI tests need a display: run them under xvfb-run (./install.sh --test does)"
-    return value
-
-
-@pytest.fixture
 def kiosk_factory(tmp_path, display):
     started: list[RunningKiosk] = []
 
