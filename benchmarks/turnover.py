@@ -1,0 +1,186 @@
+"""Turnover: from "end session" to the welcome screen ready for the next resident, everything
+wiped and verified; compared in the same run with relaunching `chromium --kiosk --incognito`.
+Also the memory (PSS summed over the process tree) of the whole kiosk vs a bare Chromium kiosk.
+
+Run under a display: `xvfb-run -a python benchmarks/turnover.py`. Prints medians and ratios.
+Goals (issue 4): turnover <= 0.5x the Chromium relaunch and never over 1 s; memory <= 1.0x.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kiosk import control  # noqa: E402
+
+RUNS = 7
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size summed over a process and all its descendants (shared pages split)."""
+    total = 0
+    try:
+        procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    for proc in procs:
+        try:
+            for line in Path(f"/proc/{proc.pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+class LoadBeacon:
+    """Serves a page that calls /loaded once painted; records when that happens."""
+
+    def __init__(self) -> None:
+        self.loaded = threading.Event()
+        beacon = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path.startswith("/loaded"):
+                    beacon.loaded.set()
+                    body = b"ok"
+                else:
+                    body = (b"<!doctype html><title>x</title><h1>Bienvenue</h1><script>"
+                            b"requestAnimationFrame(()=>fetch('/loaded?'+Date.now()))</script>")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+
+def chromium_argv(url: str, profile: str) -> list[str]:
+    argv = ["chromium", "--kiosk", "--incognito", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", url]
+    if os.geteuid() == 0:
+        argv.insert(1, "--no-sandbox")
+    return argv
+
+
+def chromium_relaunch(beacon: LoadBeacon) -> tuple[list[float], float]:
+    """Seconds from killing one Chromium kiosk to the next one having painted the page."""
+    times, pss = [], 0.0
+    profile = tempfile.mkdtemp(prefix="bench-chromium-")
+    current = subprocess.Popen(chromium_argv(beacon.url, profile), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    beacon.loaded.wait(30)
+    for _ in range(RUNS):
+        time.sleep(1.0)
+        pss = max(pss, tree_pss_mb(current.pid))
+        beacon.loaded.clear()
+        start = time.perf_counter()
+        os.killpg(current.pid, signal.SIGTERM)
+        current.wait()
+        shutil.rmtree(profile, ignore_errors=True)
+        current = subprocess.Popen(chromium_argv(beacon.url, profile), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        if not beacon.loaded.wait(30):
+            raise RuntimeError("chromium never loaded the page")
+        times.append(time.perf_counter() - start)
+    os.killpg(current.pid, signal.SIGTERM)
+    current.wait()
+    shutil.rmtree(profile, ignore_errors=True)
+    return times, pss
+
+
+def kiosk_turnover() -> tuple[list[float], list[float], float]:
+    """Seconds from `session end` to a ready welcome screen; wipe durations; peak tree PSS."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-kiosk-"))
+    state, port = tmp / "state", free_port()
+    state.mkdir()
+    (state / "config.toml").write_text(f"portal_port = {port}\n")
+    env = {**os.environ, "HOME": str(tmp), "XDG_CACHE_HOME": str(tmp / "cache"), "PYTHONPATH": str(ROOT)}
+    if os.geteuid() == 0:
+        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--state-dir", str(state), "--windowed"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+    def status() -> dict:
+        return control.request(state, {"cmd": "status"})
+
+    def wait(condition, timeout=60) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                current = status()
+                if condition(current):
+                    return current
+            except OSError:
+                pass
+            time.sleep(0.005)
+        raise RuntimeError("kiosk did not reach the expected state")
+
+    times, wipes, pss = [], [], 0.0
+    try:
+        wait(lambda s: s["state"] == "welcome" and s["ready"])
+        for _ in range(RUNS):
+            urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/commencer",
+                                                          data=b"", method="POST"), timeout=10).close()
+            wait(lambda s: s["state"] == "active")
+            time.sleep(1.0)
+            pss = max(pss, tree_pss_mb(proc.pid))
+            start = time.perf_counter()
+            control.request(state, {"cmd": "end"})
+            final = wait(lambda s: s["state"] == "welcome" and s["ready"])
+            times.append(time.perf_counter() - start)
+            wipes.append(final["last_wipe"]["duration_s"])
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return times, wipes, pss
+
+
+def main() -> None:
+    if not os.environ.get("DISPLAY"):
+        sys.exit("needs a display: xvfb-run -a python benchmarks/turnover.py")
+    beacon = LoadBeacon()
+    chromium_times, chromium_pss = chromium_relaunch(beacon)
+    kiosk_times, wipe_times, kiosk_pss = kiosk_turnover()
+    c, k = statistics.median(chromium_times), statistics.median(kiosk_times)
+    print(f"chromium --kiosk --incognito relaunch: median {c:.3f} s   peak PSS {chromium_pss:.0f} MB")
+    print(f"kiosk end -> welcome ready (wiped, verified): median {k:.3f} s  max {max(kiosk_times):.3f} s"
+          f"   (wipe itself median {statistics.median(wipe_times) * 1000:.0f} ms)")
+    print(f"kiosk whole tree (supervisor + portal + launcher) peak PSS {kiosk_pss:.0f} MB")
+    print(f"ratios: turnover {k / c:.2f}x chromium relaunch (goal <= 0.5x, never > 1 s); "
+          f"memory {kiosk_pss / chromium_pss:.2f}x (goal <= 1.0x)")
+
+
+if __name__ == "__main__":
+    main()

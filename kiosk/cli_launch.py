@@ -1,0 +1,30 @@
+"""`kiosk launch`: one locked-down launcher window, alone (tests, debugging) or under the supervisor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--policy", "policy_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Policy file (TOML) deciding which sites may open.")
+@click.option("--home", required=True, help="Home page URL (the portal); its origin is internal.")
+@click.option("--session-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The only directory the browser may write to (profile, cache, downloads).")
+@click.option("--windowed", is_flag=True, help="A normal window instead of full screen (debugging).")
+def launch(policy_path: Path, home: str, session_dir: Path, windowed: bool) -> None:
+    """Open one kiosk window on HOME; events as JSON lines on stdout, commands on stdin."""
+    from policies import PolicyError, load_policy
+
+    try:
+        policy = load_policy(policy_path)
+    except PolicyError as error:
+        raise click.ClickException(f"invalid policy {policy_path}: {error}") from error
+    if not home.startswith(("http://", "https://")):
+        raise click.BadParameter("must be an http(s) URL", param_hint="--home")
+    from launcher.app import run
+
+    raise SystemExit(run(policy, home, session_dir, windowed))

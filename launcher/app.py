@@ -1,0 +1,91 @@
+"""Run one kiosk window: confine the process, wire the protocol, start pywebview."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import sys
+import threading
+from pathlib import Path
+
+import ada_url
+
+from policies import Allowlist, Policy
+
+from .confine import SessionPaths, apply_environment
+from .navigation import NavigationGate
+from .options import TITLE, window_options
+from .protocol import EventWriter, read_commands
+
+_DEBUG_VARIABLES = ("QTWEBENGINE_REMOTE_DEBUGGING", "QTWEBENGINE_INSPECTOR_SERVER")
+
+
+def home_origin(home: str) -> str:
+    """scheme://host[:port] of the home page, which the allowlist treats as internal."""
+    url = ada_url.URL(home)
+    return f"{url.protocol}//{url.host}"
+
+
+def _strip_debugging() -> None:
+    """No devtools server, whatever the environment asks for."""
+    for name in _DEBUG_VARIABLES:
+        os.environ.pop(name, None)
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(
+        f for f in flags if "remote-debugging" not in f and "inspect" not in f)
+
+
+def _screen() -> tuple[int, int, int, int]:
+    from PyQt6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    geometry = app.primaryScreen().geometry()
+    return geometry.x(), geometry.y(), geometry.width(), geometry.height()
+
+
+def _stdin_is_pipe() -> bool:
+    try:
+        return stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False) -> int:
+    """Show HOME in a locked-down window until it is closed, the session ends, or SIGTERM."""
+    paths = SessionPaths(Path(session_dir).resolve())
+    apply_environment(paths)
+    _strip_debugging()
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
+    sys.stdout = sys.stderr  # nothing but events may reach the parent's pipe
+    writer = EventWriter(out)
+    gate = NavigationGate(Allowlist(policy, internal_origins=[home_origin(home)]))
+
+    import webview
+
+    from . import window as kiosk_window
+
+    options = window_options(_screen(), windowed)
+    controller = kiosk_window.Controller(gate, writer, paths, home, options)
+    webview.settings["OPEN_EXTERNAL_LINKS_IN_BROWSER"] = True  # our popup hook replaces it
+    webview.settings["ALLOW_DOWNLOADS"] = False
+    window = webview.create_window(TITLE, url=home, x=options.x, y=options.y, width=options.width,
+                          height=options.height, frameless=options.frameless,
+                          on_top=options.on_top, resizable=options.resizable,
+                          easy_drag=False, confirm_close=False, background_color="#FFFFFF")
+    # Patched once pywebview imported its Qt backend, before it builds the window.
+    window.events.initialized += lambda: kiosk_window.install(controller)
+    signal.signal(signal.SIGTERM, lambda *_: controller.command_received.emit(_quit()))
+    if _stdin_is_pipe():
+        threading.Thread(target=read_commands, daemon=True, name="kiosk-stdin", args=(
+            sys.stdin, controller.command_received.emit,
+            lambda: controller.command_received.emit(_quit()))).start()
+    webview.start(gui="qt", debug=False, private_mode=False, storage_path=str(paths.profile))
+    out.flush()
+    return 0
+
+
+def _quit():
+    from .protocol import Command
+
+    return Command("quit")

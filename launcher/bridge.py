@@ -1,0 +1,32 @@
+"""The only calls a page script can make into the launcher, validated before anything runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+# Harmless by construction: none reads or changes configuration, none takes an argument.
+BRIDGE_ACTIONS = (
+    "home",            # back to the portal
+    "documents",       # list this session's documents
+    "print",           # ask to print (a confirmation overlay follows)
+    "print_confirmed", # the resident confirmed printing
+    "bigger",          # text zoom
+    "smaller",
+    "end",             # the resident confirmed "Terminer la session"
+    "dismiss",         # an overlay was closed
+)
+MAX_NAME_LENGTH = 32
+
+
+def dispatch(actions: Mapping[str, Callable[[], None]], name: object) -> bool:
+    """Run the named action if it is one of BRIDGE_ACTIONS; never raises, never returns data."""
+    if not isinstance(name, str) or len(name) > MAX_NAME_LENGTH or name not in BRIDGE_ACTIONS:
+        return False
+    action = actions.get(name)
+    if action is None:
+        return False
+    try:
+        action()
+    except Exception:  # noqa: BLE001 - a page must never be able to crash the launcher
+        return False
+    return True

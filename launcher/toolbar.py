@@ -1,0 +1,46 @@
+"""What the session toolbar shows: plain data pushed into the injected script."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+ZOOM_STEPS = (1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
+BAR_HEIGHT = 56
+
+
+def time_left_label(seconds: int | None) -> str:
+    """French label for the remaining time, rounded up to the minute under an hour."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return "Moins d'une minute"
+    minutes = (seconds + 59) // 60
+    if minutes < 60:
+        return f"Temps restant : {minutes} min"
+    return f"Temps restant : {minutes // 60} h {minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
+class ToolbarState:
+    """Everything the toolbar and its overlays display."""
+
+    time_left: int | None = None
+    warning_kind: str | None = None
+    warning_until: float = 0.0  # wall-clock end of the countdown, so a reload keeps it
+    zoom_index: int = 0
+
+    @property
+    def zoom(self) -> float:
+        return ZOOM_STEPS[self.zoom_index]
+
+    def bigger(self) -> ToolbarState:
+        return replace(self, zoom_index=min(self.zoom_index + 1, len(ZOOM_STEPS) - 1))
+
+    def smaller(self) -> ToolbarState:
+        return replace(self, zoom_index=max(self.zoom_index - 1, 0))
+
+    def for_script(self) -> dict:
+        data = asdict(self)
+        data["time_label"] = time_left_label(self.time_left)
+        data["bar_height"] = BAR_HEIGHT
+        return data

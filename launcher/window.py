@@ -1,0 +1,453 @@
+"""Qt wiring: attaches the pure decisions to pywebview's Qt backend (the only Qt code here).
+
+pywebview's classes are patched (not subclassed: its own super() calls name the classes) before
+the window is built, so the profile is confined and every hook is in place before HOME loads.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+
+from PyQt6.QtCore import QEvent, QFile, QIODevice, QObject, Qt, QTimer, QUrl, pyqtSignal, pyqtSlot
+from PyQt6.QtWebChannel import QWebChannel
+from PyQt6.QtWebEngineCore import (
+    QWebEngineDownloadRequest,
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineScript,
+    QWebEngineSettings,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+)
+from PyQt6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
+from PyQt6.QtWidgets import QApplication
+
+from kiosk.events import Event
+
+from . import bridge, downloads, printing
+from .confine import SessionPaths
+from .navigation import NavigationGate
+from .options import WindowOptions
+from .protocol import Command, EventWriter
+from .shortcuts import KeyAction, classify
+from .toolbar import ToolbarState
+
+WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
+_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
+                 QEvent.Type.TouchBegin, QEvent.Type.MouseMove}
+_KEY_NAMES = {getattr(Qt.Key, f"Key_F{n}"): f"F{n}" for n in range(1, 13)} | {
+    Qt.Key.Key_Left: "Left", Qt.Key.Key_Right: "Right", Qt.Key.Key_Up: "Up",
+    Qt.Key.Key_Down: "Down", Qt.Key.Key_Home: "Home", Qt.Key.Key_Tab: "Tab",
+    Qt.Key.Key_Backtab: "Tab", Qt.Key.Key_Escape: "Escape", Qt.Key.Key_Space: "Space",
+    Qt.Key.Key_Plus: "Plus", Qt.Key.Key_Minus: "Minus", Qt.Key.Key_Equal: "Equal",
+    Qt.Key.Key_PageUp: "PageUp", Qt.Key.Key_PageDown: "PageDown", Qt.Key.Key_Delete: "Delete",
+    Qt.Key.Key_Menu: "Menu",
+}
+_SUBFRAME_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeSubFrame}
+_MAIN_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame}
+
+
+def key_name(key: int) -> str:
+    """Name a Qt key the way shortcuts.classify expects."""
+    if key in _KEY_NAMES:
+        return _KEY_NAMES[key]
+    if 0x20 < key < 0x7F:
+        return chr(key).upper()
+    return f"key{key}"
+
+
+class Interceptor(QWebEngineUrlRequestInterceptor):
+    """Last line of defence: every request of the profile (popups, workers included)."""
+
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self._controller = controller
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802
+        try:
+            if not self._controller.request_allowed(info.requestUrl().toString(),
+                                                    info.resourceType()):
+                info.block(True)
+        except Exception:  # noqa: BLE001 - an exception here would abort the process: fail closed
+            info.block(True)
+
+
+class BridgeObject(QObject):
+    """The only object on the web channel, reachable only from the isolated world."""
+
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self._controller = controller
+
+    @pyqtSlot(str)
+    def call(self, name: str) -> None:
+        try:
+            bridge.dispatch(self._controller.bridge_actions, name)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+class Controller(QObject):
+    """Owns the kiosk behaviour of one window: decisions in, Qt calls out."""
+
+    command_received = pyqtSignal(object)
+    _print_result = pyqtSignal(str)
+
+    def __init__(self, gate: NavigationGate, writer: EventWriter, paths: SessionPaths, home: str,
+                 options: WindowOptions) -> None:
+        super().__init__()
+        self.gate, self.writer, self.paths, self.home = gate, writer, paths, home
+        self.options = options
+        self.state = ToolbarState()
+        self.browser = None
+        self.page: QWebEnginePage | None = None
+        self._ready = False
+        self._script: QWebEngineScript | None = None
+        self._downloads: list[QWebEngineDownloadRequest] = []
+        self._print_busy = False
+        self.interceptor = Interceptor(self)
+        self.bridge_object = BridgeObject(self)
+        self.bridge_actions = {
+            "home": self.go_home, "documents": self.show_documents, "print": self.ask_print,
+            "print_confirmed": self.print_page, "bigger": lambda: self.zoom(+1),
+            "smaller": lambda: self.zoom(-1), "end": self.end_requested, "dismiss": lambda: None,
+        }
+        self.command_received.connect(self.on_command)
+        self._print_result.connect(self._print_done)
+
+    # -- setup ---------------------------------------------------------------------------------
+
+    def configure_profile(self, profile: QWebEngineProfile) -> None:
+        """Confine storage and cache to the session dir, refuse external schemes, hook downloads."""
+        profile.setPersistentStoragePath(str(self.paths.profile))
+        profile.setCachePath(str(self.paths.cache))
+        profile.setDownloadPath(str(self.paths.incoming))
+        profile.setPersistentPermissionsPolicy(
+            QWebEngineProfile.PersistentPermissionsPolicy.StoreInMemory)
+        profile.setSpellCheckEnabled(False)
+        profile.setUrlRequestInterceptor(self.interceptor)
+        settings = profile.settings()
+        settings.setUnknownUrlSchemePolicy(
+            QWebEngineSettings.UnknownUrlSchemePolicy.DisallowUnknownUrlSchemes)
+        attr = QWebEngineSettings.WebAttribute
+        for name, value in (("LocalContentCanAccessFileUrls", False),
+                            ("LocalContentCanAccessRemoteUrls", False),
+                            ("JavascriptCanAccessClipboard", False), ("PluginsEnabled", False),
+                            ("FullScreenSupportEnabled", False), ("ScreenCaptureEnabled", False),
+                            ("NavigateOnDropEnabled", False), ("PdfViewerEnabled", False),
+                            ("AllowRunningInsecureContent", False), ("DnsPrefetchEnabled", False),
+                            ("AllowWindowActivationFromJavaScript", False),
+                            ("ErrorPageEnabled", True)):
+            if hasattr(attr, name):
+                settings.setAttribute(getattr(attr, name), value)
+        try:
+            profile.downloadRequested.disconnect()
+        except TypeError:
+            pass
+        profile.downloadRequested.connect(self.on_download)
+
+    def attach(self, browser) -> None:
+        """Called once pywebview built the window: geometry, scripts, bridge, input filter."""
+        self.browser = browser
+        self.page = browser.webview.page()
+        self.page.loadFinished.connect(self.on_load_finished)
+        self.page.printRequested.connect(self.ask_print)
+        channel = QWebChannel(self.page)
+        channel.registerObject("kiosk", self.bridge_object)
+        self.page.setWebChannel(channel, WORLD)
+        self._channel = channel
+        self._install_script()
+        QApplication.instance().installEventFilter(self)
+        QTimer.singleShot(0, self._place_window)
+
+    def _place_window(self) -> None:
+        o = self.options
+        self.browser.setGeometry(o.x, o.y, o.width, o.height)
+        if o.fullscreen:
+            self.browser.showFullScreen()
+        self.browser.activateWindow()
+        self.browser.raise_()
+
+    def _install_script(self) -> None:
+        """(Re)inject the toolbar with the current state embedded, on every future load.
+
+        Profile scripts, not page scripts: Qt 6.11 was seen skipping page scripts after a
+        cross-site navigation (new renderer process)."""
+        scripts = self.page.profile().scripts()
+        if self._script is not None:
+            scripts.remove(self._script)
+        script = QWebEngineScript()
+        script.setName("kiosk-toolbar")
+        script.setWorldId(WORLD)
+        script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentReady)
+        script.setRunsOnSubFrames(False)
+        script.setSourceCode(_qwebchannel_js() + _toolbar_js().replace(
+            "__KIOSK_STATE__", json.dumps(self.state.for_script())))
+        scripts.insert(script)
+        self._script = script
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    def accept_navigation(self, url: QUrl, is_main_frame: bool) -> bool:
+        """pywebview WebPage.acceptNavigationRequest: every main-frame and subframe navigation."""
+        text = url.toString()
+        if not is_main_frame:
+            return self._emit(self.gate.subframe(text)).allowed
+        verdict = self._emit(self.gate.main_frame(text))
+        if not verdict.allowed:
+            QTimer.singleShot(0, lambda: self.run_js("__kiosk.blocked()"))
+        return verdict.allowed
+
+    def accept_new_window(self, url: QUrl) -> bool:
+        """A popup (target=_blank, window.open): allowed ones open here, never a second window."""
+        if url.isEmpty() or url.toString() == "about:blank":
+            return False
+        verdict = self._emit(self.gate.main_frame(url.toString()))
+        if verdict.allowed:
+            QTimer.singleShot(0, lambda u=QUrl(url): self.page.setUrl(u))
+        else:
+            QTimer.singleShot(0, lambda: self.run_js("__kiosk.blocked()"))
+        return False
+
+    def request_allowed(self, url: str, resource_type) -> bool:
+        if resource_type in _MAIN_TYPES:
+            return self.gate.allowlist.decide(url).allowed
+        if resource_type in _SUBFRAME_TYPES:
+            return self._emit(self.gate.subframe(url)).allowed
+        if url.startswith("qrc:/qtwebchannel/"):
+            return True
+        return self._emit(self.gate.subresource(url)).allowed
+
+    def _emit(self, verdict):
+        for event in verdict.events:
+            self.writer.emit(event)
+        return verdict
+
+    def on_load_finished(self, ok: bool) -> None:
+        if not self._ready:
+            self._ready = True
+            self.writer.emit(Event("ready"))
+        self.push_state()
+
+    # -- page scripts ----------------------------------------------------------------------------
+
+    def run_js(self, source: str) -> None:
+        if self.page is not None:
+            self.page.runJavaScript(f"window.__kiosk && window.{source};", WORLD)
+
+    def push_state(self) -> None:
+        self.run_js(f"__kiosk.update({json.dumps(self.state.for_script())})")
+
+    def set_state(self, state: ToolbarState) -> None:
+        self.state = state
+        self._install_script()
+        self.push_state()
+
+    # -- actions (toolbar, bridge, keys, supervisor) ----------------------------------------------
+
+    def go_home(self) -> None:
+        self.page.setUrl(QUrl(self.home))
+
+    def zoom(self, step: int) -> None:
+        state = self.state.bigger() if step > 0 else self.state.smaller()
+        if step == 0:
+            state = replace(self.state, zoom_index=0)
+        self.state = state
+        self.page.setZoomFactor(state.zoom)
+
+    def end_requested(self) -> None:
+        self.writer.emit(Event("end_requested"))
+        QTimer.singleShot(50, self.quit)
+
+    def quit(self) -> None:
+        if self.browser is not None:
+            self.browser.close()
+
+    def show_documents(self) -> None:
+        names = sorted(p.name for p in self.paths.downloads.iterdir() if p.is_file())
+        text = ", ".join(names) if names else "Aucun document pour l'instant."
+        self.run_js(f"__kiosk.message({json.dumps('Mes documents')}, {json.dumps(text)})")
+
+    def ask_print(self, *_args) -> None:
+        self.run_js("__kiosk.confirmPrint()")
+
+    def print_page(self) -> None:
+        if self._print_busy:
+            return
+        self._print_busy = True
+        pdf = self.paths.tmp / f"print-{secrets.token_hex(8)}.pdf"
+        self.page.pdfPrintingFinished.connect(self._printed)
+        self.page.printToPdf(str(pdf))
+
+    def _printed(self, path: str, success: bool) -> None:
+        self.page.pdfPrintingFinished.disconnect(self._printed)
+        if not success:
+            self._print_done("failed")
+            return
+        threading.Thread(target=lambda: self._print_result.emit(
+            printing.send_to_printer(Path(path))), daemon=True).start()
+
+    def _print_done(self, detail: str) -> None:
+        self._print_busy = False
+        self.writer.emit(Event("print", detail=detail))
+        title, text = printing.MESSAGES[detail]
+        self.run_js(f"__kiosk.message({json.dumps(title)}, {json.dumps(text)})")
+
+    def on_command(self, command: Command) -> None:
+        if command.op == "time_left":
+            self.set_state(replace(self.state, time_left=command.seconds))
+        elif command.op == "warning":
+            self.set_state(replace(self.state, warning_kind=command.kind,
+                                   warning_until=time.time() + command.seconds))
+        elif command.op == "warning_cancel":
+            self.set_state(replace(self.state, warning_kind=None))
+        elif command.op == "home":
+            self.go_home()
+        elif command.op == "quit":
+            self.quit()
+
+    # -- input -------------------------------------------------------------------------------------
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind not in _INPUT_EVENTS:
+            return False
+        self._on_input(kind)
+        if kind != QEvent.Type.KeyPress:
+            return False
+        return self._on_key(event)
+
+    def _on_input(self, kind) -> None:
+        if self.state.warning_kind == "idle" and kind != QEvent.Type.MouseMove:
+            self.set_state(replace(self.state, warning_kind=None))
+            self.writer.activity(force=True)
+        else:
+            self.writer.activity()
+
+    def _on_key(self, event) -> bool:
+        mods = event.modifiers()
+        action = classify(key_name(event.key()),
+                          ctrl=bool(mods & Qt.KeyboardModifier.ControlModifier),
+                          shift=bool(mods & Qt.KeyboardModifier.ShiftModifier),
+                          alt=bool(mods & Qt.KeyboardModifier.AltModifier),
+                          meta=bool(mods & Qt.KeyboardModifier.MetaModifier))
+        if action is KeyAction.PASS:
+            return False
+        if event.isAutoRepeat():
+            return True
+        handlers = {
+            KeyAction.PRINT: self.ask_print,
+            KeyAction.BACK: lambda: self.page.triggerAction(QWebEnginePage.WebAction.Back),
+            KeyAction.FORWARD: lambda: self.page.triggerAction(QWebEnginePage.WebAction.Forward),
+            KeyAction.ZOOM_IN: lambda: self.zoom(+1), KeyAction.ZOOM_OUT: lambda: self.zoom(-1),
+            KeyAction.ZOOM_RESET: lambda: self.zoom(0),
+        }
+        handler = handlers.get(action)
+        if handler is not None:
+            QTimer.singleShot(0, handler)
+        return True
+
+    # -- downloads ---------------------------------------------------------------------------------
+
+    def on_download(self, request: QWebEngineDownloadRequest) -> None:
+        suggested = request.suggestedFileName() or request.downloadFileName()
+        if not downloads.extension_allowed(downloads.sanitize_name(suggested)):
+            request.cancel()
+            self._download_refused()
+            return
+        request.setDownloadDirectory(str(self.paths.incoming))
+        request.setDownloadFileName(secrets.token_hex(12))
+        request.isFinishedChanged.connect(lambda r=request, s=suggested: self._downloaded(r, s))
+        self._downloads.append(request)
+        request.accept()
+
+    def _downloaded(self, request: QWebEngineDownloadRequest, suggested: str) -> None:
+        if not request.isFinished():
+            return
+        self._downloads.remove(request)
+        part = Path(request.downloadDirectory()) / request.downloadFileName()
+        completed = request.state() == QWebEngineDownloadRequest.DownloadState.DownloadCompleted
+        decision = downloads.decide(suggested, part) if completed else downloads.DownloadDecision(False)
+        if not decision.allowed:
+            part.unlink(missing_ok=True)
+            if completed:
+                self._download_refused()
+            return
+        target = downloads.unique_path(self.paths.downloads, decision.name)
+        part.rename(target)
+        self.writer.emit(Event("download", detail="accepted"))
+        self.run_js("__kiosk.message('Document enregistré', "
+                    "'Vous le retrouvez dans « Mes documents ».')")
+
+    def _download_refused(self) -> None:
+        self.writer.emit(Event("download", detail="refused"))
+        self.run_js("__kiosk.message('Fichier refusé', "
+                    "'Ce type de fichier ne peut pas être enregistré sur cette borne. "
+                    "Seuls les documents (PDF, images, textes, bureautique) sont acceptés.')")
+
+
+def _qwebchannel_js() -> str:
+    source = QFile(":/qtwebchannel/qwebchannel.js")
+    if not source.open(QIODevice.OpenModeFlag.ReadOnly):
+        return ""
+    try:
+        return bytes(source.readAll()).decode("utf-8") + "\n"
+    finally:
+        source.close()
+
+
+def _toolbar_js() -> str:
+    return resources.files("launcher").joinpath("assets/toolbar.js").read_text("utf-8")
+
+
+def install(controller: Controller) -> None:
+    """Patch pywebview's Qt classes so every window it builds is wired to `controller`."""
+    from webview.platforms import qt
+
+    view = qt.BrowserView
+    original_init = view.__init__
+    original_page_init = view.WebPage.__init__
+
+    def page_init(self, parent=None, profile=None):
+        if profile is not None:
+            controller.configure_profile(profile)
+        original_page_init(self, parent, profile)
+
+    def browser_init(self, window):
+        original_init(self, window)
+        controller.attach(self)
+
+    def accept_navigation(self, url, _type, is_main_frame):
+        try:
+            return controller.accept_navigation(url, is_main_frame)
+        except Exception:  # noqa: BLE001 - fail closed
+            return False
+
+    def accept_popup(self, url, _type, _is_main_frame):
+        try:
+            return controller.accept_new_window(url)
+        except Exception:  # noqa: BLE001
+            return False
+
+    def choose_files(self, _mode, _old_files, _mime_types):
+        return []  # never the native dialog
+
+    import os
+    import sys
+    if os.environ.get("KIOSK_LAUNCHER_DEBUG"):
+        view.WebPage.javaScriptConsoleMessage = lambda self, level, msg, line, src: print(
+            "console:", level, msg, line, src, file=sys.stderr)
+    view.__init__ = browser_init
+    view.WebPage.__init__ = page_init
+    view.WebPage.acceptNavigationRequest = accept_navigation
+    view.WebPage.chooseFiles = choose_files
+    view.NavigationHandler.acceptNavigationRequest = accept_popup
+    view.NavigationHandler.chooseFiles = choose_files
+    view._set_js_api = lambda self: None  # no pywebview bridge in the page's world at all
+    view.on_download_requested = lambda self, download: download.cancel()

@@ -1,0 +1,48 @@
+"""Session-wide fixtures shared by every area: a display and the fake web sites."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fakesites import FakeSites, FakeSitesServer
+
+
+@pytest.fixture(scope="session")
+def display() -> Iterator[str]:
+    """An X display: $DISPLAY when set (xvfb-run), else one Xvfb started for the session."""
+    existing = os.environ.get("DISPLAY")
+    if existing:
+        yield existing
+        return
+    if shutil.which("Xvfb") is None:
+        pytest.fail("no $DISPLAY and no Xvfb: install xvfb or run under xvfb-run")
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        proc.kill()
+        pytest.fail("Xvfb did not start")
+    name = f":{number}"
+    os.environ["DISPLAY"] = name
+    try:
+        yield name
+    finally:
+        os.environ.pop("DISPLAY", None)
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def fake_sites() -> Iterator[FakeSites]:
+    """One threaded HTTP server on 127.0.0.1 answering for caf.localhost, evil.localhost... ."""
+    with FakeSitesServer() as sites:
+        yield sites

@@ -1,0 +1,152 @@
+"""Drive a real `kiosk launch` subprocess: events from its stdout, commands to its stdin."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from kiosk.events import Event
+
+ROOT = Path(__file__).resolve().parents[2]
+FAKE_XDG_OPEN = "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/xdg-open.calls\"\n"
+FAKE_LP = "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"$(dirname \"$0\")/lp.calls\"\n" \
+          "cp \"$4\" \"$(dirname \"$0\")/printed.pdf\"\n"
+
+POLICY = """version = 1
+[session]
+strict_resources = {strict}
+[[category]]
+id = "famille_scolarite"
+label = "Famille"
+[[site]]
+id = "caf"
+name = "CAF"
+category = "famille_scolarite"
+url = "http://caf.localhost/"
+hosts = ["caf.localhost"]
+[[shared]]
+id = "franceconnect"
+name = "FranceConnect"
+hosts = ["franceconnect.localhost"]
+"""
+
+
+def write_policy(path: Path, strict: bool = True) -> Path:
+    path.write_text(POLICY.format(strict="true" if strict else "false"))
+    return path
+
+
+class Launcher:
+    """One launcher process with a fresh HOME, XDG dirs and a fake bin dir on PATH."""
+
+    def __init__(self, base: Path, home_url: str, display: str, strict: bool = True) -> None:
+        self.base = base
+        self.home = base / "home"
+        self.xdg = base / "xdg"
+        self.session = base / "session"
+        self.bin = base / "bin"
+        for path in (self.home, self.xdg, self.bin):
+            path.mkdir(parents=True, exist_ok=True)
+        (self.bin / "xdg-open").write_text(FAKE_XDG_OPEN)
+        (self.bin / "xdg-open").chmod(0o755)
+        self.policy = write_policy(base / "policy.toml", strict)
+        self.events: list[Event] = []
+        self._lock = threading.Lock()
+        env = {
+            "PATH": f"{self.bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+            "HOME": str(self.home), "DISPLAY": display, "LANG": "C.UTF-8",
+            "XDG_CACHE_HOME": str(self.xdg / "cache"), "XDG_CONFIG_HOME": str(self.xdg / "config"),
+            "XDG_DATA_HOME": str(self.xdg / "data"), "XDG_RUNTIME_DIR": str(self.xdg / "run"),
+            "TMPDIR": str(self.xdg / "tmp"), "PYTHONPATH": str(ROOT), "KIOSK_LAUNCHER_DEBUG": "1",
+        }
+        if os.environ.get("XAUTHORITY"):
+            env["XAUTHORITY"] = os.environ["XAUTHORITY"]
+        if os.geteuid() == 0:
+            env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+        self.started = time.monotonic()
+        self.stderr_path = base / "stderr.log"
+        stderr = self.stderr_path.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "launch", "--policy", str(self.policy),
+             "--home", home_url, "--session-dir", str(self.session)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+            env=env, cwd=str(ROOT), text=True, start_new_session=True)
+        stderr.close()
+        self.raw_lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            with self._lock:
+                self.raw_lines.append(line)
+                self.events.append(Event.from_json(line))
+
+    def send(self, **command) -> None:
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+
+    def mark(self) -> int:
+        """Position in the event list; pass it to wait_event to see only later events."""
+        with self._lock:
+            return len(self.events)
+
+    def wait_event(self, kind: str, since: int = 0, timeout: float = 15.0, **fields) -> Event:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                for event in self.events[since:]:
+                    if event.kind == kind and all(getattr(event, k) == v
+                                                  for k, v in fields.items()):
+                        return event
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        tail = self.stderr_path.read_text(errors="replace")[-3000:]
+        raise AssertionError(f"no {kind} {fields} event; got {self.events[since:]}\n{tail}")
+
+    def kinds(self, since: int = 0) -> list[str]:
+        with self._lock:
+            return [e.kind for e in self.events[since:]]
+
+    def wait_exit(self, timeout: float = 15.0) -> int:
+        return self.proc.wait(timeout=timeout)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self.close_pipes()
+
+    def close_pipes(self) -> None:
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except (OSError, ValueError):
+                pass
+
+
+def xdotool(*args: str, display: str) -> None:
+    subprocess.run(["xdotool", *args], check=True, env={**os.environ, "DISPLAY": display},
+                   timeout=10)
+
+
+def files_under(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*") if p.is_file())
+
+
+def visible_windows(launcher: Launcher, display: str) -> list[str]:
+    """X ids of the launcher's visible top-level windows (a popup would add one)."""
+    result = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(launcher.proc.pid),
+                             "--name", ""], capture_output=True, text=True,
+                            env={**os.environ, "DISPLAY": display}, timeout=10, check=False)
+    return result.stdout.split()

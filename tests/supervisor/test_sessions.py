@@ -1,0 +1,100 @@
+"""The real supervisor with short timers: sessions end, get wiped, and the next one starts clean."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.supervisor.conftest import short_policy
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+
+def test_mediator_end_wipes_the_session_and_shows_welcome_again(kiosk_factory):
+    kiosk = kiosk_factory()
+    kiosk.begin()
+    first_launcher = kiosk.launcher_pids()
+    marker = kiosk.state / "session" / "downloads" / "attestation-caf.pdf"
+    marker.write_bytes(b"%PDF-1.4 resident data")
+    result = subprocess.run([sys.executable, "-m", "kiosk", "session", "end", "--state-dir", str(kiosk.state)],
+                            env=kiosk.env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    status = kiosk.wait_for(lambda s: s["state"] == "welcome" and s["last_end_reason"] == "mediator")
+    assert status["last_wipe"]["ok"] and status["last_wipe"]["verified"]
+    assert not marker.exists()
+    kiosk.wait_for(lambda s: kiosk.launcher_pids() and kiosk.launcher_pids() != first_launcher)
+    assert not any(p in kiosk.launcher_pids() for p in first_launcher)
+
+
+def test_idle_session_shows_the_countdown_then_ends_as_idle(kiosk_factory):
+    kiosk = kiosk_factory(short_policy(idle_minutes=0.05, warning_seconds=5))
+    kiosk.begin()
+    kiosk.wait_for(lambda s: s["state"] == "warning", timeout=20)
+    status = kiosk.wait_for(lambda s: s["last_end_reason"] == "idle", timeout=20)
+    assert status["last_wipe"]["ok"]
+
+
+def test_real_input_during_the_idle_countdown_keeps_the_session(kiosk_factory):
+    kiosk = kiosk_factory(short_policy(idle_minutes=0.05, warning_seconds=15))
+    kiosk.begin()
+    kiosk.wait_for(lambda s: s["state"] == "warning", timeout=20)
+    env = {**os.environ, "DISPLAY": kiosk.env["DISPLAY"]}
+    subprocess.run(["xdotool", "mousemove", "640", "400", "click", "1"], env=env, check=True)
+    subprocess.run(["xdotool", "key", "shift"], env=env, check=True)
+    status = kiosk.wait_for(lambda s: s["state"] == "active", timeout=10)
+    assert status["last_end_reason"] is None
+
+
+def test_time_limit_warns_then_ends_the_session(kiosk_factory):
+    kiosk = kiosk_factory(short_policy(max_minutes=0.2))
+    kiosk.begin()
+    kiosk.wait_for(lambda s: s["state"] == "warning", timeout=15)
+    status = kiosk.wait_for(lambda s: s["last_end_reason"] == "time_limit", timeout=20)
+    assert status["last_wipe"]["ok"]
+
+
+def test_a_crashed_launcher_ends_the_session_and_the_next_one_is_clean(kiosk_factory):
+    kiosk = kiosk_factory()
+    kiosk.begin()
+    (kiosk.state / "session" / "downloads" / "avis-impot.pdf").write_bytes(b"%PDF secret")
+    for pid in kiosk.launcher_pids():
+        os.kill(pid, signal.SIGKILL)
+    status = kiosk.wait_for(lambda s: s["last_end_reason"] == "crash_recovery", timeout=30)
+    assert status["last_wipe"]["ok"]
+    kiosk.wait_for(lambda s: s["state"] == "welcome" and kiosk.launcher_pids())
+    assert list((kiosk.state / "session" / "downloads").iterdir()) == []
+
+
+def residue(state) -> list[str]:
+    """Anything of a session that a restart must not find: journal, session files, wiping dirs."""
+    found = [p.name for p in state.iterdir() if p.name.startswith("session.wiping")]
+    session = state / "session"
+    if session.exists():
+        found += [str(p) for p in session.rglob("*") if p.is_file() and "resident" in p.name]
+    return found
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_kill9_of_the_whole_kiosk_at_a_random_moment_leaves_no_residue(kiosk_factory, seed):
+    rng = random.Random(seed)
+    kiosk = kiosk_factory(subdir=f"k{seed}")
+    kiosk.begin()
+    (kiosk.state / "session" / "downloads" / "resident-file.pdf").write_bytes(b"x" * 4096)
+    if rng.random() < 0.5:
+        kiosk.post("/fin", b"confirm=1")  # sometimes die while the end and its wipe are under way
+    time.sleep(rng.uniform(0, 0.6))
+    kiosk.kill9()
+    kiosk.log.close()
+    kiosk.log = (kiosk.state.parent / "run2.log").open("wb")
+    kiosk.start()
+    status = kiosk.status()
+    assert residue(kiosk.state) == []
+    assert status["state"] == "welcome"
+    assert status["last_end_reason"] == "crash_recovery"
+    assert status["last_wipe"]["recovered"] and status["last_wipe"]["ok"]
