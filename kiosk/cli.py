@@ -6,6 +6,7 @@ import click
 
 from kiosk.cli_config import config
 from kiosk.cli_launch import launch
+from kiosk.cli_mediator import mediator
 from kiosk.cli_policy import policy
 from kiosk.cli_run import demo, run, session
 from kiosk.cli_stubs import register_pending
@@ -24,6 +25,7 @@ for command in (demo, run, session):
     cli.add_command(command)
 cli.add_command(wipe)
 cli.add_command(launch)
+cli.add_command(mediator)
 register_pending(cli)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.events import Event
-from kiosk.supervisor import OUT_OF_SERVICE, WARNING, Supervisor
+from kiosk.supervisor import ACTIVE, OUT_OF_SERVICE, WARNING, Supervisor
 
 
 class SupervisorPort:
     def __init__(self, supervisor: Supervisor, usb_dir: Path | None = None):
         self.supervisor = supervisor
         self._usb = usb_dir
+        self._unlocked: tuple[object, str, tuple[str, ...]] | None = None
 
     def state(self) -> str:
         state = self.supervisor.state
@@ -53,3 +54,35 @@ class SupervisorPort:
 
     def help_requested(self) -> bool:
         return self.supervisor.help_requested
+
+    # ------------------------------------------------------------ what the mediator pages need
+    def session_marker(self) -> object | None:
+        """Identifies the running resident session (its start time), None between sessions."""
+        if self.supervisor.state not in (ACTIVE, WARNING):
+            return None
+        return getattr(self.supervisor, "_started_at", None)
+
+    def terminal_status(self) -> dict:
+        return self.supervisor.status()
+
+    def end_now(self, reason: str = "mediator") -> None:
+        if self.supervisor.state in (ACTIVE, WARNING):
+            self.supervisor.request_end(reason)
+
+    def unlock_site(self, site_id: str, hosts: tuple[str, ...]) -> bool:
+        """Accompanied mode: remembered for this session only and passed to the launcher window
+        as an `allow_site` command (a launcher that does not know it yet simply ignores it)."""
+        marker = self.session_marker()
+        if marker is None:
+            return False
+        self._unlocked = (marker, site_id, tuple(hosts))
+        launcher = getattr(self.supervisor, "_launcher", None)
+        if launcher is not None:
+            launcher.send("allow_site", site_id=site_id, hosts=list(hosts))
+        self.supervisor.emit(Event("accompanied_unlock", site_id=site_id))
+        return True
+
+    def unlocked_site(self) -> tuple[str, tuple[str, ...]] | None:
+        if self._unlocked is None or self._unlocked[0] != self.session_marker():
+            return None
+        return self._unlocked[1], self._unlocked[2]

@@ -1,0 +1,94 @@
+"""Login, logout and the pages every mediator action starts from."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from kiosk.config import SettingError
+from portal.auth import burn_time, verify_password
+
+from . import auth, bp, context, remember_session_marker
+
+ACCOUNT = "mediator"
+
+
+def safe_next(target: str | None) -> str:
+    """Only a page of this area: never an open redirect."""
+    if target and target.startswith("/mediateur") and "//" not in target and "\\" not in target:
+        return target
+    return url_for("mediator.status")
+
+
+def password_hash() -> str:
+    try:
+        return context.config()["admin_password_hash"]
+    except SettingError:
+        return ""
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    stored = password_hash()
+    if request.method == "GET":
+        return render_template("mediator/login.html", no_password=not stored,
+                               next=request.args.get("next", ""), error=None)
+    password = request.form.get("password", "")[:1024]
+    attempt = context.throttle().attempt(
+        ACCOUNT, lambda: verify_password(stored, password) if stored else (burn_time(password) or False))
+    if not attempt.accepted:
+        context.audit().record("login_refused", "verrouillé" if attempt.locked else "mot de passe incorrect")
+        return render_template("mediator/login.html", no_password=not stored, next=request.form.get("next", ""),
+                               error=_login_error(attempt)), 403 if attempt.locked else 401
+    auth.login("mediateur")
+    remember_session_marker()
+    session["mediator_failures"] = attempt.failures_before
+    context.audit().record("login", f"{attempt.failures_before} essai(s) refusé(s) avant")
+    return redirect(safe_next(request.form.get("next")), 303)
+
+
+def _login_error(attempt) -> str:
+    seconds = max(1, round(attempt.wait_seconds))
+    if attempt.locked:
+        return _("Trop d'essais manqués. Attendez %(n)s secondes avant de réessayer.", n=seconds)
+    if attempt.wait_seconds > 0:
+        return _("Mot de passe incorrect. Prochain essai possible dans %(n)s secondes.", n=seconds)
+    return _("Mot de passe incorrect.")
+
+
+@bp.post("/deconnexion")
+def logout():
+    if auth.user():
+        context.audit().record("logout")
+    auth.logout()
+    return redirect(url_for("mediator.login"), 303)
+
+
+@bp.get("/")
+@auth.required
+def status():
+    port = context.port()
+    info = port.terminal_status() if hasattr(port, "terminal_status") else {"state": port.state()}
+    failures = session.pop("mediator_failures", 0)
+    unlocked = port.unlocked_site() if hasattr(port, "unlocked_site") else None
+    return render_template("mediator/status.html", info=info, failures=failures, unlocked=unlocked,
+                           message=request.args.get("message"))
+
+
+@bp.app_template_filter("duration")
+def duration(seconds) -> str:
+    """'12 min 05 s' for an elapsed time."""
+    if seconds is None:
+        return "—"
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+def render_error(exc):
+    """CSRF and access refusals inside the area, in the area's own words."""
+    code = getattr(exc, "code", 400)
+    return render_template("mediator/error.html", code=code), code
+
+
+bp.register_error_handler(400, render_error)
+bp.register_error_handler(403, render_error)

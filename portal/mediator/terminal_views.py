@@ -1,0 +1,106 @@
+"""Terminal control: end the session now, accompanied mode, audit log, blocked hosts."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from policies import Allowlist, HostPatternError, Policy, SessionLimits, Site, parse_host_pattern
+from portal.auth import verify_password
+from portal.catalogue import get_policy
+
+from . import auth, bp, context
+from .access import password_hash
+from .catalogue_views import add_host_to_site
+
+ACCOMPANIED_ID = "accompagne"
+
+
+@bp.post("/terminer")
+@auth.required
+def end_session():
+    port = context.port()
+    if port.state() not in ("active", "warning"):
+        return redirect(url_for("mediator.status", message="no_session"), 303)
+    port.end_now("mediator")
+    context.audit().record("session_ended", "session terminée par le médiateur")
+    return redirect(url_for("mediator.status", message="ended"), 303)
+
+
+@bp.route("/accompagne", methods=["GET", "POST"])
+@auth.required
+def accompanied():
+    port = context.port()
+    policy = get_policy()
+    errors: dict[str, str] = {}
+    form = request.form
+    if request.method == "POST":
+        errors = _unlock(port, policy, form)
+        if not errors:
+            return redirect(url_for("mediator.accompanied", message="unlocked"), 303)
+    return render_template("mediator/accompanied.html", sites=policy.sites, errors=errors, form=form,
+                           active=port.state() in ("active", "warning"),
+                           unlocked=port.unlocked_site(), message=request.args.get("message")), \
+        400 if errors else 200
+
+
+def _unlock(port, policy: Policy, form) -> dict[str, str]:
+    """Validate and apply one unlock; the errors by field, empty on success."""
+    if not verify_password(password_hash(), form.get("password", "")[:1024]):
+        return {"password": _("Mot de passe incorrect : le site n'a pas été ouvert.")}
+    if port.state() not in ("active", "warning"):
+        return {"_": _("Aucune session n'est en cours : le mode accompagné ne sert que pendant une session.")}
+    site_id, host = form.get("site", ""), form.get("host", "").strip()
+    if host:
+        try:
+            pattern = parse_host_pattern(host)
+        except HostPatternError as exc:
+            from .french import host_error_text
+            return {"host": host_error_text(str(exc))}
+        site_id, hosts = ACCOMPANIED_ID, (pattern.text,)
+    elif policy.site(site_id) is not None:
+        hosts = tuple(h.text for h in policy.site(site_id).hosts)
+    else:
+        return {"site": _("Choisissez un site du catalogue ou tapez une adresse.")}
+    port.unlock_site(site_id, hosts)
+    context.audit().record("accompanied_unlock", f"site {site_id} ({', '.join(hosts)}) pour la session en cours")
+    return {}
+
+
+def unlocked_allows(port, url: str) -> bool:
+    """Would the accompanied unlock of this session open this URL (for the tester and tests)."""
+    unlocked = port.unlocked_site()
+    if unlocked is None:
+        return False
+    site = Site(unlocked[0], unlocked[0], "x", "https://invalid.invalid/",
+                tuple(parse_host_pattern(h) for h in unlocked[1]))
+    return Allowlist(Policy(1, SessionLimits(), (), (site,))).decide(url).allowed
+
+
+@bp.get("/journal")
+@auth.required
+def audit_log():
+    return render_template("mediator/audit.html", entries=context.audit().entries())
+
+
+@bp.get("/adresses-bloquees")
+@auth.required
+def blocked():
+    policy = get_policy()
+    rows = []
+    for row in context.blocked_hosts():
+        host, count, site_id, *rest = row
+        site = policy.site(site_id) if site_id else None
+        rows.append({"host": host, "count": count, "site_id": site_id, "day": rest[0] if rest else "",
+                     "site_name": site.name if site else site_id})
+    return render_template("mediator/blocked.html", rows=rows, message=request.args.get("message"),
+                           error=request.args.get("error"))
+
+
+@bp.post("/adresses-bloquees/ajouter")
+@auth.required
+def blocked_add():
+    problem = add_host_to_site(request.form.get("site_id", ""), request.form.get("host", ""))
+    if problem:
+        return render_template("mediator/blocked.html", rows=[], message=None, error=problem), 400
+    return redirect(url_for("mediator.blocked", message="added"), 303)
