@@ -35,11 +35,16 @@ def current_doc() -> dict[str, Any]:
 
 def save_bytes(data: bytes, action: str, detail: str) -> list[PolicyIssue]:
     """Validate, sign when a key is configured, save atomically, show it now. Issues on refusal."""
-    key = context.signing_key()
+    store, key = context.store(), context.signing_key()
+    sign = (lambda raw: sign_bytes(raw, load_private_key(key))) if key else (lambda raw: None)
     try:
         parse_policy(data, "<catalogue>")
-        signature = sign_bytes(data, load_private_key(key)) if key else None
-        policy = context.store().save(data, signature)
+        signature = sign(data)
+        store.validate(data, signature)
+        if not store.path.exists():  # keep the catalogue in force as version 1, so it can come back
+            baseline = drafts.to_toml(current_doc()).encode()
+            store.save(baseline, sign(baseline))
+        policy = store.save(data, signature)
     except PolicyError as exc:
         return exc.issues
     current_app.extensions["kiosk_policy"].replace(policy)
