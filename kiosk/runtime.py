@@ -58,6 +58,8 @@ def _portal_app(supervisor: Supervisor):
         "PORTAL_POLICY": supervisor.store.current,
         "PORTAL_ASSOCIATION": supervisor.config["association_name"],
         "PORTAL_LANGUAGES": tuple(supervisor.config["languages"]),
+        "MEDIATOR_STATE_DIR": str(supervisor.state_dir),
+        "MEDIATOR_POLICY_STORE": supervisor.store,  # one store: session limits reach the next session
     })
 
 

@@ -177,7 +177,7 @@ class StaffAuth:
     # ------------------------------------------------------------ login state
     def login(self, user: str) -> None:
         """Start a fresh login: a new CSRF token too, so a token seen before login is useless."""
-        session.clear()
+        self.logout()
         session.permanent = True
         now = self.clock()
         session[self._user_key] = user

@@ -1,0 +1,28 @@
+"""The mediator's needs from the real supervisor, through SupervisorPort (no launcher started)."""
+
+from __future__ import annotations
+
+from kiosk.events import Event, ListSink
+from kiosk.portal_port import SupervisorPort
+from kiosk.supervisor import Supervisor
+
+
+def test_supervisor_port_gives_status_marker_unlock_and_end(tmp_path):
+    sink = ListSink()
+    supervisor = Supervisor(tmp_path, sinks=[sink])
+    port = SupervisorPort(supervisor)
+    assert port.terminal_status()["state"] == "welcome"
+    assert port.session_marker() is None
+    assert port.unlock_site("caf", ("caf.fr",)) is False
+    supervisor._begin()  # what the loop does on "Commencer"
+    marker = port.session_marker()
+    assert marker is not None and port.terminal_status()["elapsed_seconds"] == 0
+    assert port.unlock_site("accompagne", ("mairie.fr",)) is True
+    assert port.unlocked_site() == ("accompagne", ("mairie.fr",))
+    assert Event("accompanied_unlock", site_id="accompagne") in sink.events
+    port.end_now()
+    assert supervisor._requests.get_nowait() == ("end", "mediator")
+    supervisor.state, supervisor._started_at = "welcome", None  # the wipe happened
+    assert port.unlocked_site() is None
+    supervisor._begin()
+    assert port.session_marker() != marker and port.unlocked_site() is None
