@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from .i18n import _m
 
 from kiosk.config import SettingError
 from portal.auth import burn_time, verify_password
@@ -50,10 +50,10 @@ def login():
 def _login_error(attempt) -> str:
     seconds = max(1, round(attempt.wait_seconds))
     if attempt.locked:
-        return _("Trop d'essais manqués. Attendez %(n)s secondes avant de réessayer.", n=seconds)
+        return _m("Trop d'essais manqués. Attendez %(n)s secondes avant de réessayer.", n=seconds)
     if attempt.wait_seconds > 0:
-        return _("Mot de passe incorrect. Prochain essai possible dans %(n)s secondes.", n=seconds)
-    return _("Mot de passe incorrect.")
+        return _m("Mot de passe incorrect. Prochain essai possible dans %(n)s secondes.", n=seconds)
+    return _m("Mot de passe incorrect.")
 
 
 @bp.post("/deconnexion")

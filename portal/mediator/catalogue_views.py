@@ -7,7 +7,7 @@ import tomllib
 from typing import Any
 
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from .i18n import _m
 
 from policies import Allowlist, PolicyError, PolicyIssue, parse_policy
 from policies.signing import load_private_key, sign_bytes
@@ -61,7 +61,7 @@ def add_host_to_site(site_id: str, host: str) -> str | None:
     doc = current_doc()
     site = drafts.find(doc, "site", site_id)
     if site is None:
-        return _("Ce site n'existe plus dans le catalogue.")
+        return _m("Ce site n'existe plus dans le catalogue.")
     if host in site.get("hosts", []):
         return None
     new = dict(site, hosts=[*site.get("hosts", []), host])
@@ -105,7 +105,7 @@ def remove(kind: str, entry_id: str):
     if drafts.find(doc, table, entry_id) is None:
         return _back([], "missing")
     if table == "category" and any(s.get("category") == entry_id for s in doc.get("site", [])):
-        return render_catalogue_error(_("Cette catégorie contient encore des sites : déplacez-les ou "
+        return render_catalogue_error(_m("Cette catégorie contient encore des sites : déplacez-les ou "
                                         "supprimez-les d'abord."))
     issues = save_doc(drafts.without_entry(doc, table, entry_id), f"{table}_removed", f"{table} {entry_id}")
     return _back(issues, "removed")
@@ -157,7 +157,7 @@ def _tester(site: dict, url: str) -> str | None:
     policy, issues = drafts.validate({"version": 1, "category": [{"id": "x", "label": "x"}],
                                       "site": [dict(site, category="x")]})
     if policy is None:
-        return _("Corrigez d'abord les adresses autorisées pour pouvoir tester.")
+        return _m("Corrigez d'abord les adresses autorisées pour pouvoir tester.")
     return decision_text(Allowlist(policy).decide(url), {site["id"]: site.get("name", "")})
 
 
@@ -284,7 +284,7 @@ def rollback():
     version = next((p for p in store.history() if p.name == wanted), None)
     if version is None:
         return render_template("mediator/history.html", versions=[], message=None,
-                               error=_("Cette version n'existe pas (ou plus).")), 400
+                               error=_m("Cette version n'existe pas (ou plus).")), 400
     try:
         policy = store.rollback(version)
     except PolicyError as exc:
@@ -313,9 +313,9 @@ def import_catalogue():
     upload = request.files.get("file")
     data = upload.read(IMPORT_LIMIT + 1) if upload else b""
     if not data:
-        errors = [_("Choisissez un fichier de catalogue (.toml).")]
+        errors = [_m("Choisissez un fichier de catalogue (.toml).")]
     elif len(data) > IMPORT_LIMIT:
-        errors = [_("Ce fichier est trop gros pour un catalogue (256 Ko au plus).")]
+        errors = [_m("Ce fichier est trop gros pour un catalogue (256 Ko au plus).")]
     else:
         issues = save_bytes(data, "catalogue_imported", "catalogue importé depuis un fichier")
         errors = [_issue_with_line(i) for i in issues]
@@ -326,4 +326,4 @@ def import_catalogue():
 
 def _issue_with_line(issue: PolicyIssue) -> str:
     text = issue_text(issue)
-    return _("Ligne %(n)s : %(text)s", n=issue.line, text=text) if issue.line else text
+    return _m("Ligne %(n)s : %(text)s", n=issue.line, text=text) if issue.line else text

@@ -16,6 +16,7 @@ from typing import Any
 from policies import HostPatternError, Policy, PolicyError, PolicyIssue, parse_host_pattern, parse_policy
 
 from .french import host_error_text, issue_text
+from .i18n import _m
 
 SITE_FIELDS = ("id", "name", "category", "url", "hosts", "description", "icon", "keywords")
 CATEGORY_FIELDS = ("id", "label", "icon")
@@ -117,9 +118,10 @@ def site_from_form(form, current_id: str | None, taken: set[str]) -> tuple[dict[
         try:
             parse_host_pattern(host)
         except HostPatternError as exc:
-            errors.setdefault("hosts", []).append(f"Ligne {number} (« {host} ») : {host_error_text(str(exc))}")
+            errors.setdefault("hosts", []).append(_m("Ligne %(n)s (« %(host)s ») : %(why)s", n=number, host=host,
+                                                        why=host_error_text(str(exc))))
     if len(hosts) > MAX_LINES:
-        errors.setdefault("hosts", []).append(f"Au plus {MAX_LINES} adresses par site.")
+        errors.setdefault("hosts", []).append(_m("Au plus %(n)s adresses par site.", n=MAX_LINES))
     site_id = current_id or form.get("id", "").strip() or unique_id(slug(form.get("name", "")), taken)
     keywords = [k.strip() for k in form.get("keywords", "").split(",") if k.strip()]
     site = {"id": site_id, "name": form.get("name", "").strip(), "category": form.get("category", ""),
@@ -127,9 +129,9 @@ def site_from_form(form, current_id: str | None, taken: set[str]) -> tuple[dict[
             "description": form.get("description", "").strip(), "icon": form.get("icon", "").strip(),
             "keywords": keywords}
     if not site["name"]:
-        errors.setdefault("name", []).append("Donnez un nom au site.")
+        errors.setdefault("name", []).append(_m("Donnez un nom au site."))
     if not current_id and site_id in taken:
-        errors.setdefault("id", []).append("Cet identifiant est déjà utilisé par un autre élément du catalogue.")
+        errors.setdefault("id", []).append(_m("Cet identifiant est déjà utilisé par un autre élément du catalogue."))
     return _drop_empty(site) | {"hosts": hosts, "name": site["name"], "url": site["url"]}, errors
 
 
@@ -138,9 +140,9 @@ def category_from_form(form, current_id: str | None, taken: set[str]) -> tuple[d
     label = form.get("label", "").strip()
     cat_id = current_id or form.get("id", "").strip() or unique_id(slug(label), taken)
     if not label:
-        errors["label"] = ["Donnez un nom à la catégorie."]
+        errors["label"] = [_m("Donnez un nom à la catégorie.")]
     if not current_id and cat_id in taken:
-        errors["id"] = ["Cet identifiant est déjà utilisé par une autre catégorie."]
+        errors["id"] = [_m("Cet identifiant est déjà utilisé par une autre catégorie.")]
     return _drop_empty({"id": cat_id, "label": label, "icon": form.get("icon", "").strip()}) | {"label": label}, errors
 
 

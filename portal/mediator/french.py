@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
+from .i18n import _m
 
 from policies import Decision, PolicyIssue, Reason
 
@@ -15,55 +15,55 @@ def issue_text(issue: PolicyIssue) -> str:
     """One French sentence for a PolicyIssue, chosen by its stable code."""
     code, name = issue.code, (issue.field or "").rsplit(".", 1)[-1]
     if code == "toml_syntax":
-        where = _(" (ligne %(n)s)", n=issue.line) if issue.line else ""
-        return _("Ce fichier n'est pas un catalogue lisible : erreur d'écriture%(where)s.", where=where)
+        where = _m(" (ligne %(n)s)", n=issue.line) if issue.line else ""
+        return _m("Ce fichier n'est pas un catalogue lisible : erreur d'écriture%(where)s.", where=where)
     if code == "missing_key":
-        return _("Ce champ est obligatoire.")
+        return _m("Ce champ est obligatoire.")
     if code == "unknown_key":
-        return _("Le champ « %(name)s » n'est pas connu.", name=name)
+        return _m("Le champ « %(name)s » n'est pas connu.", name=name)
     if code == "unsupported_version":
-        return _("Cette version de catalogue n'est pas prise en charge (la version doit être 1).")
+        return _m("Cette version de catalogue n'est pas prise en charge (la version doit être 1).")
     if code == "wrong_type":
         return _wrong_type(name)
     if code == "out_of_range":
         match = _RANGE.search(issue.message)
         low, high = match.groups() if match else ("?", "?")
-        return _("La valeur doit être comprise entre %(low)s et %(high)s.", low=low, high=high)
+        return _m("La valeur doit être comprise entre %(low)s et %(high)s.", low=low, high=high)
     if code == "invalid_id":
-        return _("L'identifiant ne peut contenir que des lettres minuscules sans accent, des chiffres, "
+        return _m("L'identifiant ne peut contenir que des lettres minuscules sans accent, des chiffres, "
                  "« _ » et « - » (par exemple : caf ou impots_gouv).")
     if code == "duplicate_id":
-        return _("Cet identifiant est déjà utilisé par un autre élément du catalogue.")
+        return _m("Cet identifiant est déjà utilisé par un autre élément du catalogue.")
     if code == "invalid_host_pattern":
         return host_error_text(issue.message)
     if code == "unknown_category":
-        return _("Choisissez une catégorie qui existe.")
+        return _m("Choisissez une catégorie qui existe.")
     if code == "invalid_url":
-        return _("Cette adresse n'est pas valide. Exemple : https://www.caf.fr/")
+        return _m("Cette adresse n'est pas valide. Exemple : https://www.caf.fr/")
     if code == "insecure_url":
-        return _("L'adresse doit commencer par https:// (http:// seulement pour localhost).")
+        return _m("L'adresse doit commencer par https:// (http:// seulement pour localhost).")
     if code == "url_outside_hosts":
-        return _("L'adresse de la tuile n'est pas couverte par les adresses autorisées de ce site : "
+        return _m("L'adresse de la tuile n'est pas couverte par les adresses autorisées de ce site : "
                  "ajoutez son nom (par exemple www.caf.fr) dans la liste.")
     if code == "bad_signature":
-        return _("La signature du catalogue est refusée : il n'a pas été enregistré.")
+        return _m("La signature du catalogue est refusée : il n'a pas été enregistré.")
     if code == "no_history":
-        return _("Il n'y a pas de version précédente.")
+        return _m("Il n'y a pas de version précédente.")
     if code in ("missing", "unreadable"):
-        return _("Le catalogue est introuvable ou illisible.")
-    return _("Valeur refusée (%(code)s).", code=code)
+        return _m("Le catalogue est introuvable ou illisible.")
+    return _m("Valeur refusée (%(code)s).", code=code)
 
 
 def _wrong_type(name: str) -> str:
     if name == "hosts":
-        return _("Indiquez au moins une adresse autorisée, une par ligne.")
+        return _m("Indiquez au moins une adresse autorisée, une par ligne.")
     if name == "keywords":
-        return _("Les mots-clés doivent être des mots séparés par des virgules.")
+        return _m("Les mots-clés doivent être des mots séparés par des virgules.")
     if name == "strict_resources":
-        return _("Choisissez oui ou non.")
+        return _m("Choisissez oui ou non.")
     if name in ("idle_minutes", "warning_seconds", "max_minutes"):
-        return _("Entrez un nombre.")
-    return _("Ce champ doit être du texte.")
+        return _m("Entrez un nombre.")
+    return _m("Ce champ doit être du texte.")
 
 
 _HOST_REASONS = (
@@ -84,8 +84,8 @@ def host_error_text(message: str) -> str:
     """French reason for a HostPatternError / invalid_host_pattern message."""
     for marker, text in _HOST_REASONS:
         if marker in message:
-            return _("Adresse refusée : %(why)s.", why=_(text))
-    return _("Adresse refusée : ce n'est pas un nom de site valide (par exemple : caf.fr ou *.caf.fr).")
+            return _m("Adresse refusée : %(why)s.", why=_m(text))
+    return _m("Adresse refusée : ce n'est pas un nom de site valide (par exemple : caf.fr ou *.caf.fr).")
 
 
 def decision_text(decision: Decision, names: dict[str, str]) -> str:
@@ -93,16 +93,16 @@ def decision_text(decision: Decision, names: dict[str, str]) -> str:
     owner = names.get(decision.site_id or "", decision.site_id or "")
     if decision.allowed:
         if decision.reason is Reason.SHARED:
-            return _("Oui : cette adresse s'ouvre (service de connexion partagé « %(name)s »).", name=owner)
+            return _m("Oui : cette adresse s'ouvre (service de connexion partagé « %(name)s »).", name=owner)
         if decision.reason is Reason.INTERNAL:
-            return _("Oui : c'est une page de la borne elle-même.")
-        return _("Oui : cette adresse s'ouvre, elle fait partie du site « %(name)s ».", name=owner)
+            return _m("Oui : c'est une page de la borne elle-même.")
+        return _m("Oui : cette adresse s'ouvre, elle fait partie du site « %(name)s ».", name=owner)
     reasons = {
-        Reason.INVALID_URL: _("ce n'est pas une adresse web valide."),
-        Reason.SCHEME: _("seules les adresses web (https://) peuvent s'ouvrir."),
-        Reason.INSECURE: _("les adresses en http:// (sans « s ») sont refusées."),
-        Reason.PORT: _("ce numéro de port n'est pas autorisé."),
+        Reason.INVALID_URL: _m("ce n'est pas une adresse web valide."),
+        Reason.SCHEME: _m("seules les adresses web (https://) peuvent s'ouvrir."),
+        Reason.INSECURE: _m("les adresses en http:// (sans « s ») sont refusées."),
+        Reason.PORT: _m("ce numéro de port n'est pas autorisé."),
     }
-    why = reasons.get(decision.reason) or _("%(host)s ne fait partie d'aucun site du catalogue.",
+    why = reasons.get(decision.reason) or _m("%(host)s ne fait partie d'aucun site du catalogue.",
                                              host=decision.host or "?")
-    return _("Non : %(why)s", why=why)
+    return _m("Non : %(why)s", why=why)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from .i18n import _m
 
 from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
@@ -46,11 +46,12 @@ def _fields() -> list[dict[str, Any]]:
         if setting.name in HIDDEN:
             continue
         label, help_text = LABELS.get(setting.name, (setting.name, setting.help))
+        label, help_text = _m(label), _m(help_text)
         kind = ("bool" if isinstance(setting.default, bool) else
                 "languages" if setting.name == "languages" else "text")
         rows.append({"name": setting.name, "label": label, "help": help_text, "kind": kind, "group": "config"})
     for name in drafts.SESSION_FIELDS:
-        label, help_text = LABELS[name]
+        label, help_text = map(_m, LABELS[name])
         kind = "bool" if name == "strict_resources" else "number"
         rows.append({"name": name, "label": label, "help": help_text, "kind": kind, "group": "session"})
     return rows
@@ -78,7 +79,7 @@ def _number(name: str, text: str, errors: dict) -> Any:
     try:
         return int(text) if name == "warning_seconds" or text.isdigit() else float(text.replace(",", "."))
     except ValueError:
-        errors[name] = [_("Entrez un nombre.")]
+        errors[name] = [_m("Entrez un nombre.")]
         return None
 
 
@@ -101,7 +102,7 @@ def settings():
             try:
                 new = config.set(field["name"], raw)
             except SettingError:
-                errors[field["name"]] = [_(ERRORS.get(field["name"], "Valeur refusée."))]
+                errors[field["name"]] = [_m(ERRORS.get(field["name"], "Valeur refusée."))]
                 continue
             if new != before[field["name"]]:
                 changed.append(field["name"])
@@ -158,11 +159,11 @@ def logo():
     kind = next((ext for magic, ext in LOGO_TYPES.items() if data.startswith(magic)), None)
     error = None
     if not data:
-        error = _("Choisissez une image.")
+        error = _m("Choisissez une image.")
     elif len(data) > LOGO_LIMIT:
-        error = _("Cette image est trop lourde : 512 Ko au plus.")
+        error = _m("Cette image est trop lourde : 512 Ko au plus.")
     elif kind is None:
-        error = _("Ce fichier n'est pas une image PNG ou JPEG.")
+        error = _m("Ce fichier n'est pas une image PNG ou JPEG.")
     if error:
         return render_template("mediator/settings.html", fields=_fields(), values=_values(), errors={},
                                languages=[(c, c) for c in LANGUAGES], message=None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from .i18n import _m
 
 from policies import Allowlist, HostPatternError, Policy, SessionLimits, Site, parse_host_pattern
 from portal.auth import verify_password
@@ -47,9 +47,9 @@ def accompanied():
 def _unlock(port, policy: Policy, form) -> dict[str, str]:
     """Validate and apply one unlock; the errors by field, empty on success."""
     if not verify_password(password_hash(), form.get("password", "")[:1024]):
-        return {"password": _("Mot de passe incorrect : le site n'a pas été ouvert.")}
+        return {"password": _m("Mot de passe incorrect : le site n'a pas été ouvert.")}
     if port.state() not in ("active", "warning"):
-        return {"_": _("Aucune session n'est en cours : le mode accompagné ne sert que pendant une session.")}
+        return {"_": _m("Aucune session n'est en cours : le mode accompagné ne sert que pendant une session.")}
     site_id, host = form.get("site", ""), form.get("host", "").strip()
     if host:
         try:
@@ -61,7 +61,7 @@ def _unlock(port, policy: Policy, form) -> dict[str, str]:
     elif policy.site(site_id) is not None:
         hosts = tuple(h.text for h in policy.site(site_id).hosts)
     else:
-        return {"site": _("Choisissez un site du catalogue ou tapez une adresse.")}
+        return {"site": _m("Choisissez un site du catalogue ou tapez une adresse.")}
     port.unlock_site(site_id, hosts)
     context.audit().record("accompanied_unlock", f"site {site_id} ({', '.join(hosts)}) pour la session en cours")
     return {}

@@ -39,7 +39,7 @@ def test_invalid_hosts_are_refused_with_french_messages_next_to_the_field(mediat
     assert "Ligne 1" in page and "sans « https:// »" in page
     assert "Ligne 2" in page and "caractère interdit" in page
     assert "Ligne 3" in page and "*.caf.fr" in page
-    assert 'id="err-hosts"' in page and "Rien n'a été enregistré" in page
+    assert 'id="err-hosts"' in page and "Rien n&#39;a été enregistré" in page
     assert not (state / "policy.toml").exists()
     assert "Mairie de Test" not in mediator.get("/accueil").get_data(as_text=True)
 

@@ -11,7 +11,7 @@ def test_status_shows_state_and_elapsed_time_only(client, port):
     port.request_help()
     page = mediator.get("/mediateur/").get_data(as_text=True)
     assert "Session en cours" in page and 'id="elapsed"' in page
-    assert "une personne demande de l'aide" in page
+    assert "une personne demande de l&#39;aide" in page
     assert "Terminer la session maintenant" in page
 
 
