@@ -86,6 +86,7 @@ def check_new_password(password: str, again: str | None = None) -> str:
 
 # ---------------------------------------------------------------------------------- throttle
 FREE_FAILURES = 3           # failures allowed before any waiting
+MAX_ACCOUNTS = 1000         # tracked names (a hub may see many made-up user names): oldest dropped
 BASE_DELAY = 5.0            # then 5 s, 10 s, 20 s... doubling
 MAX_DELAY = 15 * 60.0       # never locks a mediator out for more than 15 minutes at a time
 
@@ -153,8 +154,9 @@ class Throttle:
             entry["unreported"] = int(entry["unreported"]) + 1
             delay = lock_delay(entry["failures"])
             entry["locked_until"] = self.clock() + delay
-            data[account] = entry
-            self._write(data)
+            data.pop(account, None)
+            data[account] = entry  # newest last, so trimming drops the oldest
+            self._write(dict(list(data.items())[-MAX_ACCOUNTS:]))
             return Attempt(False, delay)
 
 

@@ -8,7 +8,7 @@ from .i18n import _m
 
 from policies import Decision, PolicyIssue, Reason
 
-_RANGE = re.compile(r"between (\S+) and (\S+)")
+_RANGE = re.compile(r"between ([^\s,]+) and ([^\s,]+)")
 
 
 def issue_text(issue: PolicyIssue) -> str:

@@ -77,10 +77,24 @@ def unlocked_allows(port, url: str) -> bool:
     return Allowlist(Policy(1, SessionLimits(), (), (site,))).decide(url).allowed
 
 
+ACTIONS = {
+    "login": "Connexion", "logout": "Déconnexion", "login_refused": "Connexion refusée",
+    "password_set": "Mot de passe changé", "site_added": "Site ajouté", "site_changed": "Site modifié",
+    "site_removed": "Site supprimé", "site_moved": "Site déplacé", "category_added": "Catégorie ajoutée",
+    "category_changed": "Catégorie modifiée", "category_removed": "Catégorie supprimée",
+    "category_moved": "Catégorie déplacée", "site_host_added": "Adresse ajoutée à un site",
+    "rollback": "Retour à une version précédente", "catalogue_imported": "Catalogue importé",
+    "settings_changed": "Réglages modifiés", "session_limits_changed": "Limites de session modifiées",
+    "logo_changed": "Logo changé", "session_ended": "Session terminée par le médiateur",
+    "accompanied_unlock": "Mode accompagné : site débloqué",
+}
+
+
 @bp.get("/journal")
 @auth.required
 def audit_log():
-    return render_template("mediator/audit.html", entries=context.audit().entries())
+    labels = {key: _m(text) for key, text in ACTIONS.items()}
+    return render_template("mediator/audit.html", entries=context.audit().entries(), labels=labels)
 
 
 @bp.get("/adresses-bloquees")
