@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, session, url_for
-from .i18n import _m
 
 from kiosk.config import SettingError
 from portal.auth import burn_time, verify_password
 
 from . import auth, bp, context, remember_session_marker
+from .i18n import _m
 
 ACCOUNT = "mediator"
 

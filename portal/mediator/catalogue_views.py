@@ -6,8 +6,7 @@ import difflib
 import tomllib
 from typing import Any
 
-from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
-from .i18n import _m
+from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 from policies import Allowlist, PolicyError, PolicyIssue, parse_policy
 from policies.signing import load_private_key, sign_bytes
@@ -16,6 +15,7 @@ from portal.icons import PICTOGRAMS
 
 from . import auth, bp, context, drafts
 from .french import decision_text, issue_text
+from .i18n import _m
 
 IMPORT_LIMIT = 256 * 1024
 TABLES = {"sites": "site", "categories": "category"}
@@ -113,7 +113,6 @@ def remove(kind: str, entry_id: str):
 
 def _table(kind: str) -> str:
     if kind not in TABLES:
-        from flask import abort
         abort(404)
     return TABLES[kind]
 
@@ -182,7 +181,6 @@ def site_edit(site_id: str):
 
 def _site_view(site_id: str | None):
     if site_id is not None and drafts.find(current_doc(), "site", site_id) is None:
-        from flask import abort
         abort(404)
     if request.method == "GET":
         site = drafts.find(current_doc(), "site", site_id) if site_id else {"hosts": []}
@@ -225,7 +223,6 @@ def category_edit(category_id: str):
 def _category_view(category_id: str | None):
     doc = current_doc()
     if category_id is not None and drafts.find(doc, "category", category_id) is None:
-        from flask import abort
         abort(404)
     if request.method == "GET":
         category = drafts.find(doc, "category", category_id) if category_id else {}

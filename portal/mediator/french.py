@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .i18n import _m
-
 from policies import Decision, PolicyIssue, Reason
+
+from .i18n import _m
 
 _RANGE = re.compile(r"between ([^\s,]+) and ([^\s,]+)")
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
-from .i18n import _m
 
 from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
+from policies import SessionLimits, atomic_write
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 
 from . import auth, bp, context, drafts
 from .catalogue_views import current_doc, save_doc
+from .i18n import _m
 
 HIDDEN = {"admin_password_hash", "logo", "portal_port"}
 LOGO_LIMIT = 512 * 1024
@@ -60,7 +61,6 @@ def _fields() -> list[dict[str, Any]]:
 def _values() -> dict[str, Any]:
     values = dict(context.config().values)
     values |= current_doc().get("session") or {}
-    from policies import SessionLimits
     defaults = SessionLimits()
     for name in drafts.SESSION_FIELDS:
         values.setdefault(name, getattr(defaults, name))
@@ -168,7 +168,6 @@ def logo():
         return render_template("mediator/settings.html", fields=_fields(), values=_values(), errors={},
                                languages=[(c, c) for c in LANGUAGES], message=None,
                                has_logo=bool(current_app.config.get("PORTAL_LOGO")), logo_error=error), 400
-    from policies import atomic_write
     name = f"logo.{kind}"
     atomic_write(context.state() / name, data)
     config = context.config()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
-from .i18n import _m
 
 from policies import Allowlist, HostPatternError, Policy, SessionLimits, Site, parse_host_pattern
 from portal.auth import verify_password
@@ -12,6 +11,8 @@ from portal.catalogue import get_policy
 from . import auth, bp, context
 from .access import password_hash
 from .catalogue_views import add_host_to_site
+from .french import host_error_text
+from .i18n import _m
 
 ACCOMPANIED_ID = "accompagne"
 
@@ -55,7 +56,6 @@ def _unlock(port, policy: Policy, form) -> dict[str, str]:
         try:
             pattern = parse_host_pattern(host)
         except HostPatternError as exc:
-            from .french import host_error_text
             return {"host": host_error_text(str(exc))}
         site_id, hosts = ACCOMPANIED_ID, (pattern.text,)
     elif policy.site(site_id) is not None:
