@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.events import Event
-from kiosk.supervisor import ACTIVE, OUT_OF_SERVICE, WARNING, Supervisor
+from kiosk.supervisor import ACTIVE, OUT_OF_SERVICE, WARNING, WELCOME, Supervisor
 
 
 class SupervisorPort:
@@ -13,6 +13,7 @@ class SupervisorPort:
         self.supervisor = supervisor
         self._usb = usb_dir
         self._unlocked: tuple[object, str, tuple[str, ...]] | None = None
+        self._policy_pending = False
 
     def state(self) -> str:
         state = self.supervisor.state
@@ -86,3 +87,18 @@ class SupervisorPort:
         if self._unlocked is None or self._unlocked[0] != self.session_marker():
             return None
         return self._unlocked[1], self._unlocked[2]
+
+    def policy_changed(self) -> None:
+        """The mediator saved a new catalogue: the launcher window, started with the old one,
+        is told (`reload_policy`, ignored by a launcher that cannot yet) and refreshed at logout."""
+        self._policy_pending = True
+        launcher = getattr(self.supervisor, "_launcher", None)
+        if launcher is not None:
+            launcher.send("reload_policy")
+
+    def mediator_left(self) -> None:
+        """Logout: between sessions, restart the window (wipe included) so it holds the new
+        catalogue and nothing of the mediator's browsing stays."""
+        if self._policy_pending and self.supervisor.state == WELCOME:
+            self._policy_pending = False
+            self.supervisor.request_end("mediator")

@@ -60,6 +60,9 @@ def _login_error(attempt) -> str:
 def logout():
     if auth.user():
         context.audit().record("logout")
+        left = getattr(context.port(), "mediator_left", None)
+        if left is not None:
+            left()
     auth.logout()
     return redirect(url_for("mediator.login"), 303)
 

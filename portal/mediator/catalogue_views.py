@@ -47,9 +47,17 @@ def save_bytes(data: bytes, action: str, detail: str) -> list[PolicyIssue]:
         policy = store.save(data, signature)
     except PolicyError as exc:
         return exc.issues
-    current_app.extensions["kiosk_policy"].replace(policy)
+    show_policy(policy)
     context.audit().record(action, detail)
     return []
+
+
+def show_policy(policy) -> None:
+    """The portal's tiles now, and the supervisor told (its window holds the old allowlist)."""
+    current_app.extensions["kiosk_policy"].replace(policy)
+    notify = getattr(context.port(), "policy_changed", None)
+    if notify is not None:
+        notify()
 
 
 def save_doc(doc: dict[str, Any], action: str, detail: str) -> list[PolicyIssue]:
@@ -287,7 +295,7 @@ def rollback():
     except PolicyError as exc:
         return render_template("mediator/history.html", versions=[], message=None,
                                error=" ".join(issue_text(i) for i in exc.issues)), 400
-    current_app.extensions["kiosk_policy"].replace(policy)
+    show_policy(policy)
     context.audit().record("rollback", f"retour à la version {_version_label(wanted)}")
     return redirect(url_for("mediator.history", message="restored"), 303)
 

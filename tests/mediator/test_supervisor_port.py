@@ -26,3 +26,19 @@ def test_supervisor_port_gives_status_marker_unlock_and_end(tmp_path):
     assert port.unlocked_site() is None
     supervisor._begin()
     assert port.session_marker() != marker and port.unlocked_site() is None
+
+
+def test_new_catalogue_restarts_the_window_at_logout_between_sessions_only(tmp_path):
+    supervisor = Supervisor(tmp_path)
+    port = SupervisorPort(supervisor)
+    port.mediator_left()
+    assert supervisor._requests.empty()  # nothing changed: no restart
+    port.policy_changed()
+    supervisor._begin()
+    port.mediator_left()
+    assert supervisor._requests.empty()  # a resident is there: never interrupted
+    supervisor.state = "welcome"
+    port.mediator_left()
+    assert supervisor._requests.get_nowait() == ("end", "mediator")
+    port.mediator_left()
+    assert supervisor._requests.empty()

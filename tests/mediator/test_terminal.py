@@ -124,3 +124,27 @@ def test_blocked_hosts_default_provider_is_empty(state, tmp_path):
     client = app.test_client()
     login(client)
     assert "Aucune adresse bloquée" in client.get("/mediateur/adresses-bloquees").get_data(as_text=True)
+
+
+def test_saving_tells_the_session_port_and_logout_lets_it_refresh(state, tmp_path):
+    from portal import create_app
+    from portal.session import MemorySession
+
+    from .conftest import login
+
+    class Recording(MemorySession):
+        calls: list[str] = []
+
+        def policy_changed(self):
+            self.calls.append("policy_changed")
+
+        def mediator_left(self):
+            self.calls.append("mediator_left")
+
+    port = Recording(tmp_path)
+    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state), "PORTAL_SESSION": port})
+    client = app.test_client()
+    login(client)
+    post(client, "/mediateur/catalogue/sites/caf/supprimer")
+    post(client, "/mediateur/deconnexion")
+    assert port.calls == ["policy_changed", "mediator_left"]
