@@ -42,3 +42,25 @@ def test_new_catalogue_restarts_the_window_at_logout_between_sessions_only(tmp_p
     assert supervisor._requests.get_nowait() == ("end", "mediator")
     port.mediator_left()
     assert supervisor._requests.empty()
+
+
+def test_runtime_portal_edits_the_supervisors_own_store(tmp_path):
+    from kiosk.config import Config
+    from kiosk.runtime import _portal_app
+    from portal.auth import hash_password
+
+    from .conftest import PASSWORD, login, post
+
+    config = Config(tmp_path)
+    config.set("admin_password_hash", hash_password(PASSWORD))
+    config.save()
+    supervisor = Supervisor(tmp_path)  # installs the default catalogue on first start
+    client = _portal_app(supervisor).test_client()
+    assert login(client).status_code == 303
+    response = post(client, "/mediateur/catalogue/sites/nouveau",
+                    {"name": "Mairie", "category": "famille_scolarite", "url": "https://mairie.example.fr/",
+                     "hosts": "mairie.example.fr"})
+    assert response.status_code == 303
+    assert supervisor.store.current.site("mairie") is not None
+    assert "Mairie" in client.get("/accueil").get_data(as_text=True)
+    assert len(supervisor.store.history()) == 1  # the shipped catalogue, ready for rollback
