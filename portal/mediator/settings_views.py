@@ -8,6 +8,7 @@ from flask import current_app, redirect, render_template, request, url_for
 
 from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
 from policies import SessionLimits, atomic_write
+from portal.auth import PasswordError, check_new_password, hash_password, verify_password
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 
 from . import auth, bp, context, drafts
@@ -139,7 +140,8 @@ def apply_live(config) -> None:
     current_app.config["PORTAL_ASSOCIATION"] = config["association_name"]
     current_app.config["PORTAL_LANGUAGES"] = tuple(config["languages"])
     current_app.extensions.pop("kiosk_languages", None)
-    logo = context.state() / config["logo"] if config["logo"] else None
+    name = config["logo"]
+    logo = context.state() / name if name and "/" not in name and not name.startswith(".") else None
     current_app.config["PORTAL_LOGO"] = str(logo) if logo and logo.is_file() else None
 
 
@@ -176,3 +178,27 @@ def logo():
     context.audit().record("logo_changed", f"{name}, {len(data)} octets")
     apply_live(config)
     return redirect(url_for("mediator.settings", message="logo"), 303)
+
+
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
+@auth.required
+def password():
+    """Change the password from the page (the same hash `kiosk mediator set-password` writes)."""
+    if request.method == "GET":
+        return render_template("mediator/password.html", errors={}, message=request.args.get("message"))
+    form = request.form
+    errors: dict[str, str] = {}
+    if not verify_password(context.config()["admin_password_hash"], form.get("current", "")[:1024]):
+        errors["current"] = _m("Ce n'est pas le mot de passe actuel.")
+    else:
+        try:
+            check_new_password(form.get("new", ""), form.get("again", ""))
+        except PasswordError as exc:
+            errors["new"] = _m(str(exc))
+    if errors:
+        return render_template("mediator/password.html", errors=errors, message=None), 400
+    config = context.config()
+    config.set("admin_password_hash", hash_password(form["new"]))
+    config.save()
+    context.audit().record("password_set", "mot de passe changé depuis l'espace médiateur")
+    return redirect(url_for("mediator.password", message="changed"), 303)

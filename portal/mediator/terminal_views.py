@@ -63,7 +63,9 @@ def _unlock(port, policy: Policy, form) -> dict[str, str]:
     else:
         return {"site": _m("Choisissez un site du catalogue ou tapez une adresse.")}
     port.unlock_site(site_id, hosts)
-    context.audit().record("accompanied_unlock", f"site {site_id} ({', '.join(hosts)}) pour la session en cours")
+    # A typed address could say something about the resident's business: not written down.
+    what = "une adresse tapée" if site_id == ACCOMPANIED_ID else f"site {site_id}"
+    context.audit().record("accompanied_unlock", f"{what}, pour la session en cours")
     return {}
 
 

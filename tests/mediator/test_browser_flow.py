@@ -100,7 +100,8 @@ def test_log_in_add_site_see_tile_roll_back_tile_gone(page, live_url):
 AXE_PAGES = ["/mediateur/", "/mediateur/catalogue", "/mediateur/catalogue?adresse=https://www.caf.fr/",
              "/mediateur/catalogue/sites/caf/modifier", "/mediateur/catalogue/categories/nouvelle",
              "/mediateur/catalogue/historique", "/mediateur/catalogue/importer", "/mediateur/reglages",
-             "/mediateur/accompagne", "/mediateur/journal", "/mediateur/adresses-bloquees"]
+             "/mediateur/accompagne", "/mediateur/journal", "/mediateur/adresses-bloquees",
+             "/mediateur/mot-de-passe"]
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
         "resultTypes": ["violations"]}
 

@@ -99,3 +99,20 @@ def test_bad_logos_are_refused(mediator, state):
 
 def test_resident_forms_keep_their_small_size_limit(client):
     assert client.post("/aide", data={"x": "y" * 100_000}).status_code == 413
+
+
+def test_password_change_needs_the_current_one_and_two_equal_new_ones(mediator, state):
+    from portal.auth import verify_password
+
+    from .conftest import PASSWORD
+    wrong = post(mediator, "/mediateur/mot-de-passe", {"current": "nope", "new": "nouveau secret", "again": "nouveau secret"})
+    assert wrong.status_code == 400 and "pas le mot de passe actuel" in wrong.get_data(as_text=True)
+    mismatch = post(mediator, "/mediateur/mot-de-passe", {"current": PASSWORD, "new": "nouveau secret", "again": "autre"})
+    assert mismatch.status_code == 400 and "pas identiques" in mismatch.get_data(as_text=True)
+    short = post(mediator, "/mediateur/mot-de-passe", {"current": PASSWORD, "new": "court", "again": "court"})
+    assert short.status_code == 400 and "au moins 8" in short.get_data(as_text=True)
+    assert verify_password(Config.load(state)["admin_password_hash"], PASSWORD)
+    ok = post(mediator, "/mediateur/mot-de-passe", {"current": PASSWORD, "new": "nouveau secret", "again": "nouveau secret"})
+    assert ok.status_code == 303
+    assert verify_password(Config.load(state)["admin_password_hash"], "nouveau secret")
+    assert "nouveau secret" not in (state / "config.toml").read_text()

@@ -64,3 +64,15 @@ def test_runtime_portal_edits_the_supervisors_own_store(tmp_path):
     assert supervisor.store.current.site("mairie") is not None
     assert "Mairie" in client.get("/accueil").get_data(as_text=True)
     assert len(supervisor.store.history()) == 1  # the shipped catalogue, ready for rollback
+
+
+def test_runtime_portal_shows_the_uploaded_logo_after_a_restart(tmp_path):
+    from kiosk.config import Config
+    from kiosk.runtime import _portal_app
+
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    config = Config(tmp_path)
+    config.set("logo", "logo.png")
+    config.save()
+    app = _portal_app(Supervisor(tmp_path))
+    assert app.config["PORTAL_LOGO"] == str(tmp_path / "logo.png")

@@ -13,7 +13,7 @@ RAW = ("<script>alert(1)", "<img src=x", "onerror=alert(1)>")
 MEDIATOR_PAGES = ("/mediateur/", "/mediateur/catalogue", "/mediateur/catalogue/sites/piege/modifier",
                   "/mediateur/catalogue/categories/piege_cat/modifier", "/mediateur/catalogue/historique",
                   "/mediateur/reglages", "/mediateur/accompagne", "/mediateur/journal",
-                  "/mediateur/adresses-bloquees", "/mediateur/catalogue/importer",
+                  "/mediateur/adresses-bloquees", "/mediateur/catalogue/importer", "/mediateur/mot-de-passe",
                   f"/mediateur/catalogue?adresse={ATTR}", f"/mediateur/catalogue?adresse={SCRIPT}")
 RESIDENT_PAGES = ("/", "/accueil", f"/accueil?q={SCRIPT}", "/accueil?q=piege", "/aide", "/documents", "/fin",
                   "/bloque")
