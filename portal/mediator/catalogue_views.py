@@ -258,10 +258,17 @@ def _version_label(name: str) -> str:
     return name
 
 
+def _normalised(data: bytes) -> str:
+    """The file as the editor writes it, so comments and layout never show up as changes."""
+    try:
+        return drafts.to_toml(drafts.from_bytes(data))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return data.decode("utf-8", "replace")
+
+
 def _diff(old: bytes, new: bytes) -> list[tuple[str, str]]:
     """(css class, line) of a unified diff from an earlier version to the one in force."""
-    lines = difflib.unified_diff(old.decode("utf-8", "replace").splitlines(),
-                                 new.decode("utf-8", "replace").splitlines(),
+    lines = difflib.unified_diff(_normalised(old).splitlines(), _normalised(new).splitlines(),
                                  "version choisie", "version en service", n=1, lineterm="")
     result = []
     for line in list(lines)[2:]:
@@ -270,13 +277,41 @@ def _diff(old: bytes, new: bytes) -> list[tuple[str, str]]:
     return result
 
 
+def _summary(old: bytes, new: bytes) -> list[str]:
+    """What going back to `old` would change, in words: sites and categories by name."""
+    try:
+        before, after = drafts.from_bytes(old), drafts.from_bytes(new)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return []
+    lines = []
+    for table, added, removed, changed in (
+            ("site", _m("Sites ajoutés depuis"), _m("Sites retirés depuis"), _m("Sites modifiés depuis")),
+            ("category", _m("Catégories ajoutées depuis"), _m("Catégories retirées depuis"),
+             _m("Catégories modifiées depuis"))):
+        old_entries = {e.get("id"): e for e in before.get(table, [])}
+        new_entries = {e.get("id"): e for e in after.get(table, [])}
+        name = "name" if table == "site" else "label"
+        for label, ids, source in ((added, new_entries.keys() - old_entries.keys(), new_entries),
+                                   (removed, old_entries.keys() - new_entries.keys(), old_entries),
+                                   (changed, {i for i in old_entries.keys() & new_entries.keys()
+                                              if old_entries[i] != new_entries[i]}, new_entries)):
+            if ids:
+                lines.append(f"{label} : " + ", ".join(sorted(str(source[i].get(name, i)) for i in ids)))
+    if before.get("session") != after.get("session"):
+        lines.append(_m("Limites de session modifiées depuis."))
+    return lines
+
+
 @bp.get("/catalogue/historique")
 @auth.required
 def history():
     store = context.store()
     current = store.path.read_bytes() if store.path.exists() else b""
-    versions = [{"name": p.name, "label": _version_label(p.name), "diff": _diff(p.read_bytes(), current)}
-                for p in store.history()[:30]]
+    versions = []
+    for path in store.history()[:30]:
+        old = path.read_bytes()
+        versions.append({"name": path.name, "label": _version_label(path.name), "diff": _diff(old, current),
+                         "summary": _summary(old, current)})
     return render_template("mediator/history.html", versions=versions, message=request.args.get("message"),
                            error=None)
 

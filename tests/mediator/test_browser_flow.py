@@ -88,7 +88,7 @@ def test_log_in_add_site_see_tile_roll_back_tile_gone(page, live_url):
     assert page.locator(".tile-name", has_text="Mairie de Navigateur").count() == 1
 
     page.goto(f"{live_url}/mediateur/catalogue/historique")
-    assert "Mairie de Navigateur" in page.inner_text(".diff")
+    assert "Sites ajoutés depuis : Mairie de Navigateur" in page.inner_text(".summary")
     page.locator("form:has(input[name=version]) button").first.click()
     page.wait_for_url(f"{live_url}/mediateur/catalogue/historique?message=restored")
 

@@ -149,6 +149,8 @@ def test_history_shows_a_readable_diff_and_rollback_restores(mediator, state, ap
              hosts="deux.example.fr")
     page = mediator.get("/mediateur/catalogue/historique").get_data(as_text=True)
     assert 'class="diff-added">+name = &#34;Deuxième site&#34;' in page
+    assert "Sites ajoutés depuis : Deuxième site</li>" in page  # newest version: one site less
+    assert "Sites ajoutés depuis : Deuxième site, Mairie de Test</li>" in page  # the shipped one
     newest = PolicyStore(state).history()[0].name
     assert post(mediator, "/mediateur/catalogue/historique/restaurer", {"version": newest}).status_code == 303
     assert load_policy(state / "policy.toml").site("deuxieme") is None
@@ -210,3 +212,12 @@ def test_import_too_big_is_refused(mediator):
     response = post(mediator, "/mediateur/catalogue/importer", {"file": (io.BytesIO(data), "big.toml")},
                     content_type="multipart/form-data")
     assert response.status_code == 400 and "trop gros" in response.get_data(as_text=True)
+
+
+def test_history_diff_ignores_comments_and_layout(mediator, state):
+    from policies import default_policy_path
+    PolicyStore(state).save(default_policy_path().read_bytes())  # the shipped file, full of comments
+    add_site(mediator)
+    page = mediator.get("/mediateur/catalogue/historique").get_data(as_text=True)
+    assert 'class="diff-removed">' not in page  # no comment or layout line shows as removed
+    assert page.count('class="diff-added">') == 10  # "[[site]]", its 8 keys, one blank line
