@@ -7,9 +7,12 @@ from typing import Any
 from flask import current_app, redirect, render_template, request, url_for
 
 from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
-from policies import SessionLimits, atomic_write
+from policies import SessionLimits, SignatureError, atomic_write
+from policies.signing import signature_path, trusted_keys, verify_bytes
+from policies.store import TRUSTED_DIR
 from portal.auth import PasswordError, check_new_password, hash_password, verify_password
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
+from portal.i18n import has_catalogue
 
 from . import auth, bp, context, drafts
 from .catalogue_views import current_doc, save_doc
@@ -112,6 +115,10 @@ def settings():
             if value is not None and session.get(field["name"]) != value:
                 session[field["name"]] = value
                 changed.append(field["name"])
+    if config["require_signed_policy"] and not before["require_signed_policy"] and not _signed_now():
+        errors["require_signed_policy"] = [_m(
+            "Impossible pour l'instant : le catalogue en service n'est pas signé par une clé de "
+            "confiance (keys/trusted/). Sinon la borne n'afficherait plus aucun site.")]
     new_doc = dict(doc, session=session)
     _policy, issues = drafts.validate(new_doc)
     for name, messages in drafts.field_errors(issues, "session").items():
@@ -119,6 +126,18 @@ def settings():
     if errors:
         return _page(fields, values, errors, 400)
     return _save(config, doc, new_doc, changed)
+
+
+def _signed_now() -> bool:
+    """Would the policy in force still load if signatures became mandatory?"""
+    store = context.store()
+    try:
+        data = store.path.read_bytes()
+        signature = signature_path(store.path).read_bytes() if signature_path(store.path).exists() else None
+        verify_bytes(data, signature, trusted_keys(context.state() / TRUSTED_DIR))
+    except (OSError, SignatureError):
+        return False
+    return True
 
 
 def _save(config, doc, new_doc, changed: list[str]):
@@ -145,8 +164,13 @@ def apply_live(config) -> None:
     current_app.config["PORTAL_LOGO"] = str(logo) if logo and logo.is_file() else None
 
 
+def _language_name(code: str) -> str:
+    name = LANGUAGE_NAMES[code].native if code in LANGUAGE_NAMES else code
+    return name if has_catalogue(code) else name + " " + _m("(traduction pas encore disponible)")
+
+
 def _page(fields, values, errors, status: int = 200):
-    languages = [(code, LANGUAGE_NAMES[code].native if code in LANGUAGE_NAMES else code) for code in LANGUAGES]
+    languages = [(code, _language_name(code)) for code in LANGUAGES]
     return render_template("mediator/settings.html", fields=fields, values=values, errors=errors,
                            languages=languages, message=request.args.get("message"),
                            has_logo=bool(current_app.config.get("PORTAL_LOGO")),
@@ -168,7 +192,7 @@ def logo():
         error = _m("Ce fichier n'est pas une image PNG ou JPEG.")
     if error:
         return render_template("mediator/settings.html", fields=_fields(), values=_values(), errors={},
-                               languages=[(c, c) for c in LANGUAGES], message=None,
+                               languages=[(c, _language_name(c)) for c in LANGUAGES], message=None,
                                has_logo=bool(current_app.config.get("PORTAL_LOGO")), logo_error=error), 400
     name = f"logo.{kind}"
     atomic_write(context.state() / name, data)

@@ -116,3 +116,25 @@ def test_password_change_needs_the_current_one_and_two_equal_new_ones(mediator, 
     assert ok.status_code == 303
     assert verify_password(Config.load(state)["admin_password_hash"], "nouveau secret")
     assert "nouveau secret" not in (state / "config.toml").read_text()
+
+
+def test_mandatory_signatures_cannot_be_turned_on_over_an_unsigned_catalogue(mediator, state):
+    from policies import PolicyStore, default_policy_path
+    from policies.signing import generate_keypair, sign_file
+
+    PolicyStore(state).save(default_policy_path().read_bytes())
+    refused = post(mediator, "/mediateur/reglages", {**VALID, "require_signed_policy": "on"})
+    assert refused.status_code == 400 and "pas signé par une clé de confiance" in refused.get_data(as_text=True)
+    assert Config.load(state)["require_signed_policy"] is False
+    private, public = generate_keypair(state / "keys")
+    (state / "keys" / "trusted").mkdir()
+    public.rename(state / "keys" / "trusted" / "association.pub")
+    sign_file(state / "policy.toml", private)
+    assert post(mediator, "/mediateur/reglages", {**VALID, "require_signed_policy": "on"}).status_code == 303
+    assert Config.load(state)["require_signed_policy"] is True
+
+
+def test_languages_without_translation_are_marked(mediator):
+    page = mediator.get("/mediateur/reglages").get_data(as_text=True)
+    assert "Español (traduction pas encore disponible)" in page
+    assert "English (traduction" not in page
