@@ -22,6 +22,8 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
 
+from policies.store import atomic_write
+
 SCHEME = "scrypt"
 N, R, P, DKLEN = 2**14, 8, 1, 32
 MIN_PASSWORD = 8
@@ -124,8 +126,6 @@ class Throttle:
         return data if isinstance(data, dict) else {}
 
     def _write(self, data: dict) -> None:
-        from policies.store import atomic_write
-
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path, json.dumps(data, sort_keys=True).encode(), mode=0o600)
 

@@ -36,6 +36,8 @@ def current_doc() -> dict[str, Any]:
 def save_bytes(data: bytes, action: str, detail: str) -> list[PolicyIssue]:
     """Validate, sign when a key is configured, save atomically, show it now. Issues on refusal."""
     store, key = context.store(), context.signing_key()
+    if store.path.exists() and store.path.read_bytes() == data:
+        return []  # nothing changed: no new version in the history
     sign = (lambda raw: sign_bytes(raw, load_private_key(key))) if key else (lambda raw: None)
     try:
         parse_policy(data, "<catalogue>")

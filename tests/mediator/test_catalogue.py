@@ -221,3 +221,21 @@ def test_history_diff_ignores_comments_and_layout(mediator, state):
     page = mediator.get("/mediateur/catalogue/historique").get_data(as_text=True)
     assert 'class="diff-removed">' not in page  # no comment or layout line shows as removed
     assert page.count('class="diff-added">') == 10  # "[[site]]", its 8 keys, one blank line
+
+
+def test_remove_or_move_something_unknown_changes_nothing(mediator, state):
+    gone = post(mediator, "/mediateur/catalogue/sites/nope/supprimer")
+    assert gone.status_code == 303 and "missing" in gone.headers["Location"]
+    assert post(mediator, "/mediateur/catalogue/tables/caf/supprimer").status_code == 404
+    assert post(mediator, "/mediateur/catalogue/tables/caf/deplacer", {"direction": "up"}).status_code == 404
+    assert not (state / "policy.toml").exists()
+
+
+def test_moving_the_first_site_up_keeps_the_order(mediator, state, app):
+    before = [s.id for s in app.extensions["kiosk_policy"].current().sites]
+    post(mediator, f"/mediateur/catalogue/sites/{before[1]}/deplacer", {"direction": "down"})
+    versions = len(PolicyStore(state).history())
+    post(mediator, f"/mediateur/catalogue/sites/{before[0]}/deplacer", {"direction": "up"})
+    post(mediator, f"/mediateur/catalogue/sites/{before[0]}/deplacer", {"direction": "up"})
+    assert [s.id for s in app.extensions["kiosk_policy"].current().sites][0] == before[0]
+    assert len(PolicyStore(state).history()) == versions  # no empty version in the history
