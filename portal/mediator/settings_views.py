@@ -112,7 +112,7 @@ def settings():
                 changed.append(field["name"])
         else:
             value = raw if field["kind"] == "bool" else _number(field["name"], raw, errors)
-            if value is not None and session.get(field["name"]) != value:
+            if value is not None and before[field["name"]] != value:
                 session[field["name"]] = value
                 changed.append(field["name"])
     if config["require_signed_policy"] and not before["require_signed_policy"] and not _signed_now():

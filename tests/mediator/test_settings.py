@@ -138,3 +138,16 @@ def test_languages_without_translation_are_marked(mediator):
     page = mediator.get("/mediateur/reglages").get_data(as_text=True)
     assert "Español (traduction pas encore disponible)" in page
     assert "English (traduction" not in page
+
+
+def test_catalogue_without_session_table_gets_no_version_for_unchanged_limits(mediator, state):
+    from policies import PolicyStore
+    data = (b'version = 1\n[[category]]\nid = "a"\nlabel = "A"\n[[site]]\nid = "x"\nname = "X"\n'
+            b'category = "a"\nurl = "https://x.fr/"\nhosts = ["x.fr"]\n')
+    PolicyStore(state).save(data)
+    post(mediator, "/mediateur/reglages", {**VALID, "idle_minutes": "5", "warning_seconds": "60",
+                                           "max_minutes": "60"})
+    assert (state / "policy.toml").read_bytes() == data
+    post(mediator, "/mediateur/reglages", {**VALID, "idle_minutes": "5", "warning_seconds": "60",
+                                           "max_minutes": "30"})
+    assert b"max_minutes = 30" in (state / "policy.toml").read_bytes()
