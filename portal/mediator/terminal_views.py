@@ -102,15 +102,20 @@ def audit_log():
 @bp.get("/adresses-bloquees")
 @auth.required
 def blocked():
+    return _blocked_page(request.args.get("message"), None)
+
+
+def _blocked_page(message: str | None, error: str | None, status: int = 200):
+    """Rows are (host, count[, site id[, day]]): without a site id, the mediator picks the site."""
     policy = get_policy()
     rows = []
     for row in context.blocked_hosts():
-        host, count, site_id, *rest = row
+        host, count, site_id, day = (*row, None, None)[:4]
         site = policy.site(site_id) if site_id else None
-        rows.append({"host": host, "count": count, "site_id": site_id, "day": rest[0] if rest else "",
-                     "site_name": site.name if site else site_id})
-    return render_template("mediator/blocked.html", rows=rows, message=request.args.get("message"),
-                           error=request.args.get("error"))
+        rows.append({"host": host, "count": count, "site_id": site.id if site else None,
+                     "day": day or "", "site_name": site.name if site else ""})
+    return render_template("mediator/blocked.html", rows=rows, sites=policy.sites, message=message,
+                           error=error), status
 
 
 @bp.post("/adresses-bloquees/ajouter")
@@ -118,5 +123,5 @@ def blocked():
 def blocked_add():
     problem = add_host_to_site(request.form.get("site_id", ""), request.form.get("host", ""))
     if problem:
-        return render_template("mediator/blocked.html", rows=[], message=None, error=problem), 400
+        return _blocked_page(None, problem, 400)
     return redirect(url_for("mediator.blocked", message="added"), 303)

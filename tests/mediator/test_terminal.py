@@ -98,10 +98,11 @@ def test_audit_log_records_actions_without_resident_data(client, port, state):
 
 
 def test_blocked_hosts_view_and_add_to_site_in_one_click(mediator, blocked, state):
-    blocked.rows = [("static.caf-cdn.fr", 12, "caf", "2026-11-24"), ("pub.example", 3, None)]
+    blocked.rows = [("static.caf-cdn.fr", 12, "caf", "2026-11-24"), ("pub.example", 3)]
     page = mediator.get("/mediateur/adresses-bloquees").get_data(as_text=True)
     assert "static.caf-cdn.fr" in page and "12" in page and "2026-11-24" in page
-    assert page.count("Ajouter à ce site") == 1
+    assert page.count('name="site_id" value="caf"') == 1  # one click: the site is known
+    assert page.count('<select id="site-2" name="site_id">') == 1  # unknown site: pick one
     response = post(mediator, "/mediateur/adresses-bloquees/ajouter", {"site_id": "caf", "host": "static.caf-cdn.fr"})
     assert response.status_code == 303
     from policies import load_policy
