@@ -27,19 +27,30 @@ def password_hash() -> str:
         return ""
 
 
+def check_password(password: str):
+    """Every password check of the area goes through the same persisted throttle."""
+    stored = password_hash()
+    return context.throttle().attempt(
+        ACCOUNT, lambda: verify_password(stored, password[:1024]) if stored else (burn_time(password) or False))
+
+
+def refusal(attempt) -> str:
+    """The French reason a password check failed."""
+    return _login_error(attempt)
+
+
 @bp.route("/connexion", methods=["GET", "POST"])
 def login():
     stored = password_hash()
     if request.method == "GET":
         return render_template("mediator/login.html", no_password=not stored,
-                               next=request.args.get("next", ""), error=None)
-    password = request.form.get("password", "")[:1024]
-    attempt = context.throttle().attempt(
-        ACCOUNT, lambda: verify_password(stored, password) if stored else (burn_time(password) or False))
+                               next=request.args.get("next", ""), error=None,
+                               message=request.args.get("message"))
+    attempt = check_password(request.form.get("password", ""))
     if not attempt.accepted:
         context.audit().record("login_refused", "verrouillé" if attempt.locked else "mot de passe incorrect")
         return render_template("mediator/login.html", no_password=not stored, next=request.form.get("next", ""),
-                               error=_login_error(attempt)), 403 if attempt.locked else 401
+                               error=_login_error(attempt), message=None), 403 if attempt.locked else 401
     auth.login("mediateur")
     remember_session_marker()
     session["mediator_failures"] = attempt.failures_before

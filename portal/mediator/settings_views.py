@@ -10,11 +10,12 @@ from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
 from policies import SessionLimits, SignatureError, atomic_write
 from policies.signing import signature_path, trusted_keys, verify_bytes
 from policies.store import TRUSTED_DIR
-from portal.auth import PasswordError, check_new_password, hash_password, verify_password
+from portal.auth import PasswordError, check_new_password, hash_password
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 
 from . import auth, bp, context, drafts
+from .access import check_password, refusal
 from .catalogue_views import current_doc, save_doc
 from .i18n import _m
 
@@ -212,8 +213,10 @@ def password():
         return render_template("mediator/password.html", errors={}, message=request.args.get("message"))
     form = request.form
     errors: dict[str, str] = {}
-    if not verify_password(context.config()["admin_password_hash"], form.get("current", "")[:1024]):
-        errors["current"] = _m("Ce n'est pas le mot de passe actuel.")
+    attempt = check_password(form.get("current", ""))
+    if not attempt.accepted:
+        errors["current"] = _m("Ce n'est pas le mot de passe actuel.") if not attempt.wait_seconds \
+            else refusal(attempt)
     else:
         try:
             check_new_password(form.get("new", ""), form.get("again", ""))

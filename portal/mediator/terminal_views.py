@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 
 from policies import Allowlist, HostPatternError, Policy, SessionLimits, Site, parse_host_pattern
-from portal.auth import verify_password
+from portal.security import is_local
 from portal.catalogue import get_policy
 
 from . import auth, bp, context
-from .access import password_hash
+from .access import check_password, refusal
 from .catalogue_views import add_host_to_site
 from .french import host_error_text
 from .i18n import _m
@@ -37,6 +37,10 @@ def accompanied():
     form = request.form
     if request.method == "POST":
         errors = _unlock(port, policy, form)
+        if not errors and is_local(request.remote_addr):
+            # On the terminal the resident takes the keyboard back: never leave the area open.
+            auth.logout()
+            return redirect(url_for("mediator.login", message="unlocked"), 303)
         if not errors:
             return redirect(url_for("mediator.accompanied", message="unlocked"), 303)
     return render_template("mediator/accompanied.html", sites=policy.sites, errors=errors, form=form,
@@ -47,8 +51,9 @@ def accompanied():
 
 def _unlock(port, policy: Policy, form) -> dict[str, str]:
     """Validate and apply one unlock; the errors by field, empty on success."""
-    if not verify_password(password_hash(), form.get("password", "")[:1024]):
-        return {"password": _m("Mot de passe incorrect : le site n'a pas été ouvert.")}
+    attempt = check_password(form.get("password", ""))
+    if not attempt.accepted:
+        return {"password": refusal(attempt) + " " + _m("Le site n'a pas été débloqué.")}
     if port.state() not in ("active", "warning"):
         return {"_": _m("Aucune session n'est en cours : le mode accompagné ne sert que pendant une session.")}
     site_id, host = form.get("site", ""), form.get("host", "").strip()

@@ -50,7 +50,9 @@ def test_accompanied_unlock_of_a_typed_host_needs_the_password_again(client, por
     assert wrong.status_code == 400 and "Mot de passe incorrect" in wrong.get_data(as_text=True)
     assert port.unlocked_site() is None
     ok = post(client, "/mediateur/accompagne", {"host": "mairie-exemple.fr", "password": PASSWORD})
-    assert ok.status_code == 303
+    assert ok.status_code == 303 and ok.headers["Location"].endswith("/mediateur/connexion?message=unlocked")
+    assert client.get("/mediateur/").status_code == 302  # the resident gets the keyboard back
+    assert "la personne peut reprendre la borne" in client.get(ok.headers["Location"]).get_data(as_text=True)
     assert unlocked_allows(port, "https://mairie-exemple.fr/etat-civil")
     assert not unlocked_allows(port, "https://autre.fr/")
     assert Event("accompanied_unlock", site_id="accompagne") in port.sink.events
@@ -89,7 +91,9 @@ def test_audit_log_records_actions_without_resident_data(client, port, state):
     login(client)
     post(client, "/mediateur/catalogue/sites/caf/supprimer")
     post(client, "/mediateur/accompagne", {"host": "mairie-exemple.fr", "password": PASSWORD})
+    login(client)  # an unlock on the terminal logs the mediator out
     post(client, "/mediateur/terminer")
+    login(client)  # the end of the session too
     page = client.get("/mediateur/journal").get_data(as_text=True)
     for action in ("login", "site_removed", "accompanied_unlock", "session_ended"):
         assert action in page
@@ -149,3 +153,27 @@ def test_saving_tells_the_session_port_and_logout_lets_it_refresh(state, tmp_pat
     post(client, "/mediateur/catalogue/sites/caf/supprimer")
     post(client, "/mediateur/deconnexion")
     assert port.calls == ["policy_changed", "mediator_left"]
+
+
+def test_accompanied_unlock_from_the_network_keeps_the_mediator_logged_in(client, port, state):
+    from kiosk.config import Config
+
+    from .conftest import login
+    config = Config.load(state)
+    config.set("mediator_network_access", "true")
+    config.save()
+    client.environ_base["REMOTE_ADDR"] = "192.168.1.20"
+    port.request_start()
+    login(client)
+    ok = post(client, "/mediateur/accompagne", {"site": "caf", "password": PASSWORD})
+    assert ok.status_code == 303 and "message=unlocked" in ok.headers["Location"]
+    assert client.get("/mediateur/accompagne").status_code == 200
+
+
+def test_accompanied_password_guesses_share_the_login_lockout(client, port):
+    _active(client, port)
+    for _ in range(3):
+        post(client, "/mediateur/accompagne", {"site": "caf", "password": "nope"})
+    locked = post(client, "/mediateur/accompagne", {"site": "caf", "password": PASSWORD})
+    assert locked.status_code == 400 and "Attendez" in locked.get_data(as_text=True)
+    assert port.unlocked_site() is None

@@ -46,6 +46,7 @@ def test_hostile_text_in_every_displayed_field_is_escaped_everywhere(client, por
                 {"association_name": SCRIPT + ATTR, "languages": ["fr"], "idle_minutes": "5",
                  "warning_seconds": "60", "max_minutes": "60"}).status_code == 303
     assert post(client, "/mediateur/accompagne", {"host": "piege.example.fr", "password": PASSWORD}).status_code == 303
+    login(client)  # the unlock on the terminal logged the mediator out
     blocked.rows = [(SCRIPT + ATTR, 3, "piege", ATTR)]
     assert Config.load(state)["association_name"] == SCRIPT + ATTR
     for path in MEDIATOR_PAGES + RESIDENT_PAGES:
@@ -63,6 +64,7 @@ def test_hostile_text_in_error_messages_is_escaped(mediator):
     for fragment in RAW:
         assert fragment not in page
     accompanied = post(mediator, "/mediateur/accompagne", {"host": SCRIPT, "password": PASSWORD})
+    assert accompanied.status_code == 400
     for fragment in RAW:
         assert fragment not in accompanied.get_data(as_text=True)
     login_page = mediator.get(f"/mediateur/connexion?next={ATTR}").get_data(as_text=True)
