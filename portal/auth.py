@@ -110,13 +110,23 @@ class Attempt:
     locked: bool = False          # refused without checking the password
 
 
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _file_lock(path: Path) -> threading.Lock:
+    """One lock per throttle file, shared by every request thread of the process."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(path.resolve(), threading.Lock())
+
+
 class Throttle:
     """Consecutive login failures per account, in a small JSON file so a restart resets nothing."""
 
     def __init__(self, path: Path, clock: Callable[[], float] = time.time):
         self.path = Path(path)
         self.clock = clock
-        self._lock = threading.Lock()
+        self._lock = _file_lock(self.path)
 
     def _read(self) -> dict:
         try:
@@ -127,7 +137,7 @@ class Throttle:
 
     def _write(self, data: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.path, json.dumps(data, sort_keys=True).encode(), mode=0o600)
+        atomic_write(self.path, json.dumps(data).encode(), mode=0o600)  # order kept: oldest first
 
     def state(self, account: str) -> dict:
         entry = self._read().get(account)

@@ -173,3 +173,30 @@ def test_set_password_from_stdin(tmp_path):
                                       "--password-stdin"], input="depuis un script\n")
     assert result.exit_code == 0
     assert verify_password(Config.load(tmp_path)["admin_password_hash"], "depuis un script")
+
+
+def test_concurrent_guesses_cannot_slip_past_the_lockout(state, clock):
+    import threading
+
+    from portal.auth import FREE_FAILURES
+    checked = []
+
+    def guess():
+        throttle = Throttle(state / "mediator-login.json", clock=clock)  # one per request, as in the app
+        throttle.attempt("mediator", lambda: checked.append(1) or False)
+
+    threads = [threading.Thread(target=guess) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == FREE_FAILURES  # then locked: the others were refused unchecked
+
+
+def test_throttle_forgets_the_oldest_names_first(state, clock, monkeypatch):
+    import portal.auth
+    monkeypatch.setattr(portal.auth, "MAX_ACCOUNTS", 3)
+    throttle = Throttle(state / "t.json", clock=clock)
+    for name in ("zoe", "adam", "marc", "bob"):
+        throttle.attempt(name, lambda: False)
+    assert list(json.loads((state / "t.json").read_text())) == ["adam", "marc", "bob"]
