@@ -83,10 +83,15 @@ def logout():
 def status():
     port = context.port()
     info = port.terminal_status() if hasattr(port, "terminal_status") else {"state": port.state()}
-    failures = session.pop("mediator_failures", 0)
     unlocked = port.unlocked_site() if hasattr(port, "unlocked_site") else None
-    return render_template("mediator/status.html", info=info, failures=failures, unlocked=unlocked,
+    return render_template("mediator/status.html", info=info, unlocked=unlocked,
                            message=request.args.get("message"))
+
+
+@bp.context_processor
+def _failed_logins() -> dict:
+    """Failed attempts before this login: shown once, on the first page after it, whichever it is."""
+    return {"failures": session.pop("mediator_failures", 0) if session.get("mediator_user") else 0}
 
 
 @bp.app_template_filter("duration")

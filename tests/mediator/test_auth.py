@@ -200,3 +200,11 @@ def test_throttle_forgets_the_oldest_names_first(state, clock, monkeypatch):
     for name in ("zoe", "adam", "marc", "bob"):
         throttle.attempt(name, lambda: False)
     assert list(json.loads((state / "t.json").read_text())) == ["adam", "marc", "bob"]
+
+
+def test_failed_attempts_are_shown_on_the_page_the_login_leads_to(client):
+    login(client, "nope")
+    response = client.post("/mediateur/connexion", data={"password": PASSWORD, "csrf_token": token(client),
+                                                         "next": "/mediateur/catalogue"})
+    assert response.headers["Location"].endswith("/mediateur/catalogue")
+    assert "1 essai de connexion a échoué" in client.get("/mediateur/catalogue").get_data(as_text=True)
