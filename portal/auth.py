@@ -181,24 +181,27 @@ class StaffAuth:
         self.idle_seconds = idle_seconds
         self._clock = clock
         self._user_key, self._seen_key, self._since_key = f"{area}_user", f"{area}_seen", f"{area}_since"
+        self._idle_key = f"{area}_idle"
 
     def clock(self) -> float:
         """Now; tests may set AUTH_CLOCK in the app config to move time forward."""
         return (self._clock or current_app.config.get("AUTH_CLOCK") or time.time)()
 
     # ------------------------------------------------------------ login state
-    def login(self, user: str) -> None:
-        """Start a fresh login: a new CSRF token too, so a token seen before login is useless."""
+    def login(self, user: str, idle_seconds: int | None = None) -> None:
+        """Start a fresh login: a new CSRF token too, so a token seen before login is useless.
+        `idle_seconds` shortens the idle lifetime of this login only (never lengthens it)."""
         self.logout()
         session.permanent = True
         now = self.clock()
         session[self._user_key] = user
+        session[self._idle_key] = min(idle_seconds or self.idle_seconds, self.idle_seconds)
         session[self._seen_key] = now
         session[self._since_key] = now
         session["csrf"] = secrets.token_urlsafe(32)
 
     def logout(self) -> None:
-        for key in (self._user_key, self._seen_key, self._since_key, "csrf"):
+        for key in (self._user_key, self._seen_key, self._since_key, self._idle_key, "csrf"):
             session.pop(key, None)
 
     def user(self) -> str | None:
@@ -207,7 +210,7 @@ class StaffAuth:
         if not user:
             return None
         now = self.clock()
-        if now - float(session.get(self._seen_key, 0)) > self.idle_seconds:
+        if now - float(session.get(self._seen_key, 0)) > float(session.get(self._idle_key, self.idle_seconds)):
             self.logout()
             return None
         session[self._seen_key] = now

@@ -6,11 +6,13 @@ from flask import redirect, render_template, request, session, url_for
 
 from kiosk.config import SettingError
 from portal.auth import burn_time, verify_password
+from portal.security import is_local
 
 from . import auth, bp, context, remember_session_marker
 from .i18n import _m
 
 ACCOUNT = "mediator"
+SHORT_IDLE = 2 * 60
 
 
 def safe_next(target: str | None) -> str:
@@ -51,7 +53,9 @@ def login():
         context.audit().record("login_refused", "verrouillé" if attempt.locked else "mot de passe incorrect")
         return render_template("mediator/login.html", no_password=not stored, next=request.form.get("next", ""),
                                error=_login_error(attempt), message=None), 403 if attempt.locked else 401
-    auth.login("mediateur")
+    # On the terminal during a resident's session (accompanied mode), the area closes itself fast.
+    during_session = is_local(request.remote_addr) and context.port().state() in ("active", "warning")
+    auth.login("mediateur", idle_seconds=SHORT_IDLE if during_session else None)
     remember_session_marker()
     session["mediator_failures"] = attempt.failures_before
     context.audit().record("login", f"{attempt.failures_before} essai(s) refusé(s) avant")

@@ -208,3 +208,12 @@ def test_failed_attempts_are_shown_on_the_page_the_login_leads_to(client):
                                                          "next": "/mediateur/catalogue"})
     assert response.headers["Location"].endswith("/mediateur/catalogue")
     assert "1 essai de connexion a échoué" in client.get("/mediateur/catalogue").get_data(as_text=True)
+
+
+def test_login_on_the_terminal_during_a_session_closes_after_two_idle_minutes(client, port, clock):
+    port.request_start()
+    login(client)
+    clock.advance(100)
+    assert client.get("/mediateur/").status_code == 200
+    clock.advance(121)
+    assert client.get("/mediateur/").status_code == 302
