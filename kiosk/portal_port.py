@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.events import Event
-from kiosk.supervisor import OUT_OF_SERVICE, WARNING, Supervisor
+from kiosk.supervisor import ACTIVE, OUT_OF_SERVICE, WARNING, WELCOME, Supervisor
 
 
 class SupervisorPort:
     def __init__(self, supervisor: Supervisor, usb_dir: Path | None = None):
         self.supervisor = supervisor
         self._usb = usb_dir
+        self._unlocked: tuple[object, str, tuple[str, ...]] | None = None
+        self._policy_pending = False
 
     def state(self) -> str:
         state = self.supervisor.state
@@ -53,3 +55,50 @@ class SupervisorPort:
 
     def help_requested(self) -> bool:
         return self.supervisor.help_requested
+
+    # ------------------------------------------------------------ what the mediator pages need
+    def session_marker(self) -> object | None:
+        """Identifies the running resident session (its start time), None between sessions."""
+        if self.supervisor.state not in (ACTIVE, WARNING):
+            return None
+        return getattr(self.supervisor, "_started_at", None)
+
+    def terminal_status(self) -> dict:
+        return self.supervisor.status()
+
+    def end_now(self, reason: str = "mediator") -> None:
+        if self.supervisor.state in (ACTIVE, WARNING):
+            self.supervisor.request_end(reason)
+
+    def unlock_site(self, site_id: str, hosts: tuple[str, ...]) -> bool:
+        """Accompanied mode: remembered for this session only and passed to the launcher window
+        as an `allow_site` command (a launcher that does not know it yet simply ignores it)."""
+        marker = self.session_marker()
+        if marker is None:
+            return False
+        self._unlocked = (marker, site_id, tuple(hosts))
+        launcher = getattr(self.supervisor, "_launcher", None)
+        if launcher is not None:
+            launcher.send("allow_site", site_id=site_id, hosts=list(hosts))
+        self.supervisor.emit(Event("accompanied_unlock", site_id=site_id))
+        return True
+
+    def unlocked_site(self) -> tuple[str, tuple[str, ...]] | None:
+        if self._unlocked is None or self._unlocked[0] != self.session_marker():
+            return None
+        return self._unlocked[1], self._unlocked[2]
+
+    def policy_changed(self) -> None:
+        """The mediator saved a new catalogue: the launcher window, started with the old one,
+        is told (`reload_policy`, ignored by a launcher that cannot yet) and refreshed at logout."""
+        self._policy_pending = True
+        launcher = getattr(self.supervisor, "_launcher", None)
+        if launcher is not None:
+            launcher.send("reload_policy")
+
+    def mediator_left(self) -> None:
+        """Logout: between sessions, restart the window (wipe included) so it holds the new
+        catalogue and nothing of the mediator's browsing stays."""
+        if self._policy_pending and self.supervisor.state == WELCOME:
+            self._policy_pending = False
+            self.supervisor.request_end("mediator")

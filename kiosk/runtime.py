@@ -58,7 +58,17 @@ def _portal_app(supervisor: Supervisor):
         "PORTAL_POLICY": supervisor.store.current,
         "PORTAL_ASSOCIATION": supervisor.config["association_name"],
         "PORTAL_LANGUAGES": tuple(supervisor.config["languages"]),
+        "PORTAL_LOGO": _logo(supervisor),
+        "MEDIATOR_STATE_DIR": str(supervisor.state_dir),
+        "MEDIATOR_POLICY_STORE": supervisor.store,  # one store: session limits reach the next session
     })
+
+
+def _logo(supervisor: Supervisor) -> str | None:
+    """The logo the mediator uploaded (a plain file name in the state dir), if any."""
+    name = supervisor.config["logo"]
+    path = supervisor.state_dir / name
+    return str(path) if name and "/" not in name and path.is_file() else None
 
 
 def _control(supervisor: Supervisor, request: dict) -> dict:

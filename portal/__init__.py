@@ -62,9 +62,9 @@ def _session_port(app: Flask) -> SessionPort:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import api, resident, templating
+    from . import api, mediator, resident, templating
 
     templating.init_app(app)
     app.register_blueprint(resident.bp)
     app.register_blueprint(api.bp)
-    # The mediator area (issue 6) registers its blueprint `mediator` under /mediateur here.
+    app.register_blueprint(mediator.bp)

@@ -77,6 +77,9 @@ class MemorySession:
         self._started: float | None = None
         self._help = False
         self._deadline: float | None = None
+        self._serial = 0                      # sessions started so far (mediator logout marker)
+        self._unlocked: tuple[str, tuple[str, ...]] | None = None
+        self.last_end_reason: str | None = None
 
     def state(self) -> str:
         with self._lock:
@@ -118,6 +121,7 @@ class MemorySession:
             if self._state != "welcome":
                 return
             self._state, self._started, self._help = "active", time.monotonic(), False
+            self._serial += 1
         self.emit(Event("session_started"))
 
     def request_end(self) -> None:
@@ -136,6 +140,7 @@ class MemorySession:
         with self._lock:
             self._state, self._warning, self._language = "welcome", None, "fr"
             self._started, self._deadline, self._help = None, None, False
+            self._unlocked, self.last_end_reason = None, reason
 
     def request_help(self) -> None:
         with self._lock:
@@ -162,6 +167,39 @@ class MemorySession:
         with self._lock:
             if self._state == "warning":
                 self._state, self._warning, self._deadline = "active", None, None
+
+    # ------------------------------------------------------------ what the mediator pages need
+    def session_marker(self) -> object | None:
+        """Identifies the running resident session (None between sessions)."""
+        with self._lock:
+            return self._serial if self._state in ("active", "warning") else None
+
+    def terminal_status(self) -> dict:
+        """State and elapsed time only: never what the resident does."""
+        with self._lock:
+            started = self._started if self._state in ("active", "warning") else None
+            return {"state": self._state, "help_requested": self._help,
+                    "elapsed_seconds": round(time.monotonic() - started) if started else None,
+                    "last_end_reason": self.last_end_reason,
+                    "last_wipe": {"ok": True, "duration_s": 0.0} if self.last_end_reason else None}
+
+    def end_now(self, reason: str = "mediator") -> None:
+        """The mediator ends the session now."""
+        if self.state() in ("active", "warning"):
+            self.finish(reason)
+
+    def unlock_site(self, site_id: str, hosts: tuple[str, ...]) -> bool:
+        """Accompanied mode: one extra site for this session only; False outside a session."""
+        with self._lock:
+            if self._state not in ("active", "warning"):
+                return False
+            self._unlocked = (site_id, tuple(hosts))
+        self.emit(Event("accompanied_unlock", site_id=site_id))
+        return True
+
+    def unlocked_site(self) -> tuple[str, tuple[str, ...]] | None:
+        with self._lock:
+            return self._unlocked
 
 
 def get_session() -> SessionPort:

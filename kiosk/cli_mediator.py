@@ -1,0 +1,45 @@
+"""`kiosk mediator set-password`: the mediator password, stored only as a scrypt hash."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kiosk.audit import AuditLog
+from kiosk.config import Config, SettingError
+from kiosk.paths import state_dir as resolve_state_dir
+
+_STATE = click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                      help="State directory (default /var/lib/kiosk or $KIOSK_STATE_DIR).")
+
+
+@click.group()
+def mediator() -> None:
+    """Mediator account (set-password)."""
+
+
+@mediator.command(name="set-password")
+@_STATE
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input (scripts, install).")
+def set_password(state_dir: Path | None, password_stdin: bool) -> None:
+    """Set the mediator password (asked twice; stored as a scrypt hash in config.toml)."""
+    from portal.auth import PasswordError, check_new_password, hash_password
+
+    state = resolve_state_dir(state_dir)
+    if password_stdin:
+        password, again = sys.stdin.readline().rstrip("\r\n"), None
+    else:
+        password = click.prompt("Nouveau mot de passe", hide_input=True)
+        again = click.prompt("Le même mot de passe, encore une fois", hide_input=True)
+    try:
+        check_new_password(password, again)
+        config = Config.load(state)
+        config.set("admin_password_hash", hash_password(password))
+        config.save()
+    except (PasswordError, SettingError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    AuditLog(state).record("password_set", "mot de passe changé en ligne de commande")
+    click.echo("Mot de passe du médiateur enregistré.")

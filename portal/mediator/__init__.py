@@ -1,0 +1,64 @@
+"""The mediator area (/mediateur): catalogue, settings, terminal status, accompanied mode, audit.
+
+Reachable from the terminal itself, and from the association's network only when the
+`mediator_network_access` setting is on. Every page but the login needs the mediator password;
+every POST carries the session's CSRF token; starting a resident session logs the mediator out.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request, session
+
+from kiosk.config import SettingError
+from portal.auth import StaffAuth
+from portal.security import is_local
+
+from . import context, i18n
+
+bp = Blueprint("mediator", __name__, url_prefix="/mediateur")
+bp.record_once(lambda state: i18n.init_app(state.app))
+auth = StaffAuth("mediator", "mediator.login")
+UPLOAD_LIMIT = 640 * 1024      # logo (512 KB) and catalogue files, plus form overhead
+MARKER = "mediator_marker"
+
+
+@bp.url_value_preprocessor
+def _allow_uploads(endpoint, values) -> None:
+    """Runs before the app's size check: only the two upload forms may send more than 64 KB."""
+    if endpoint in ("mediator.logo", "mediator.import_catalogue"):
+        request.max_content_length = UPLOAD_LIMIT
+        request.max_form_memory_size = UPLOAD_LIMIT
+
+
+@bp.before_request
+def _network_gate() -> None:
+    """Loopback always; other addresses only when the setting allows it (a broken config: no)."""
+    if is_local(request.remote_addr):
+        return
+    try:
+        allowed = context.config()["mediator_network_access"]
+    except SettingError:
+        allowed = False
+    if not allowed:
+        abort(403)
+
+
+auth.init_blueprint(bp)
+
+
+@bp.before_request
+def _resident_session_logs_out() -> None:
+    """A login made before the running resident session started is over."""
+    if not session.get("mediator_user"):
+        return
+    marker = getattr(context.port(), "session_marker", lambda: None)()
+    if marker is not None and session.get(MARKER) != marker:
+        auth.logout()
+        session.pop(MARKER, None)
+
+
+def remember_session_marker() -> None:
+    session[MARKER] = getattr(context.port(), "session_marker", lambda: None)()
+
+
+from . import access, catalogue_views, settings_views, terminal_views  # noqa: E402,F401  (routes)

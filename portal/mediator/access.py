@@ -1,0 +1,117 @@
+"""Login, logout and the pages every mediator action starts from."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, session, url_for
+
+from kiosk.config import SettingError
+from portal.auth import burn_time, verify_password
+from portal.security import is_local
+
+from . import auth, bp, context, remember_session_marker
+from .i18n import _m
+
+ACCOUNT = "mediator"
+SHORT_IDLE = 2 * 60
+
+
+def safe_next(target: str | None) -> str:
+    """Only a page of this area: never an open redirect."""
+    if target and target.startswith("/mediateur") and "//" not in target and "\\" not in target:
+        return target
+    return url_for("mediator.status")
+
+
+def password_hash() -> str:
+    try:
+        return context.config()["admin_password_hash"]
+    except SettingError:
+        return ""
+
+
+def check_password(password: str):
+    """Every password check of the area goes through the same persisted throttle."""
+    stored = password_hash()
+    return context.throttle().attempt(
+        ACCOUNT, lambda: verify_password(stored, password[:1024]) if stored else (burn_time(password) or False))
+
+
+def refusal(attempt) -> str:
+    """The French reason a password check failed."""
+    return _login_error(attempt)
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    stored = password_hash()
+    if request.method == "GET":
+        return render_template("mediator/login.html", no_password=not stored,
+                               next=request.args.get("next", ""), error=None,
+                               message=request.args.get("message"))
+    attempt = check_password(request.form.get("password", ""))
+    if not attempt.accepted:
+        context.audit().record("login_refused", "verrouillé" if attempt.locked else "mot de passe incorrect")
+        return render_template("mediator/login.html", no_password=not stored, next=request.form.get("next", ""),
+                               error=_login_error(attempt), message=None), 403 if attempt.locked else 401
+    # On the terminal during a resident's session (accompanied mode), the area closes itself fast.
+    during_session = is_local(request.remote_addr) and context.port().state() in ("active", "warning")
+    auth.login("mediateur", idle_seconds=SHORT_IDLE if during_session else None)
+    remember_session_marker()
+    session["mediator_failures"] = attempt.failures_before
+    context.audit().record("login", f"{attempt.failures_before} essai(s) refusé(s) avant")
+    return redirect(safe_next(request.form.get("next")), 303)
+
+
+def _login_error(attempt) -> str:
+    seconds = max(1, round(attempt.wait_seconds))
+    if attempt.locked:
+        return _m("Trop d'essais manqués. Attendez %(n)s secondes avant de réessayer.", n=seconds)
+    if attempt.wait_seconds > 0:
+        return _m("Mot de passe incorrect. Prochain essai possible dans %(n)s secondes.", n=seconds)
+    return _m("Mot de passe incorrect.")
+
+
+@bp.post("/deconnexion")
+def logout():
+    if auth.user():
+        context.audit().record("logout")
+        left = getattr(context.port(), "mediator_left", None)
+        if left is not None:
+            left()
+    auth.logout()
+    return redirect(url_for("mediator.login"), 303)
+
+
+@bp.get("/")
+@auth.required
+def status():
+    port = context.port()
+    info = port.terminal_status() if hasattr(port, "terminal_status") else {"state": port.state()}
+    unlocked = port.unlocked_site() if hasattr(port, "unlocked_site") else None
+    return render_template("mediator/status.html", info=info, unlocked=unlocked,
+                           message=request.args.get("message"))
+
+
+@bp.context_processor
+def _failed_logins() -> dict:
+    """Failed attempts before this login: shown once, on the first page after it, whichever it is."""
+    return {"failures": session.pop("mediator_failures", 0) if session.get("mediator_user") else 0}
+
+
+@bp.app_template_filter("duration")
+def duration(seconds) -> str:
+    """'12 min 05 s' for an elapsed time."""
+    if seconds is None:
+        return "—"
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+def render_error(exc):
+    """CSRF and access refusals inside the area, in the area's own words."""
+    code = getattr(exc, "code", 400)
+    return render_template("mediator/error.html", code=code), code
+
+
+bp.register_error_handler(400, render_error)
+bp.register_error_handler(403, render_error)

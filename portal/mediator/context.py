@@ -1,0 +1,72 @@
+"""Where the mediator pages find the terminal: state dir, settings, policy store, audit, port."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import current_app
+
+from kiosk.audit import AuditLog
+from kiosk.config import Config
+from kiosk.paths import keys_dir, state_dir
+from policies import PolicyStore
+from portal.auth import Throttle
+from portal.session import get_session
+
+SIGNING_KEY = "policy-signing.key"
+THROTTLE_FILE = "mediator-login.json"
+
+BlockedHosts = Callable[[], list[tuple[str, int, str]]]
+
+
+def state() -> Path:
+    """The terminal's state dir (MEDIATOR_STATE_DIR, else $KIOSK_STATE_DIR or /var/lib/kiosk)."""
+    return state_dir(current_app.config.get("MEDIATOR_STATE_DIR"))
+
+
+def config() -> Config:
+    """Read on every request: `kiosk config set` and this page always agree."""
+    return Config.load(state())
+
+
+def store() -> PolicyStore:
+    """The supervisor's store when the runtime shares it, else one over the same state dir."""
+    shared = current_app.config.get("MEDIATOR_POLICY_STORE")
+    if shared is not None:
+        return shared
+    cached = current_app.extensions.get("mediator_store")
+    if cached is None or cached.state_dir != state():
+        cached = PolicyStore(state(), require_signed=config()["require_signed_policy"])
+        current_app.extensions["mediator_store"] = cached
+    cached.require_signed = config()["require_signed_policy"]
+    return cached
+
+
+def signing_key() -> Path | None:
+    path = keys_dir(state()) / SIGNING_KEY
+    return path if path.is_file() else None
+
+
+def audit() -> AuditLog:
+    return AuditLog(state(), clock=clock())
+
+
+def clock() -> Callable[[], float]:
+    return current_app.config.get("AUTH_CLOCK") or time.time
+
+
+def throttle() -> Throttle:
+    return Throttle(state() / THROTTLE_FILE, clock=clock())
+
+
+def port():
+    """The session port: the supervisor in production, MemorySession in tests."""
+    return get_session()
+
+
+def blocked_hosts() -> list[tuple[str, int, str]]:
+    """(host, count today, site id) from the counters store, injected as MEDIATOR_BLOCKED_HOSTS."""
+    provider: BlockedHosts | None = current_app.config.get("MEDIATOR_BLOCKED_HOSTS")
+    return list(provider()) if provider else []
