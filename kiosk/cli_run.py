@@ -19,9 +19,13 @@ _STATE = click.option("--state-dir", type=click.Path(file_okay=False, path_type=
 
 def serve(state: Path, windowed: bool) -> None:
     """Run the supervisor, its portal and its control socket until SIGTERM/SIGINT."""
+    from kiosk.runlock import AlreadyRunning
     from kiosk.runtime import build_runtime
 
-    runtime = build_runtime(state, windowed=windowed)
+    try:
+        runtime = build_runtime(state, windowed=windowed)
+    except AlreadyRunning as exc:
+        raise click.ClickException(str(exc)) from exc
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: (runtime.supervisor.stop(), stop.set()))

@@ -19,9 +19,14 @@ def wipe(state_dir: str | None, as_json: bool, grace: float) -> None:
     """Finish or run a wipe now and print its report (exit 1 if not verified clean)."""
     from wipe import recover, wipe_session
 
+    from kiosk.runlock import RunLock
+
     state = resolve_state_dir(state_dir)
     if not state.is_dir():
         raise click.ClickException(f"state directory {state} does not exist")
+    if RunLock(state).held_elsewhere():
+        raise click.ClickException("a kiosk is running with this state directory: end the "
+                                   "session with `kiosk session end` (it wipes it) instead")
     report = recover(state, grace=grace) or wipe_session(state, grace=grace)
     if as_json:
         click.echo(report.to_json())

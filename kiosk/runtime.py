@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.control import ControlServer
+from kiosk.runlock import RunLock
 from kiosk.supervisor import ACTIVE, WARNING, WELCOME, Options, Supervisor, production_options
+
+
+PUSH_EVERY = 3600.0  # seconds between two monthly-report jobs (queue at month end, send queue)
 
 
 @dataclass
@@ -16,39 +20,56 @@ class Runtime:
     supervisor: Supervisor
     portal_server: object
     control: ControlServer
+    counters: object | None = None
+    lock: RunLock | None = None
 
     def run(self) -> None:
         threading.Thread(target=self.portal_server.run, daemon=True, name="portal").start()
+        if self.counters is not None:
+            threading.Thread(target=self._push_reports, daemon=True, name="stats-push").start()
         self.control.start()
         self.supervisor.run_forever()
+
+    def _push_reports(self) -> None:
+        """Hourly: queue last month's signed report once, send the queue when the hub answers."""
+        from kiosk import stats_push
+
+        state = self.supervisor.state_dir
+        while not self.supervisor.stopped.wait(PUSH_EVERY):
+            stats_push.tick(state, self.counters, stats_push.hub_url(state))
 
     def close(self) -> None:
         self.supervisor.shutdown()
         self.control.close()
         self.portal_server.close()
+        if self.counters is not None:
+            self.counters.close()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def build_runtime(state: Path, *, windowed: bool = False, options: Options | None = None,
                   sinks: list | None = None) -> Runtime:
+    """One terminal: pass `sinks=[]` to count nothing (tests); by default events are counted."""
     from waitress.server import create_server
 
+    lock = RunLock(state)
+    lock.acquire()  # before anything: a second instance must not touch the live one's socket
     options = options or production_options(windowed)
-    supervisor = Supervisor(state, sinks=sinks or _default_sinks(state), options=options)
-    app = _portal_app(supervisor)
+    supervisor = Supervisor(state, sinks=sinks or [], options=options)
+    counters = None
+    if sinks is None:
+        from kiosk.counters import CounterStore
+
+        counters = CounterStore(state, policy=lambda: supervisor.store.current)
+        supervisor.sinks.append(counters)
+    app = _portal_app(supervisor, counters)
     server = create_server(app, host="127.0.0.1", port=supervisor.config["portal_port"], threads=4)
     control = ControlServer(state, lambda request: _control(supervisor, request))
-    return Runtime(supervisor, server, control)
+    return Runtime(supervisor, server, control, counters, lock)
 
 
-def _default_sinks(state: Path) -> list:
-    try:
-        from kiosk.counters import CounterStore
-    except ImportError:
-        return []
-    return [CounterStore(state)]
-
-
-def _portal_app(supervisor: Supervisor):
+def _portal_app(supervisor: Supervisor, counters=None):
     from portal import create_app
 
     from kiosk.portal_port import SupervisorPort
@@ -61,7 +82,16 @@ def _portal_app(supervisor: Supervisor):
         "PORTAL_LOGO": _logo(supervisor),
         "MEDIATOR_STATE_DIR": str(supervisor.state_dir),
         "MEDIATOR_POLICY_STORE": supervisor.store,  # one store: session limits reach the next session
+        "MEDIATOR_BLOCKED_HOSTS": _blocked_hosts(counters) if counters is not None else None,
     })
+
+
+def _blocked_hosts(counters):
+    """Hosts refused while on an allowed site over the last 30 days, for the mediator's view."""
+    from datetime import date, timedelta
+
+    return lambda: [(host, count, None)
+                    for host, count in counters.blocked_hosts(date.today() - timedelta(days=30))]
 
 
 def _logo(supervisor: Supervisor) -> str | None:

@@ -191,7 +191,12 @@ class Supervisor:
         if self._launcher:
             self._launcher.stop()
         self.state = WIPING
-        self.last_wipe = wipe.wipe_session(self._handle, grace=self.options.wipe_grace)
+        # The old tree is renamed out of reach and verified gone from session/ at once; its bulk
+        # delete runs in the background while the next resident is welcomed.
+        self.last_wipe = wipe.wipe_session(self._handle, grace=self.options.wipe_grace,
+                                           defer_delete=True)
+        threading.Thread(target=wipe.purge, args=(self.state_dir,), daemon=True,
+                         name="purge").start()
         if was_session:
             self.last_end_reason = reason
             self.emit(Event("session_ended", detail=reason))
@@ -293,6 +298,10 @@ class Supervisor:
     def stop(self) -> None:
         """Leave cleanly: end and wipe whatever session is open."""
         self._stop.set()
+
+    @property
+    def stopped(self) -> threading.Event:
+        return self._stop
 
     def shutdown(self) -> None:
         if self._notice:

@@ -142,6 +142,12 @@ def help_page():
                            pending=get_session().help_requested())
 
 
+@bp.get("/hors-service")
+def out_of_service():
+    """Shown by the supervisor when a wipe could not be verified: nobody is served."""
+    return render_template("resident/out_of_service.html"), 503
+
+
 @bp.get("/bloque")
 def blocked():
     return render_template("resident/blocked.html")

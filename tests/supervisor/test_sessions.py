@@ -98,3 +98,20 @@ def test_kill9_of_the_whole_kiosk_at_a_random_moment_leaves_no_residue(kiosk_fac
     assert status["state"] == "welcome"
     assert status["last_end_reason"] == "crash_recovery"
     assert status["last_wipe"]["recovered"] and status["last_wipe"]["ok"]
+
+
+def test_a_manual_wipe_refuses_to_touch_a_live_session(kiosk_factory):
+    kiosk = kiosk_factory()
+    kiosk.begin()
+    result = subprocess.run([sys.executable, "-m", "kiosk", "wipe", "--state-dir", str(kiosk.state)],
+                            env=kiosk.env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "kiosk session end" in result.stderr
+    assert kiosk.status()["state"] == "active"
+
+
+def test_a_second_supervisor_on_the_same_state_dir_is_refused(kiosk_factory):
+    kiosk = kiosk_factory()
+    second = subprocess.run([sys.executable, "-m", "kiosk", "run", "--state-dir", str(kiosk.state)],
+                            env=kiosk.env, capture_output=True, text=True, timeout=60)
+    assert second.returncode != 0 and "already running" in second.stderr
+    assert kiosk.status()["state"] == "welcome"
