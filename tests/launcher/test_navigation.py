@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.launcher.conftest import run_scenario
@@ -101,3 +103,20 @@ def test_refused_page_offers_a_way_back_home(launcher, fake_sites, evil, display
     xdotool("key", "Tab", "Return", display=display)  # "Revenir" has focus; Tab to "Accueil"
     fake_sites.wait_for("portal.localhost", "/", count=homes + 1)
     assert fake_sites.requests("evil.localhost") == []
+
+
+def test_alt_left_goes_back_within_allowed_pages(launcher, fake_sites, display):
+    second = fake_sites.page("caf.localhost", "/h2", "<p>two</p>")
+    fake_sites.add("caf.localhost", "/shown", "ok", content_type="text/plain")
+    first = fake_sites.page("caf.localhost", "/h1", "<script>addEventListener('pageshow', () => "
+                            f"fetch('/shown'))</script><a href='{second}' style='display:block;"
+                            "height:700px'>suite</a>")
+    run_scenario(launcher, fake_sites, f"<script>location.href='{first}'</script>")
+    fake_sites.wait_for("caf.localhost", "/shown")
+    time.sleep(0.3)
+    xdotool("mousemove", "640", "400", "click", "1", display=display)  # a real click: a history entry
+    fake_sites.wait_for("caf.localhost", "/h2")
+    seen = len(fake_sites.requests("caf.localhost", "/shown"))
+    time.sleep(0.3)
+    xdotool("key", "alt+Left", display=display)
+    fake_sites.wait_for("caf.localhost", "/shown", count=seen + 1)

@@ -1,0 +1,56 @@
+"""How a launcher window starts and ends: full screen, toolbar end, SIGTERM, parent gone."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+
+import pytest
+
+from tests.launcher.harness import Launcher, visible_windows, xdotool
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(display, fake_sites, tmp_path):
+    home = fake_sites.page("portal.localhost", "/", "<h1>Accueil</h1>")
+    launcher = Launcher(tmp_path, home, display)
+    try:
+        launcher.wait_event("ready", timeout=30)
+        yield launcher
+    finally:
+        launcher.stop()
+
+
+def test_window_covers_the_whole_screen_without_a_window_manager(window, display):
+    time.sleep(0.3)
+    geometries = []
+    for wid in visible_windows(window, display):
+        out = subprocess.run(["xdotool", "getwindowgeometry", wid], capture_output=True,
+                             text=True, env={**os.environ, "DISPLAY": display}).stdout
+        geometries.append(re.search(r"Geometry: (\d+x\d+)", out).group(1))
+    assert "1280x800" in geometries
+
+
+def test_end_session_from_the_toolbar_asks_then_ends(window, display):
+    time.sleep(0.3)
+    xdotool("mousemove", "1175", "28", "click", "1", display=display)
+    time.sleep(0.5)
+    xdotool("mousemove", "640", "400", "key", "Return", display=display)  # "Oui, terminer"
+    window.wait_event("end_requested")
+    assert window.wait_exit() == 0
+
+
+def test_sigterm_closes_the_window(window):
+    window.proc.send_signal(signal.SIGTERM)
+    assert window.wait_exit() == 0
+
+
+def test_parent_closing_the_pipe_ends_the_window(window):
+    window.proc.stdin.close()
+    assert window.wait_exit() == 0
+    assert "end_requested" not in window.kinds()
