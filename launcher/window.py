@@ -30,7 +30,7 @@ from PyQt6.QtWidgets import QApplication
 
 from kiosk.events import Event
 
-from . import bridge, downloads, printing
+from . import bridge, downloads, printing, uploads
 from .confine import SessionPaths
 from .navigation import NavigationGate
 from .options import WindowOptions
@@ -353,6 +353,14 @@ class Controller(QObject):
             QTimer.singleShot(0, handler)
         return True
 
+    def choose_files(self, mode, accepted: list[str]) -> list[str]:
+        """A page asked for a file: offer this session's documents only, never a native dialog."""
+        from .picker import pick
+
+        offered = uploads.candidates(self.paths.downloads, accepted)
+        multiple = mode == QWebEnginePage.FileSelectionMode.FileSelectOpenMultiple
+        return uploads.allowed_choice(pick(self.browser, offered, multiple), offered)
+
     # -- downloads ---------------------------------------------------------------------------------
 
     def on_download(self, request: QWebEngineDownloadRequest) -> None:
@@ -435,8 +443,14 @@ def install(controller: Controller) -> None:
         except Exception:  # noqa: BLE001
             return False
 
-    def choose_files(self, _mode, _old_files, _mime_types):
-        return []  # never the native dialog
+    def choose_files(self, mode, _old_files, mime_types):
+        try:
+            return controller.choose_files(mode, list(mime_types))
+        except Exception:  # noqa: BLE001 - never the native dialog, never a crash
+            return []
+
+    def no_files(self, _mode, _old_files, _mime_types):
+        return []
 
     import os
     import sys
@@ -448,6 +462,6 @@ def install(controller: Controller) -> None:
     view.WebPage.acceptNavigationRequest = accept_navigation
     view.WebPage.chooseFiles = choose_files
     view.NavigationHandler.acceptNavigationRequest = accept_popup
-    view.NavigationHandler.chooseFiles = choose_files
+    view.NavigationHandler.chooseFiles = no_files
     view._set_js_api = lambda self: None  # no pywebview bridge in the page's world at all
     view.on_download_requested = lambda self, download: download.cancel()
