@@ -158,6 +158,7 @@ class Controller(QObject):
         self.page = browser.webview.page()
         self.page.loadFinished.connect(self.on_load_finished)
         self.page.printRequested.connect(self.ask_print)
+        self.page.permissionRequested.connect(lambda permission: permission.deny())
         channel = QWebChannel(self.page)
         channel.registerObject("kiosk", self.bridge_object)
         self.page.setWebChannel(channel, WORLD)
@@ -416,6 +417,7 @@ def _toolbar_js() -> str:
 
 def install(controller: Controller) -> None:
     """Patch pywebview's Qt classes so every window it builds is wired to `controller`."""
+    from webview import util
     from webview.platforms import qt
 
     view = qt.BrowserView
@@ -457,6 +459,16 @@ def install(controller: Controller) -> None:
     if os.environ.get("KIOSK_LAUNCHER_DEBUG"):
         view.WebPage.javaScriptConsoleMessage = lambda self, level, msg, line, src: print(
             "console:", level, msg, line, src, file=sys.stderr)
+    def deny_permission(self, url, feature):
+        self.setFeaturePermission(url, feature,
+                                  QWebEnginePage.PermissionPolicy.PermissionDeniedByUser)
+
+    def environ_append(name, *values, sep=" "):
+        # pywebview adds --use-fake-ui-for-media-stream, which silently grants camera and mic.
+        util.environ_append(name, *(v for v in values if "fake-ui" not in v), sep=sep)
+
+    qt.environ_append = environ_append
+    view.WebPage.onFeaturePermissionRequested = deny_permission
     view.__init__ = browser_init
     view.WebPage.__init__ = page_init
     view.WebPage.acceptNavigationRequest = accept_navigation

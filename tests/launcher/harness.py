@@ -45,7 +45,8 @@ def write_policy(path: Path, strict: bool = True) -> Path:
 class Launcher:
     """One launcher process with a fresh HOME, XDG dirs and a fake bin dir on PATH."""
 
-    def __init__(self, base: Path, home_url: str, display: str, strict: bool = True) -> None:
+    def __init__(self, base: Path, home_url: str, display: str, strict: bool = True,
+                 extra_env: dict[str, str] | None = None) -> None:
         self.base = base
         self.home = base / "home"
         self.xdg = base / "xdg"
@@ -64,7 +65,10 @@ class Launcher:
             "XDG_CACHE_HOME": str(self.xdg / "cache"), "XDG_CONFIG_HOME": str(self.xdg / "config"),
             "XDG_DATA_HOME": str(self.xdg / "data"), "XDG_RUNTIME_DIR": str(self.xdg / "run"),
             "TMPDIR": str(self.xdg / "tmp"), "PYTHONPATH": str(ROOT), "KIOSK_LAUNCHER_DEBUG": "1",
+            # fake camera and microphone, so a permission test sees a denial, not "no device"
+            "QTWEBENGINE_CHROMIUM_FLAGS": "--use-fake-device-for-media-stream",
         }
+        env.update(extra_env or {})
         if os.environ.get("XAUTHORITY"):
             env["XAUTHORITY"] = os.environ["XAUTHORITY"]
         if os.geteuid() == 0:
