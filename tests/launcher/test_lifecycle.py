@@ -54,3 +54,19 @@ def test_parent_closing_the_pipe_ends_the_window(window):
     window.proc.stdin.close()
     assert window.wait_exit() == 0
     assert "end_requested" not in window.kinds()
+
+
+def test_no_devtools_server_even_if_the_environment_asks(display, fake_sites, tmp_path):
+    import socket
+
+    home = fake_sites.page("portal.localhost", "/", "<h1>Accueil</h1>")
+    launcher = Launcher(tmp_path, home, display, extra_env={
+        "QTWEBENGINE_REMOTE_DEBUGGING": "127.0.0.1:9339",
+        "QTWEBENGINE_CHROMIUM_FLAGS": "--remote-debugging-port=9338"})
+    try:
+        launcher.wait_event("ready", timeout=30)
+        for port in (9338, 9339):
+            with socket.socket() as sock:
+                assert sock.connect_ex(("127.0.0.1", port)) != 0
+    finally:
+        launcher.stop()

@@ -159,3 +159,13 @@ def test_malformed_commands_are_ignored(launcher, fake_sites):
     launcher.send(op="home")
     fake_sites.wait_for("portal.localhost", "/", count=seen + 1)
     assert fake_sites.requests("evil.localhost") == []
+
+
+def test_right_click_opens_no_menu(launcher, fake_sites, display):
+    before = visible_windows(launcher, display)
+    run_scenario(launcher, fake_sites, "<p style='height:700px'>page</p>")
+    time.sleep(0.3)
+    xdotool("mousemove", "640", "400", "click", "3", display=display)
+    time.sleep(0.5)
+    assert visible_windows(launcher, display) == before
+    xdotool("key", "Escape", display=display)
