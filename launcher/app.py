@@ -57,7 +57,11 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False) ->
     apply_environment(paths)
     _strip_debugging()
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
-    sys.stdout = sys.stderr  # nothing but events may reach the parent's pipe
+    # Nothing but events may reach the parent's pipe: Python and native writes to stdout go to
+    # stderr from now on.
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
     writer = EventWriter(out)
     gate = NavigationGate(Allowlist(policy, internal_origins=[home_origin(home)]))
 

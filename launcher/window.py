@@ -53,6 +53,11 @@ _SUBFRAME_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeSubFrame}
 _MAIN_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame}
 
 
+def url_text(url: QUrl) -> str:
+    """The URL exactly as the engine holds it (fully encoded), for the allowlist to parse."""
+    return url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
+
+
 def key_name(key: int) -> str:
     """Name a Qt key the way shortcuts.classify expects."""
     if key in _KEY_NAMES:
@@ -71,7 +76,7 @@ class Interceptor(QWebEngineUrlRequestInterceptor):
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802
         try:
-            if not self._controller.request_allowed(info.requestUrl().toString(),
+            if not self._controller.request_allowed(url_text(info.requestUrl()),
                                                     info.resourceType()):
                 info.block(True)
         except Exception:  # noqa: BLE001 - an exception here would abort the process: fail closed
@@ -116,7 +121,8 @@ class Controller(QObject):
         self.bridge_actions = {
             "home": self.go_home, "documents": self.show_documents, "print": self.ask_print,
             "print_confirmed": self.print_page, "bigger": lambda: self.zoom(+1),
-            "smaller": lambda: self.zoom(-1), "end": self.end_requested, "dismiss": lambda: None,
+            "smaller": lambda: self.zoom(-1), "end": self.end_requested,
+            "dismiss": self.dismiss_warning,
         }
         self.command_received.connect(self.on_command)
         self._print_result.connect(self._print_done)
@@ -197,7 +203,7 @@ class Controller(QObject):
 
     def accept_navigation(self, url: QUrl, is_main_frame: bool) -> bool:
         """pywebview WebPage.acceptNavigationRequest: every main-frame and subframe navigation."""
-        text = url.toString()
+        text = url_text(url)
         if not is_main_frame:
             return self._emit(self.gate.subframe(text)).allowed
         verdict = self._emit(self.gate.main_frame(text))
@@ -207,9 +213,9 @@ class Controller(QObject):
 
     def accept_new_window(self, url: QUrl) -> bool:
         """A popup (target=_blank, window.open): allowed ones open here, never a second window."""
-        if url.isEmpty() or url.toString() == "about:blank":
+        if url.isEmpty() or url_text(url) == "about:blank":
             return False
-        verdict = self._emit(self.gate.main_frame(url.toString()))
+        verdict = self._emit(self.gate.main_frame(url_text(url)))
         if verdict.allowed:
             QTimer.singleShot(0, lambda u=QUrl(url): self.page.setUrl(u))
         else:
@@ -261,6 +267,11 @@ class Controller(QObject):
             state = replace(self.state, zoom_index=0)
         self.state = state
         self.page.setZoomFactor(state.zoom)
+
+    def dismiss_warning(self) -> None:
+        """The resident read the time-limit warning: do not show it again on the next page."""
+        if self.state.warning_kind == "time_limit":
+            self.set_state(replace(self.state, warning_kind=None))
 
     def end_requested(self) -> None:
         self.writer.emit(Event("end_requested"))
