@@ -206,6 +206,9 @@ class Controller(QObject):
         text = url_text(url)
         if not is_main_frame:
             return self._emit(self.gate.subframe(text)).allowed
+        if self.gate.blob_download(text):
+            QTimer.singleShot(0, lambda u=QUrl(url): self.page.download(u))
+            return False
         verdict = self._emit(self.gate.main_frame(text))
         if not verdict.allowed:
             QTimer.singleShot(0, lambda: self.run_js("__kiosk.blocked()"))
@@ -214,6 +217,9 @@ class Controller(QObject):
     def accept_new_window(self, url: QUrl) -> bool:
         """A popup (target=_blank, window.open): allowed ones open here, never a second window."""
         if url.isEmpty() or url_text(url) == "about:blank":
+            return False
+        if self.gate.blob_download(url_text(url)):
+            QTimer.singleShot(0, lambda u=QUrl(url): self.page.download(u))
             return False
         verdict = self._emit(self.gate.main_frame(url_text(url)))
         if verdict.allowed:

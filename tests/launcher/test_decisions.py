@@ -278,3 +278,12 @@ def test_only_offered_files_reach_the_page(tmp_path):
     offered = [tmp_path / "a.pdf"]
     assert uploads.allowed_choice([str(tmp_path / "a.pdf"), "/etc/shadow"], offered) == [
         str(tmp_path / "a.pdf")]
+
+
+def test_blob_urls_from_allowed_origins_become_downloads():
+    g = gate()
+    assert g.blob_download("blob:http://caf.localhost:9/0b1c-22")
+    assert not g.blob_download("blob:http://evil.localhost:9/0b1c-22")
+    assert not g.blob_download("blob:null/0b1c-22")
+    assert not g.blob_download("http://caf.localhost:9/")
+    assert not g.main_frame("blob:http://caf.localhost:9/0b1c-22").allowed
