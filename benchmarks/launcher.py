@@ -5,6 +5,9 @@ Both browsers open the same local page; the page reports its first contentful pa
 server, and the time from process start to that report is "first paint". PSS (proportional set
 size, from /proc/PID/smaps_rollup) is summed over the whole process tree and sampled until a few
 seconds after the paint; the peak is kept. Prints medians and launcher/chromium ratios.
+
+Every run starts from nothing, as a kiosk session does: a fresh HOME (so cold Mesa/Qt shader
+caches) and a fresh profile for each browser. The XDG variables of the caller are dropped.
 """
 
 from __future__ import annotations
@@ -107,6 +110,7 @@ def descendants(pid: int) -> list[int]:
 def measure(command: list[str], env: dict[str, str], server: PaintServer,
             settle: float) -> tuple[float, int]:
     """Start `command`; return (seconds to first paint, peak tree PSS in kB)."""
+    env = {k: v for k, v in env.items() if not k.startswith("XDG_") and "SHADER" not in k}
     server.painted.clear()
     start = time.monotonic()
     proc = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -144,34 +148,57 @@ def launcher_run(server: PaintServer, work: Path, settle: float) -> tuple[float,
     return measure(command, env, server, settle)
 
 
+BARE = "import sys, webview; webview.create_window('x', sys.argv[1]); webview.start(gui='qt')"
+
+
+def bare_run(server: PaintServer, work: Path, settle: float) -> tuple[float, int]:
+    """Reference: a stock pywebview Qt window, no enforcement, also from a fresh HOME."""
+    home = work / "bare-home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home)}
+    if os.geteuid() == 0:
+        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+    return measure([sys.executable, "-c", BARE, server.url], env, server, settle)
+
+
 def chromium_run(server: PaintServer, work: Path, settle: float) -> tuple[float, int]:
+    """Same starting point as the launcher: nothing kept from an earlier run (profile, caches)."""
     profile = work / "chromium"
+    home = work / "chromium-home"
     shutil.rmtree(profile, ignore_errors=True)
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
     command = [CHROMIUM, "--kiosk", "--incognito", "--disable-background-networking",
                "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
                server.url]
     if os.geteuid() == 0:
         command.insert(1, "--no-sandbox")
-    return measure(command, {**os.environ, "HOME": str(work / "home")}, server, settle)
+    return measure(command, {**os.environ, "HOME": str(home)}, server, settle)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--with-bare", action="store_true",
+                        help="also measure a stock pywebview window, for reference")
     parser.add_argument("--settle", type=float, default=3.0,
                         help="seconds of PSS sampling after the first paint")
     args = parser.parse_args()
     if not os.environ.get("DISPLAY"):
         sys.exit("needs a display: run under xvfb-run")
     server = PaintServer()
-    results: dict[str, list[tuple[float, int]]] = {"launcher": [], "chromium": []}
+    runners = [("launcher", launcher_run), ("chromium", chromium_run)]
+    if args.with_bare:
+        runners.append(("pywebview", bare_run))
+    results: dict[str, list[tuple[float, int]]] = {name: [] for name, _ in runners}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         work = Path(tmp)
         (work / "home").mkdir()
         (work / "policy.toml").write_text(POLICY)
         for run in range(args.runs):
             # alternate, so warm-up and background noise hit both alike
-            for name, runner in (("launcher", launcher_run), ("chromium", chromium_run)):
+            for name, runner in runners:
                 paint, pss = runner(server, work, args.settle)
                 results[name].append((paint, pss))
                 print(f"run {run + 1} {name:9} first paint {paint:.3f} s  peak PSS {pss / 1024:.0f} MB",
