@@ -169,3 +169,20 @@ def test_right_click_opens_no_menu(launcher, fake_sites, display):
     time.sleep(0.5)
     assert visible_windows(launcher, display) == before
     xdotool("key", "Escape", display=display)
+
+
+def test_toolbar_is_present_on_third_party_pages_after_cross_site_navigation(launcher,
+                                                                             fake_sites):
+    check = ("<h1>FranceConnect</h1><script>onload = () => setTimeout(() => fetch('/bar/' + "
+             "(document.querySelector('kiosk-bar') ? 'yes' : 'no')), 300)</script>")
+    fc = fake_sites.page("franceconnect.localhost", "/login", check)
+    caf = fake_sites.page("caf.localhost", "/connexion", f"<script>location.href='{fc}'</script>")
+    bars = lambda: [r.path for r in fake_sites.requests("franceconnect.localhost")  # noqa: E731
+                    if r.path.startswith("/bar/")]
+    seen = len(bars())
+    run_scenario(launcher, fake_sites, f"<script>location.href='{caf}'</script>")
+    deadline = time.monotonic() + 15
+    while len(bars()) == seen:
+        assert time.monotonic() < deadline, "the page never reported"
+        time.sleep(0.05)
+    assert bars()[-1] == "/bar/yes"
