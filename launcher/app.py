@@ -27,13 +27,13 @@ def home_origin(home: str) -> str:
     return f"{url.protocol}//{url.host}"
 
 
-def _strip_debugging() -> None:
-    """No devtools server, whatever the environment asks for."""
+def _engine_flags() -> None:
+    """No devtools server, whatever the environment asks for; the engine's own texts in French."""
     for name in _DEBUG_VARIABLES:
         os.environ.pop(name, None)
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
-    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(
-        f for f in flags if "remote-debugging" not in f and "inspect" not in f)
+    kept = [f for f in flags if "remote-debugging" not in f and "inspect" not in f]
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([*kept, "--lang=fr"])
 
 
 def _screen() -> tuple[int, int, int, int]:
@@ -55,7 +55,7 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False) ->
     """Show HOME in a locked-down window until it is closed, the session ends, or SIGTERM."""
     paths = SessionPaths(Path(session_dir).resolve())
     apply_environment(paths)
-    _strip_debugging()
+    _engine_flags()
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
     # Nothing but events may reach the parent's pipe: Python and native writes to stdout go to
     # stderr from now on.

@@ -39,6 +39,7 @@ from .shortcuts import KeyAction, classify
 from .toolbar import ToolbarState
 
 WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
+ACCEPT_LANGUAGE = "fr-FR,fr;q=0.9"
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
                  QEvent.Type.TouchBegin, QEvent.Type.MouseMove}
 _KEY_NAMES = {getattr(Qt.Key, f"Key_F{n}"): f"F{n}" for n in range(1, 13)} | {
@@ -137,6 +138,7 @@ class Controller(QObject):
         profile.setPersistentPermissionsPolicy(
             QWebEngineProfile.PersistentPermissionsPolicy.StoreInMemory)
         profile.setSpellCheckEnabled(False)
+        profile.setHttpAcceptLanguage(ACCEPT_LANGUAGE)
         profile.setUrlRequestInterceptor(self.interceptor)
         settings = profile.settings()
         settings.setUnknownUrlSchemePolicy(

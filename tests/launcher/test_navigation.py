@@ -120,3 +120,8 @@ def test_alt_left_goes_back_within_allowed_pages(launcher, fake_sites, display):
     time.sleep(0.3)
     xdotool("key", "alt+Left", display=display)
     fake_sites.wait_for("caf.localhost", "/shown", count=seen + 1)
+
+
+def test_sites_are_asked_for_french(launcher, fake_sites):
+    run_scenario(launcher, fake_sites, "<p>bonjour</p>")
+    assert fake_sites.requests("portal.localhost", "/")[-1].headers["accept-language"].startswith("fr")
