@@ -385,13 +385,16 @@ class Controller(QObject):
 
     def on_download(self, request: QWebEngineDownloadRequest) -> None:
         suggested = request.suggestedFileName() or request.downloadFileName()
-        if not downloads.extension_allowed(downloads.sanitize_name(suggested)):
+        if (not downloads.extension_allowed(downloads.sanitize_name(suggested))
+                or request.totalBytes() > downloads.MAX_BYTES):
             request.cancel()
             self._download_refused()
             return
         request.setDownloadDirectory(str(self.paths.incoming))
         request.setDownloadFileName(secrets.token_hex(12))
         request.isFinishedChanged.connect(lambda r=request, s=suggested: self._downloaded(r, s))
+        request.receivedBytesChanged.connect(
+            lambda r=request: r.receivedBytes() > downloads.MAX_BYTES and r.cancel())
         self._downloads.append(request)
         request.accept()
 
@@ -404,7 +407,7 @@ class Controller(QObject):
         decision = downloads.decide(suggested, part) if completed else downloads.DownloadDecision(False)
         if not decision.allowed:
             part.unlink(missing_ok=True)
-            if completed:
+            if completed or request.receivedBytes() > downloads.MAX_BYTES:
                 self._download_refused()
             return
         target = downloads.unique_path(self.paths.downloads, decision.name)

@@ -154,3 +154,13 @@ def visible_windows(launcher: Launcher, display: str) -> list[str]:
                              "--name", ""], capture_output=True, text=True,
                             env={**os.environ, "DISPLAY": display}, timeout=10, check=False)
     return result.stdout.split()
+
+
+def run_scenario(launcher: Launcher, fake_sites, html: str) -> int:
+    """Load `html` as the home page in the shared window; return the event mark before it."""
+    fake_sites.page("portal.localhost", "/", html)
+    mark = launcher.mark()
+    seen = len(fake_sites.requests("portal.localhost", "/"))
+    launcher.send(op="home")
+    fake_sites.wait_for("portal.localhost", "/", count=seen + 1)
+    return mark

@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from tests.launcher.conftest import run_scenario
+from tests.launcher.harness import run_scenario
+
 
 pytestmark = pytest.mark.gui
 

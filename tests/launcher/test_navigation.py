@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from tests.launcher.conftest import run_scenario
-from tests.launcher.harness import visible_windows, xdotool
+from tests.launcher.harness import run_scenario, visible_windows, xdotool
 
 pytestmark = pytest.mark.gui
 

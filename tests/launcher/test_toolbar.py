@@ -8,8 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.launcher.conftest import run_scenario
-from tests.launcher.harness import FAKE_LP, visible_windows, xdotool
+from tests.launcher.harness import FAKE_LP, run_scenario, visible_windows, xdotool
 
 pytestmark = pytest.mark.gui
 
@@ -186,3 +185,19 @@ def test_toolbar_is_present_on_third_party_pages_after_cross_site_navigation(lau
         assert time.monotonic() < deadline, "the page never reported"
         time.sleep(0.05)
     assert bars()[-1] == "/bar/yes"
+
+
+def test_text_zoom_shortcuts_still_work(launcher, fake_sites, display):
+    run_scenario(launcher, fake_sites, "<p>texte</p><script>addEventListener('resize', () => "
+                 "fetch('/width/' + innerWidth))</script>")
+    time.sleep(0.3)
+    widths = lambda: [int(r.path.split("/")[-1]) for r in  # noqa: E731
+                      fake_sites.requests("portal.localhost") if r.path.startswith("/width/")]
+    seen = len(widths())
+    xdotool("mousemove", "640", "400", "key", "ctrl+plus", display=display)
+    deadline = time.monotonic() + 10
+    while len(widths()) == seen:
+        assert time.monotonic() < deadline, "zoom did not change the layout width"
+        time.sleep(0.05)
+    assert widths()[-1] < 1280
+    xdotool("key", "ctrl+0", display=display)

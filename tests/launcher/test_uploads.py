@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from tests.launcher.conftest import run_scenario
-from tests.launcher.harness import xdotool
+from tests.launcher.harness import run_scenario, xdotool
 
 pytestmark = pytest.mark.gui
 
