@@ -33,6 +33,9 @@ def _engine_flags() -> None:
         os.environ.pop(name, None)
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
     kept = [f for f in flags if "remote-debugging" not in f and "inspect" not in f]
+    if not os.environ.get("KIOSK_LAUNCHER_DEBUG"):
+        kept.append("--log-level=3")  # engine logs can name URLs: keep them off stderr
+        os.environ["QT_LOGGING_RULES"] = "js.*=false"
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([*kept, "--lang=fr"])
 
 

@@ -7,7 +7,9 @@ the window is built, so the profile is confined and every hook is in place befor
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -117,6 +119,7 @@ class Controller(QObject):
         self._script: QWebEngineScript | None = None
         self._downloads: list[QWebEngineDownloadRequest] = []
         self._print_busy = False
+        self._print_seq = 0
         self.interceptor = Interceptor(self)
         self.bridge_object = BridgeObject(self)
         self.bridge_actions = {
@@ -304,6 +307,17 @@ class Controller(QObject):
         pdf = self.paths.tmp / f"print-{secrets.token_hex(8)}.pdf"
         self.page.pdfPrintingFinished.connect(self._printed)
         self.page.printToPdf(str(pdf))
+        self._print_seq += 1
+        QTimer.singleShot(120_000, lambda seq=self._print_seq: self._print_timeout(seq))
+
+    def _print_timeout(self, seq: int) -> None:
+        """A print that never finished must not block printing for the rest of the session."""
+        if self._print_busy and seq == self._print_seq:
+            try:
+                self.page.pdfPrintingFinished.disconnect(self._printed)
+            except TypeError:
+                pass
+            self._print_done("failed")
 
     def _printed(self, path: str, success: bool) -> None:
         self.page.pdfPrintingFinished.disconnect(self._printed)
@@ -314,6 +328,8 @@ class Controller(QObject):
             printing.send_to_printer(Path(path))), daemon=True).start()
 
     def _print_done(self, detail: str) -> None:
+        if not self._print_busy:
+            return
         self._print_busy = False
         self.writer.emit(Event("print", detail=detail))
         title, text = printing.MESSAGES[detail]
@@ -476,11 +492,11 @@ def install(controller: Controller) -> None:
     def no_files(self, _mode, _old_files, _mime_types):
         return []
 
-    import os
-    import sys
     if os.environ.get("KIOSK_LAUNCHER_DEBUG"):
         view.WebPage.javaScriptConsoleMessage = lambda self, level, msg, line, src: print(
             "console:", level, msg, line, src, file=sys.stderr)
+    else:  # page messages can hold URLs and personal data: never on our stderr
+        view.WebPage.javaScriptConsoleMessage = lambda self, *_args: None
     def deny_permission(self, url, feature):
         self.setFeaturePermission(url, feature,
                                   QWebEnginePage.PermissionPolicy.PermissionDeniedByUser)

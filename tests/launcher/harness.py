@@ -64,7 +64,7 @@ class Launcher:
             "HOME": str(self.home), "DISPLAY": display, "LANG": "C.UTF-8",
             "XDG_CACHE_HOME": str(self.xdg / "cache"), "XDG_CONFIG_HOME": str(self.xdg / "config"),
             "XDG_DATA_HOME": str(self.xdg / "data"), "XDG_RUNTIME_DIR": str(self.xdg / "run"),
-            "TMPDIR": str(self.xdg / "tmp"), "PYTHONPATH": str(ROOT), "KIOSK_LAUNCHER_DEBUG": "1",
+            "TMPDIR": str(self.xdg / "tmp"), "PYTHONPATH": str(ROOT),
             # fake camera and microphone, so a permission test sees a denial, not "no device"
             "QTWEBENGINE_CHROMIUM_FLAGS": "--use-fake-device-for-media-stream",
         }

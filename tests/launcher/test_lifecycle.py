@@ -70,3 +70,22 @@ def test_no_devtools_server_even_if_the_environment_asks(display, fake_sites, tm
                 assert sock.connect_ex(("127.0.0.1", port)) != 0
     finally:
         launcher.stop()
+
+
+def test_stderr_never_names_a_page(display, fake_sites, tmp_path):
+    """The supervisor may keep the launcher's stderr: no URL, host or page text may reach it."""
+    evil = fake_sites.url("evil.localhost", "/secret-path")
+    home = fake_sites.page("portal.localhost", "/", (
+        "<script>console.log('secret-text ' + location.href); console.error('secret-error');"
+        f"fetch('http://nowhere.localhost:1/secret-fetch').catch(() => {{}});"
+        f"onload = () => setTimeout(() => {{ location.href = '{evil}'; }}, 200);</script>"
+        "<img src='/secret-missing.png'>"))
+    launcher = Launcher(tmp_path, home, display)
+    try:
+        launcher.wait_event("navigation_refused", timeout=30)
+        launcher.send(op="quit")
+        assert launcher.wait_exit() == 0
+    finally:
+        launcher.stop()
+    stderr = launcher.stderr_path.read_text(errors="replace")
+    assert "secret" not in stderr and "localhost" not in stderr
