@@ -18,7 +18,7 @@ RUNTIME_PACKAGES=(
 )
 # A virtual screen, input and screenshots for GUI tests; a real Chromium for page and benchmark tests.
 TEST_PACKAGES=(
-  xvfb xauth xdotool x11-utils imagemagick chromium chromium-driver shellcheck
+  xvfb xauth xdotool x11-utils imagemagick chromium chromium-driver shellcheck openbox
 )
 
 say() { printf '\033[1m[kiosk]\033[0m %s\n' "$*"; }

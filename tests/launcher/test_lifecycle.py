@@ -89,3 +89,36 @@ def test_stderr_never_names_a_page(display, fake_sites, tmp_path):
         launcher.stop()
     stderr = launcher.stderr_path.read_text(errors="replace")
     assert "secret" not in stderr and "localhost" not in stderr
+
+
+@pytest.fixture
+def window_manager(display, tmp_path):
+    """openbox on the test display for one test (the kiosk must work with and without one)."""
+    env = {**os.environ, "DISPLAY": display, "HOME": str(tmp_path / "wm-home")}
+    (tmp_path / "wm-home").mkdir()
+    wm = subprocess.Popen(["openbox", "--sm-disable"], env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    try:
+        yield wm
+    finally:
+        wm.terminate()
+        wm.wait(timeout=10)
+
+
+def test_window_covers_the_screen_under_a_window_manager(window_manager, display, fake_sites,
+                                                        tmp_path):
+    home = fake_sites.page("portal.localhost", "/", "<h1>Accueil</h1>")
+    launcher = Launcher(tmp_path / "kiosk", home, display)
+    try:
+        launcher.wait_event("ready", timeout=30)
+        time.sleep(0.5)
+        env = {**os.environ, "DISPLAY": display}
+        active = subprocess.run(["xdotool", "getactivewindow", "getwindowgeometry"],
+                                capture_output=True, text=True, env=env).stdout
+        assert "Position: 0,0" in active and "Geometry: 1280x800" in active
+        state = subprocess.run(["xprop", "-id", active.split()[1], "_NET_WM_STATE"],
+                               capture_output=True, text=True, env=env).stdout
+        assert "_NET_WM_STATE_FULLSCREEN" in state
+    finally:
+        launcher.stop()
