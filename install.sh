@@ -16,7 +16,8 @@ RUNTIME_PACKAGES=(
   libxrandr2 libxtst6 libxkbfile1 libegl1 libgl1 libgl1-mesa-dri libgbm1 libasound2
   libfontconfig1 libdbus-1-3 fonts-dejavu-core xclip
 )
-# A virtual screen, input and screenshots for GUI tests; a real Chromium for page and benchmark tests.
+# A virtual screen, input and screenshots for GUI tests; a real Chromium for page and benchmark
+# tests; a window manager (openbox) for the launcher-under-a-WM test.
 TEST_PACKAGES=(
   xvfb xauth xdotool x11-utils imagemagick chromium chromium-driver shellcheck openbox
 )

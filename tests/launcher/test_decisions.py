@@ -287,3 +287,16 @@ def test_blob_urls_from_allowed_origins_become_downloads():
     assert not g.blob_download("blob:null/0b1c-22")
     assert not g.blob_download("http://caf.localhost:9/")
     assert not g.main_frame("blob:http://caf.localhost:9/0b1c-22").allowed
+
+
+@pytest.mark.parametrize("code,stderr,detail", [
+    (0, "request id is hp-12 (1 file(s))", "sent"),
+    (1, "lp: Error - No default destination.", "no_printer"),
+    (1, "lp: Error - Scheduler Not Responding.", "no_printer"),
+    (1, "lp: Error - The printer or class does not exist.", "no_printer"),
+    (1, "lp: Error - unsupported document-format", "failed"),
+])
+def test_lp_outcome(code, stderr, detail):
+    from launcher.printing import lp_outcome
+
+    assert lp_outcome(code, stderr) == detail
