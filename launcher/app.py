@@ -70,6 +70,7 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False) ->
 
     import webview
 
+    from . import pywebview_hooks
     from . import window as kiosk_window
 
     options = window_options(_screen(), windowed)
@@ -81,7 +82,7 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False) ->
                           on_top=options.on_top, resizable=options.resizable,
                           easy_drag=False, confirm_close=False, background_color="#FFFFFF")
     # Patched once pywebview imported its Qt backend, before it builds the window.
-    window.events.initialized += lambda: kiosk_window.install(controller)
+    window.events.initialized += lambda: pywebview_hooks.install(controller)
     signal.signal(signal.SIGTERM, lambda *_: controller.command_received.emit(_quit()))
     if _stdin_is_pipe():
         threading.Thread(target=read_commands, daemon=True, name="kiosk-stdin", args=(

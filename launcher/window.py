@@ -1,25 +1,18 @@
-"""Qt wiring: attaches the pure decisions to pywebview's Qt backend (the only Qt code here).
+"""The kiosk window's behaviour on Qt: the pure decisions wired to profile, page and input.
 
-pywebview's classes are patched (not subclassed: its own super() calls name the classes) before
-the window is built, so the profile is confined and every hook is in place before HOME loads.
+Hooked into pywebview's Qt backend by `pywebview_hooks.install`.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import sys
-import threading
 import time
 from dataclasses import replace
 from importlib import resources
-from pathlib import Path
 
 from PyQt6.QtCore import QEvent, QFile, QIODevice, QObject, Qt, QTimer, QUrl, pyqtSignal, pyqtSlot
 from PyQt6.QtWebChannel import QWebChannel
 from PyQt6.QtWebEngineCore import (
-    QWebEngineDownloadRequest,
     QWebEnginePage,
     QWebEngineProfile,
     QWebEngineScript,
@@ -32,10 +25,12 @@ from PyQt6.QtWidgets import QApplication
 
 from kiosk.events import Event
 
-from . import bridge, downloads, printing, uploads
+from . import bridge, uploads
 from .confine import SessionPaths
+from .download_flow import DownloadFlow
 from .navigation import NavigationGate
 from .options import WindowOptions
+from .print_flow import PrintFlow
 from .protocol import Command, EventWriter
 from .shortcuts import KeyAction, classify
 from .toolbar import ToolbarState
@@ -105,7 +100,6 @@ class Controller(QObject):
     """Owns the kiosk behaviour of one window: decisions in, Qt calls out."""
 
     command_received = pyqtSignal(object)
-    _print_result = pyqtSignal(str)
 
     def __init__(self, gate: NavigationGate, writer: EventWriter, paths: SessionPaths, home: str,
                  options: WindowOptions) -> None:
@@ -117,19 +111,17 @@ class Controller(QObject):
         self.page: QWebEnginePage | None = None
         self._ready = False
         self._script: QWebEngineScript | None = None
-        self._downloads: list[QWebEngineDownloadRequest] = []
-        self._print_busy = False
-        self._print_seq = 0
+        self.downloads = DownloadFlow(paths, writer, self.show_message)
+        self.printing = PrintFlow(paths, writer, self.show_message)
         self.interceptor = Interceptor(self)
         self.bridge_object = BridgeObject(self)
         self.bridge_actions = {
             "home": self.go_home, "documents": self.show_documents, "print": self.ask_print,
-            "print_confirmed": self.print_page, "bigger": lambda: self.zoom(+1),
+            "print_confirmed": self.printing.start, "bigger": lambda: self.zoom(+1),
             "smaller": lambda: self.zoom(-1), "end": self.end_requested,
             "dismiss": self.dismiss_warning,
         }
         self.command_received.connect(self.on_command)
-        self._print_result.connect(self._print_done)
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -161,7 +153,7 @@ class Controller(QObject):
             profile.downloadRequested.disconnect()
         except TypeError:
             pass
-        profile.downloadRequested.connect(self.on_download)
+        profile.downloadRequested.connect(self.downloads.on_request)
 
     def attach(self, browser) -> None:
         """Called once pywebview built the window: geometry, scripts, bridge, input filter."""
@@ -169,6 +161,7 @@ class Controller(QObject):
         self.page = browser.webview.page()
         self.page.loadFinished.connect(self.on_load_finished)
         self.page.printRequested.connect(self.ask_print)
+        self.printing.attach(self.page)
         self.page.permissionRequested.connect(lambda permission: permission.deny())
         channel = QWebChannel(self.page)
         channel.registerObject("kiosk", self.bridge_object)
@@ -238,8 +231,6 @@ class Controller(QObject):
             return self.gate.allowlist.decide(url).allowed
         if resource_type in _SUBFRAME_TYPES:
             return self._emit(self.gate.subframe(url)).allowed
-        if url.startswith("qrc:/qtwebchannel/"):
-            return True
         return self._emit(self.gate.subresource(url)).allowed
 
     def _emit(self, verdict):
@@ -295,44 +286,12 @@ class Controller(QObject):
     def show_documents(self) -> None:
         names = sorted(p.name for p in self.paths.downloads.iterdir() if p.is_file())
         text = ", ".join(names) if names else "Aucun document pour l'instant."
-        self.run_js(f"__kiosk.message({json.dumps('Mes documents')}, {json.dumps(text)})")
+        self.show_message("Mes documents", text)
 
     def ask_print(self, *_args) -> None:
         self.run_js("__kiosk.confirmPrint()")
 
-    def print_page(self) -> None:
-        if self._print_busy:
-            return
-        self._print_busy = True
-        pdf = self.paths.tmp / f"print-{secrets.token_hex(8)}.pdf"
-        self.page.pdfPrintingFinished.connect(self._printed)
-        self.page.printToPdf(str(pdf))
-        self._print_seq += 1
-        QTimer.singleShot(120_000, lambda seq=self._print_seq: self._print_timeout(seq))
-
-    def _print_timeout(self, seq: int) -> None:
-        """A print that never finished must not block printing for the rest of the session."""
-        if self._print_busy and seq == self._print_seq:
-            try:
-                self.page.pdfPrintingFinished.disconnect(self._printed)
-            except TypeError:
-                pass
-            self._print_done("failed")
-
-    def _printed(self, path: str, success: bool) -> None:
-        self.page.pdfPrintingFinished.disconnect(self._printed)
-        if not success:
-            self._print_done("failed")
-            return
-        threading.Thread(target=lambda: self._print_result.emit(
-            printing.send_to_printer(Path(path))), daemon=True).start()
-
-    def _print_done(self, detail: str) -> None:
-        if not self._print_busy:
-            return
-        self._print_busy = False
-        self.writer.emit(Event("print", detail=detail))
-        title, text = printing.MESSAGES[detail]
+    def show_message(self, title: str, text: str) -> None:
         self.run_js(f"__kiosk.message({json.dumps(title)}, {json.dumps(text)})")
 
     def on_command(self, command: Command) -> None:
@@ -397,47 +356,6 @@ class Controller(QObject):
         multiple = mode == QWebEnginePage.FileSelectionMode.FileSelectOpenMultiple
         return uploads.allowed_choice(pick(self.browser, offered, multiple), offered)
 
-    # -- downloads ---------------------------------------------------------------------------------
-
-    def on_download(self, request: QWebEngineDownloadRequest) -> None:
-        suggested = request.suggestedFileName() or request.downloadFileName()
-        if (not downloads.extension_allowed(downloads.sanitize_name(suggested))
-                or request.totalBytes() > downloads.MAX_BYTES):
-            request.cancel()
-            self._download_refused()
-            return
-        request.setDownloadDirectory(str(self.paths.incoming))
-        request.setDownloadFileName(secrets.token_hex(12))
-        request.isFinishedChanged.connect(lambda r=request, s=suggested: self._downloaded(r, s))
-        request.receivedBytesChanged.connect(
-            lambda r=request: r.receivedBytes() > downloads.MAX_BYTES and r.cancel())
-        self._downloads.append(request)
-        request.accept()
-
-    def _downloaded(self, request: QWebEngineDownloadRequest, suggested: str) -> None:
-        if not request.isFinished():
-            return
-        self._downloads.remove(request)
-        part = Path(request.downloadDirectory()) / request.downloadFileName()
-        completed = request.state() == QWebEngineDownloadRequest.DownloadState.DownloadCompleted
-        decision = downloads.decide(suggested, part) if completed else downloads.DownloadDecision(False)
-        if not decision.allowed:
-            part.unlink(missing_ok=True)
-            if completed or request.receivedBytes() > downloads.MAX_BYTES:
-                self._download_refused()
-            return
-        target = downloads.unique_path(self.paths.downloads, decision.name)
-        part.rename(target)
-        self.writer.emit(Event("download", detail="accepted"))
-        self.run_js("__kiosk.message('Document enregistré', "
-                    "'Vous le retrouvez dans « Mes documents ».')")
-
-    def _download_refused(self) -> None:
-        self.writer.emit(Event("download", detail="refused"))
-        self.run_js("__kiosk.message('Fichier refusé', "
-                    "'Ce type de fichier ne peut pas être enregistré sur cette borne. "
-                    "Seuls les documents (PDF, images, textes, bureautique) sont acceptés.')")
-
 
 def _qwebchannel_js() -> str:
     source = QFile(":/qtwebchannel/qwebchannel.js")
@@ -451,67 +369,3 @@ def _qwebchannel_js() -> str:
 
 def _toolbar_js() -> str:
     return resources.files("launcher").joinpath("assets/toolbar.js").read_text("utf-8")
-
-
-def install(controller: Controller) -> None:
-    """Patch pywebview's Qt classes so every window it builds is wired to `controller`."""
-    from webview import util
-    from webview.platforms import qt
-
-    view = qt.BrowserView
-    original_init = view.__init__
-    original_page_init = view.WebPage.__init__
-
-    def page_init(self, parent=None, profile=None):
-        if profile is not None:
-            controller.configure_profile(profile)
-        original_page_init(self, parent, profile)
-
-    def browser_init(self, window):
-        original_init(self, window)
-        controller.attach(self)
-
-    def accept_navigation(self, url, _type, is_main_frame):
-        try:
-            return controller.accept_navigation(url, is_main_frame)
-        except Exception:  # noqa: BLE001 - fail closed
-            return False
-
-    def accept_popup(self, url, _type, _is_main_frame):
-        try:
-            return controller.accept_new_window(url)
-        except Exception:  # noqa: BLE001
-            return False
-
-    def choose_files(self, mode, _old_files, mime_types):
-        try:
-            return controller.choose_files(mode, list(mime_types))
-        except Exception:  # noqa: BLE001 - never the native dialog, never a crash
-            return []
-
-    def no_files(self, _mode, _old_files, _mime_types):
-        return []
-
-    if os.environ.get("KIOSK_LAUNCHER_DEBUG"):
-        view.WebPage.javaScriptConsoleMessage = lambda self, level, msg, line, src: print(
-            "console:", level, msg, line, src, file=sys.stderr)
-    else:  # page messages can hold URLs and personal data: never on our stderr
-        view.WebPage.javaScriptConsoleMessage = lambda self, *_args: None
-    def deny_permission(self, url, feature):
-        self.setFeaturePermission(url, feature,
-                                  QWebEnginePage.PermissionPolicy.PermissionDeniedByUser)
-
-    def environ_append(name, *values, sep=" "):
-        # pywebview adds --use-fake-ui-for-media-stream, which silently grants camera and mic.
-        util.environ_append(name, *(v for v in values if "fake-ui" not in v), sep=sep)
-
-    qt.environ_append = environ_append
-    view.WebPage.onFeaturePermissionRequested = deny_permission
-    view.__init__ = browser_init
-    view.WebPage.__init__ = page_init
-    view.WebPage.acceptNavigationRequest = accept_navigation
-    view.WebPage.chooseFiles = choose_files
-    view.NavigationHandler.acceptNavigationRequest = accept_popup
-    view.NavigationHandler.chooseFiles = no_files
-    view._set_js_api = lambda self: None  # no pywebview bridge in the page's world at all
-    view.on_download_requested = lambda self, download: download.cancel()
