@@ -279,14 +279,23 @@ class Controller(QObject):
         self.writer.emit(Event("end_requested"))
         QTimer.singleShot(50, self.quit)
 
+    @staticmethod
+    def _close_modal() -> None:
+        """Our document list or a page's alert() may be open: close it."""
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            modal.close()
+
     def quit(self) -> None:
         if self.browser is not None:
             self.browser.close()
 
     def show_documents(self) -> None:
-        names = sorted(p.name for p in self.paths.downloads.iterdir() if p.is_file())
-        text = ", ".join(names) if names else "Aucun document pour l'instant."
-        self.show_message("Mes documents", text)
+        """Deferred: a modal list must not run inside the web channel call that asked for it."""
+        from .picker import show_documents
+
+        QTimer.singleShot(0, lambda: show_documents(
+            self.browser, uploads.candidates(self.paths.downloads)))
 
     def ask_print(self, *_args) -> None:
         self.run_js("__kiosk.confirmPrint()")
@@ -298,6 +307,7 @@ class Controller(QObject):
         if command.op == "time_left":
             self.set_state(replace(self.state, time_left=command.seconds))
         elif command.op == "warning":
+            self._close_modal()  # the countdown must be visible
             self.set_state(replace(self.state, warning_kind=command.kind,
                                    warning_until=time.time() + command.seconds))
         elif command.op == "warning_cancel":
@@ -305,6 +315,7 @@ class Controller(QObject):
         elif command.op == "home":
             self.go_home()
         elif command.op == "quit":
+            self._close_modal()
             self.quit()
 
     # -- input -------------------------------------------------------------------------------------

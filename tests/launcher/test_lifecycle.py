@@ -122,3 +122,18 @@ def test_window_covers_the_screen_under_a_window_manager(window_manager, display
         assert "_NET_WM_STATE_FULLSCREEN" in state
     finally:
         launcher.stop()
+
+
+def test_documents_page_lists_session_files_and_quit_still_works(window, display):
+    (window.session / "downloads" / "releve.pdf").write_bytes(b"%PDF")
+    time.sleep(0.3)
+    before = len(visible_windows(window, display))
+    xdotool("mousemove", "188", "28", "click", "1", display=display)  # "Mes documents"
+    deadline = time.monotonic() + 10
+    while True:  # the document list is a window of its own, over the page
+        if len(visible_windows(window, display)) > before:
+            break
+        assert time.monotonic() < deadline, "no document list"
+        time.sleep(0.1)
+    window.send(op="quit")
+    assert window.wait_exit() == 0
