@@ -124,3 +124,22 @@ def test_alt_left_goes_back_within_allowed_pages(launcher, fake_sites, display):
 def test_sites_are_asked_for_french(launcher, fake_sites):
     run_scenario(launcher, fake_sites, "<p>bonjour</p>")
     assert fake_sites.requests("portal.localhost", "/")[-1].headers["accept-language"].startswith("fr")
+
+
+@pytest.mark.parametrize("how", ["target_blank_click", "ctrl_click", "middle_click"])
+def test_new_window_from_a_real_click_never_reaches_an_unlisted_host(launcher, fake_sites, evil,
+                                                                    display, how):
+    before = visible_windows(launcher, display)
+    target = " target=_blank" if how == "target_blank_click" else ""
+    mark = run_scenario(launcher, fake_sites, f"<a href='{evil}'{target} style='display:block;"
+                                              "height:700px'>lien</a>")
+    time.sleep(0.3)
+    xdotool("mousemove", "640", "400", display=display)
+    if how == "ctrl_click":
+        xdotool("keydown", "ctrl", "click", "1", "keyup", "ctrl", display=display)
+    else:
+        xdotool("click", "2" if how == "middle_click" else "1", display=display)
+    launcher.wait_event("navigation_refused", since=mark)
+    assert fake_sites.requests("evil.localhost") == []
+    assert visible_windows(launcher, display) == before
+    assert not (launcher.bin / "xdg-open.calls").exists()
