@@ -6,8 +6,8 @@ server, and the time from process start to that report is "first paint". PSS (pr
 size, from /proc/PID/smaps_rollup) is summed over the whole process tree and sampled until a few
 seconds after the paint; the peak is kept. Prints medians and launcher/chromium ratios.
 
-Every run starts from nothing, as a kiosk session does: a fresh HOME (so cold Mesa/Qt shader
-caches) and a fresh profile for each browser. The XDG variables of the caller are dropped.
+Every run starts from nothing, as a kiosk session does: a fresh HOME with its own (cold) cache
+directory, Mesa's shader cache included, and a fresh profile for each browser.
 """
 
 from __future__ import annotations
@@ -54,11 +54,14 @@ class PaintServer:
 
     def __init__(self) -> None:
         self.painted = threading.Event()
+        self.painted_at = 0.0
         painted = self.painted
+        server_state = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
-                if self.path == "/painted":
+                if self.path == "/painted" and not painted.is_set():
+                    server_state.painted_at = time.monotonic()  # exact, not the polling tick
                     painted.set()
                 body = PAGE if self.path == "/" else b""
                 self.send_response(200 if self.path in ("/", "/painted") else 404)
@@ -110,7 +113,6 @@ def descendants(pid: int) -> list[int]:
 def measure(command: list[str], env: dict[str, str], server: PaintServer,
             settle: float) -> tuple[float, int]:
     """Start `command`; return (seconds to first paint, peak tree PSS in kB)."""
-    env = {k: v for k, v in env.items() if not k.startswith("XDG_") and "SHADER" not in k}
     server.painted.clear()
     start = time.monotonic()
     proc = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -119,7 +121,7 @@ def measure(command: list[str], env: dict[str, str], server: PaintServer,
     try:
         while time.monotonic() < deadline:
             if paint is None and server.painted.is_set():
-                paint = time.monotonic() - start
+                paint = server.painted_at - start
                 deadline = time.monotonic() + settle
             peak = max(peak, tree_pss_kib(proc.pid))
             time.sleep(0.05)
@@ -136,11 +138,19 @@ def measure(command: list[str], env: dict[str, str], server: PaintServer,
     return paint, peak
 
 
+def cold_env(home: Path) -> dict[str, str]:
+    """A fresh HOME with its caches in it. Mesa finds its shader cache through the passwd entry,
+    not $HOME, so without XDG_CACHE_HOME every browser would share root's warm cache."""
+    return {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
+            "MESA_SHADER_CACHE_DIR": str(home / ".cache" / "mesa_shader_cache")}
+
+
 def launcher_run(server: PaintServer, work: Path, settle: float) -> tuple[float, int]:
     home = work / "home"
     shutil.rmtree(work / "session", ignore_errors=True)
-    home.mkdir(exist_ok=True)
-    env = {**os.environ, "HOME": str(home), "PYTHONPATH": str(ROOT)}
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    env = {**cold_env(home), "PYTHONPATH": str(ROOT)}  # it moves its caches into D anyway
     if os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     command = [sys.executable, "-m", "kiosk", "launch", "--policy", str(work / "policy.toml"),
@@ -156,7 +166,7 @@ def bare_run(server: PaintServer, work: Path, settle: float) -> tuple[float, int
     home = work / "bare-home"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir()
-    env = {**os.environ, "HOME": str(home)}
+    env = cold_env(home)
     if os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     return measure([sys.executable, "-c", BARE, server.url], env, server, settle)
@@ -174,7 +184,7 @@ def chromium_run(server: PaintServer, work: Path, settle: float) -> tuple[float,
                server.url]
     if os.geteuid() == 0:
         command.insert(1, "--no-sandbox")
-    return measure(command, {**os.environ, "HOME": str(home)}, server, settle)
+    return measure(command, cold_env(home), server, settle)
 
 
 def main() -> None:
