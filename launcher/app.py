@@ -80,6 +80,7 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False) ->
     window = webview.create_window(TITLE, url=home, x=options.x, y=options.y, width=options.width,
                           height=options.height, frameless=options.frameless,
                           on_top=options.on_top, resizable=options.resizable,
+                          fullscreen=options.fullscreen,
                           easy_drag=False, confirm_close=False, background_color="#FFFFFF")
     # Patched once pywebview imported its Qt backend, before it builds the window.
     window.events.initialized += lambda: pywebview_hooks.install(controller)

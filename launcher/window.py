@@ -172,10 +172,11 @@ class Controller(QObject):
         QTimer.singleShot(0, self._place_window)
 
     def _place_window(self) -> None:
+        """pywebview already asked for full screen; without a window manager that request is
+        ignored, so the explicit geometry is what covers the screen."""
         o = self.options
-        self.browser.setGeometry(o.x, o.y, o.width, o.height)
-        if o.fullscreen:
-            self.browser.showFullScreen()
+        if self.browser.geometry().getRect() != (o.x, o.y, o.width, o.height):
+            self.browser.setGeometry(o.x, o.y, o.width, o.height)
         self.browser.activateWindow()
         self.browser.raise_()
 
