@@ -364,8 +364,11 @@ class Controller(QObject):
         """A page asked for a file: offer this session's documents only, never a native dialog."""
         from .picker import pick
 
+        modes = QWebEnginePage.FileSelectionMode
+        if mode not in (modes.FileSelectOpen, modes.FileSelectOpenMultiple):
+            return []  # folders and "save as" pickers would let a page write files: never
         offered = uploads.candidates(self.paths.downloads, accepted)
-        multiple = mode == QWebEnginePage.FileSelectionMode.FileSelectOpenMultiple
+        multiple = mode == modes.FileSelectOpenMultiple
         return uploads.allowed_choice(pick(self.browser, offered, multiple), offered)
 
 

@@ -44,3 +44,21 @@ def test_cancelling_the_picker_sends_nothing(launcher, fake_sites, display):
     (launcher.session / "downloads" / "attestation.pdf").write_bytes(b"%PDF-1.4 attestation")
     request = upload(launcher, fake_sites, display, ["Escape"])
     assert request.body in (b"cancel", b"none")
+
+
+def test_save_and_folder_pickers_give_the_page_nothing(launcher, fake_sites, display):
+    fake_sites.add("portal.localhost", "/picked", "ok", content_type="text/plain")
+    seen = len(fake_sites.requests("portal.localhost", "/picked"))
+    run_scenario(launcher, fake_sites, """
+<button id=b style="display:block;width:100%;height:600px">x</button><script>
+document.getElementById("b").onclick = async () => {
+  const r = {};
+  try { await showSaveFilePicker({suggestedName: "releve.pdf"}); r.save = "granted"; }
+  catch (e) { r.save = e.name; }
+  fetch("/picked", {method: "POST", body: JSON.stringify(r)});
+};
+</script>""")
+    time.sleep(0.3)
+    xdotool("mousemove", "640", "400", "click", "1", display=display)
+    request = fake_sites.wait_for("portal.localhost", "/picked", count=seen + 1)[-1]
+    assert b"granted" not in request.body
