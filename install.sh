@@ -16,14 +16,14 @@ RUNTIME_PACKAGES=(
   libnss3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xkb1 libxcomposite1 libxdamage1
   libxrandr2 libxtst6 libxkbfile1 libegl1 libgl1 libgl1-mesa-dri libgbm1 libasound2
-  libfontconfig1 libdbus-1-3 fonts-dejavu-core xclip
+  libfontconfig1 libdbus-1-3 fonts-dejavu-core xclip cups-client
 )
 # A virtual screen, input and screenshots for GUI tests; a real Chromium for page and benchmark tests;
 # for installer tests: shellcheck, systemd-analyze and duk (the JavaScript engine of polkit rules);
-# a real PostgreSQL server for the hub's tests.
+# a real PostgreSQL server for the hub's tests; a window manager (openbox) for the launcher test.
 TEST_PACKAGES=(
   xvfb xauth xdotool x11-utils imagemagick chromium chromium-driver shellcheck systemd duktape
-  postgresql
+  postgresql openbox
 )
 # The locked terminal: the cage compositor (and Xwayland as fallback), Qt's Wayland libraries,
 # printing, removable drives for the "Mes documents" copy, polkit for the rule that limits them.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -25,6 +26,14 @@ def launch(policy_path: Path, home: str, session_dir: Path, windowed: bool) -> N
         raise click.ClickException(f"invalid policy {policy_path}: {error}") from error
     if not home.startswith(("http://", "https://")):
         raise click.BadParameter("must be an http(s) URL", param_hint="--home")
+    if not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        raise click.ClickException("no display: set DISPLAY (or run under xvfb-run)")
     from launcher.app import run
+    from launcher.confine import SessionPaths
+
+    try:
+        SessionPaths(session_dir.resolve()).create()
+    except OSError as error:
+        raise click.ClickException(f"cannot use session directory {session_dir}: {error}") from error
 
     raise SystemExit(run(policy, home, session_dir, windowed))

@@ -27,13 +27,16 @@ def home_origin(home: str) -> str:
     return f"{url.protocol}//{url.host}"
 
 
-def _strip_debugging() -> None:
-    """No devtools server, whatever the environment asks for."""
+def _engine_flags() -> None:
+    """No devtools server, whatever the environment asks for; the engine's own texts in French."""
     for name in _DEBUG_VARIABLES:
         os.environ.pop(name, None)
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
-    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(
-        f for f in flags if "remote-debugging" not in f and "inspect" not in f)
+    kept = [f for f in flags if "remote-debugging" not in f and "inspect" not in f]
+    if not os.environ.get("KIOSK_LAUNCHER_DEBUG"):
+        kept.append("--log-level=3")  # engine logs can name URLs: keep them off stderr
+        os.environ["QT_LOGGING_RULES"] = "js.*=false"
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([*kept, "--lang=fr"])
 
 
 def _screen() -> tuple[int, int, int, int]:
@@ -55,14 +58,19 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False) ->
     """Show HOME in a locked-down window until it is closed, the session ends, or SIGTERM."""
     paths = SessionPaths(Path(session_dir).resolve())
     apply_environment(paths)
-    _strip_debugging()
+    _engine_flags()
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
-    sys.stdout = sys.stderr  # nothing but events may reach the parent's pipe
+    # Nothing but events may reach the parent's pipe: Python and native writes to stdout go to
+    # stderr from now on.
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
     writer = EventWriter(out)
     gate = NavigationGate(Allowlist(policy, internal_origins=[home_origin(home)]))
 
     import webview
 
+    from . import pywebview_hooks
     from . import window as kiosk_window
 
     options = window_options(_screen(), windowed)
@@ -72,9 +80,10 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False) ->
     window = webview.create_window(TITLE, url=home, x=options.x, y=options.y, width=options.width,
                           height=options.height, frameless=options.frameless,
                           on_top=options.on_top, resizable=options.resizable,
+                          fullscreen=options.fullscreen,
                           easy_drag=False, confirm_close=False, background_color="#FFFFFF")
     # Patched once pywebview imported its Qt backend, before it builds the window.
-    window.events.initialized += lambda: kiosk_window.install(controller)
+    window.events.initialized += lambda: pywebview_hooks.install(controller)
     signal.signal(signal.SIGTERM, lambda *_: controller.command_received.emit(_quit()))
     if _stdin_is_pipe():
         threading.Thread(target=read_commands, daemon=True, name="kiosk-stdin", args=(

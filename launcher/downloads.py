@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_NAME = 100
+MAX_BYTES = 200 * 1024 * 1024  # a session directory must not fill the disk
 FALLBACK_STEM = "document"
 
 # Document kinds a resident may take away, with the extension the saved file gets.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import ada_url
+
 from kiosk.events import Event
 from policies import Allowlist, Frame, Reason
 
@@ -37,6 +39,17 @@ class NavigationGate:
             events = (Event("navigation_allowed", site_id=decision.site_id),)
         self.current_site = decision.site_id
         return Verdict(True, events)
+
+    def blob_download(self, url: str) -> bool:
+        """A top-level blob: URL (sites open generated PDFs that way) made by an allowed origin:
+        take it as a download, where its content is checked, instead of refusing it."""
+        if not url.lower().startswith("blob:"):
+            return False
+        try:
+            origin = ada_url.URL(url).origin
+        except ValueError:
+            return False
+        return self.allowlist.decide(origin + "/", Frame.MAIN_FRAME).allowed
 
     def subframe(self, url: str) -> Verdict:
         """An iframe navigation: allowed only to listed hosts (or in-page content)."""

@@ -20,6 +20,18 @@ def lp_command(lp: str, pdf: Path) -> list[str]:
     return [lp, "-t", JOB_TITLE, "--", str(pdf)]
 
 
+_NO_PRINTER_HINTS = ("no default destination", "scheduler not responding",
+                     "unable to connect", "not found", "does not exist")
+
+
+def lp_outcome(returncode: int, stderr: str) -> str:
+    """Event detail for an `lp` run: no CUPS or no default printer is "no_printer", not a failure."""
+    if returncode == 0:
+        return "sent"
+    text = stderr.lower()
+    return "no_printer" if any(hint in text for hint in _NO_PRINTER_HINTS) else "failed"
+
+
 def send_to_printer(pdf: Path, timeout: float = 30.0) -> str:
     """Print `pdf` and delete it; return the event detail: sent, no_printer or failed."""
     try:
@@ -28,7 +40,7 @@ def send_to_printer(pdf: Path, timeout: float = 30.0) -> str:
             return "no_printer"
         result = subprocess.run(lp_command(lp, pdf), stdin=subprocess.DEVNULL,
                                 capture_output=True, timeout=timeout, check=False)
-        return "sent" if result.returncode == 0 else "failed"
+        return lp_outcome(result.returncode, result.stderr.decode("utf-8", "replace"))
     except (OSError, subprocess.SubprocessError):
         return "failed"
     finally:

@@ -1,23 +1,18 @@
-"""Qt wiring: attaches the pure decisions to pywebview's Qt backend (the only Qt code here).
+"""The kiosk window's behaviour on Qt: the pure decisions wired to profile, page and input.
 
-pywebview's classes are patched (not subclassed: its own super() calls name the classes) before
-the window is built, so the profile is confined and every hook is in place before HOME loads.
+Hooked into pywebview's Qt backend by `pywebview_hooks.install`.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
-import threading
 import time
 from dataclasses import replace
 from importlib import resources
-from pathlib import Path
 
 from PyQt6.QtCore import QEvent, QFile, QIODevice, QObject, Qt, QTimer, QUrl, pyqtSignal, pyqtSlot
 from PyQt6.QtWebChannel import QWebChannel
 from PyQt6.QtWebEngineCore import (
-    QWebEngineDownloadRequest,
     QWebEnginePage,
     QWebEngineProfile,
     QWebEngineScript,
@@ -30,15 +25,18 @@ from PyQt6.QtWidgets import QApplication
 
 from kiosk.events import Event
 
-from . import bridge, downloads, printing
+from . import bridge, uploads
 from .confine import SessionPaths
+from .download_flow import DownloadFlow
 from .navigation import NavigationGate
 from .options import WindowOptions
+from .print_flow import PrintFlow
 from .protocol import Command, EventWriter
 from .shortcuts import KeyAction, classify
 from .toolbar import ToolbarState
 
 WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
+ACCEPT_LANGUAGE = "fr-FR,fr;q=0.9"
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
                  QEvent.Type.TouchBegin, QEvent.Type.MouseMove}
 _KEY_NAMES = {getattr(Qt.Key, f"Key_F{n}"): f"F{n}" for n in range(1, 13)} | {
@@ -51,6 +49,11 @@ _KEY_NAMES = {getattr(Qt.Key, f"Key_F{n}"): f"F{n}" for n in range(1, 13)} | {
 }
 _SUBFRAME_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeSubFrame}
 _MAIN_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame}
+
+
+def url_text(url: QUrl) -> str:
+    """The URL exactly as the engine holds it (fully encoded), for the allowlist to parse."""
+    return url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
 
 
 def key_name(key: int) -> str:
@@ -71,7 +74,7 @@ class Interceptor(QWebEngineUrlRequestInterceptor):
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802
         try:
-            if not self._controller.request_allowed(info.requestUrl().toString(),
+            if not self._controller.request_allowed(url_text(info.requestUrl()),
                                                     info.resourceType()):
                 info.block(True)
         except Exception:  # noqa: BLE001 - an exception here would abort the process: fail closed
@@ -97,7 +100,6 @@ class Controller(QObject):
     """Owns the kiosk behaviour of one window: decisions in, Qt calls out."""
 
     command_received = pyqtSignal(object)
-    _print_result = pyqtSignal(str)
 
     def __init__(self, gate: NavigationGate, writer: EventWriter, paths: SessionPaths, home: str,
                  options: WindowOptions) -> None:
@@ -109,17 +111,17 @@ class Controller(QObject):
         self.page: QWebEnginePage | None = None
         self._ready = False
         self._script: QWebEngineScript | None = None
-        self._downloads: list[QWebEngineDownloadRequest] = []
-        self._print_busy = False
+        self.downloads = DownloadFlow(paths, writer, self.show_message)
+        self.printing = PrintFlow(paths, writer, self.show_message)
         self.interceptor = Interceptor(self)
         self.bridge_object = BridgeObject(self)
         self.bridge_actions = {
             "home": self.go_home, "documents": self.show_documents, "print": self.ask_print,
-            "print_confirmed": self.print_page, "bigger": lambda: self.zoom(+1),
-            "smaller": lambda: self.zoom(-1), "end": self.end_requested, "dismiss": lambda: None,
+            "print_confirmed": self.printing.start, "bigger": lambda: self.zoom(+1),
+            "smaller": lambda: self.zoom(-1), "end": self.end_requested,
+            "dismiss": self.dismiss_warning,
         }
         self.command_received.connect(self.on_command)
-        self._print_result.connect(self._print_done)
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -131,6 +133,7 @@ class Controller(QObject):
         profile.setPersistentPermissionsPolicy(
             QWebEngineProfile.PersistentPermissionsPolicy.StoreInMemory)
         profile.setSpellCheckEnabled(False)
+        profile.setHttpAcceptLanguage(ACCEPT_LANGUAGE)
         profile.setUrlRequestInterceptor(self.interceptor)
         settings = profile.settings()
         settings.setUnknownUrlSchemePolicy(
@@ -150,7 +153,7 @@ class Controller(QObject):
             profile.downloadRequested.disconnect()
         except TypeError:
             pass
-        profile.downloadRequested.connect(self.on_download)
+        profile.downloadRequested.connect(self.downloads.on_request)
 
     def attach(self, browser) -> None:
         """Called once pywebview built the window: geometry, scripts, bridge, input filter."""
@@ -158,6 +161,8 @@ class Controller(QObject):
         self.page = browser.webview.page()
         self.page.loadFinished.connect(self.on_load_finished)
         self.page.printRequested.connect(self.ask_print)
+        self.printing.attach(self.page)
+        self.page.permissionRequested.connect(lambda permission: permission.deny())
         channel = QWebChannel(self.page)
         channel.registerObject("kiosk", self.bridge_object)
         self.page.setWebChannel(channel, WORLD)
@@ -167,10 +172,11 @@ class Controller(QObject):
         QTimer.singleShot(0, self._place_window)
 
     def _place_window(self) -> None:
+        """pywebview already asked for full screen; without a window manager that request is
+        ignored, so the explicit geometry is what covers the screen."""
         o = self.options
-        self.browser.setGeometry(o.x, o.y, o.width, o.height)
-        if o.fullscreen:
-            self.browser.showFullScreen()
+        if self.browser.geometry().getRect() != (o.x, o.y, o.width, o.height):
+            self.browser.setGeometry(o.x, o.y, o.width, o.height)
         self.browser.activateWindow()
         self.browser.raise_()
 
@@ -196,9 +202,12 @@ class Controller(QObject):
 
     def accept_navigation(self, url: QUrl, is_main_frame: bool) -> bool:
         """pywebview WebPage.acceptNavigationRequest: every main-frame and subframe navigation."""
-        text = url.toString()
+        text = url_text(url)
         if not is_main_frame:
             return self._emit(self.gate.subframe(text)).allowed
+        if self.gate.blob_download(text):
+            QTimer.singleShot(0, lambda u=QUrl(url): self.page.download(u))
+            return False
         verdict = self._emit(self.gate.main_frame(text))
         if not verdict.allowed:
             QTimer.singleShot(0, lambda: self.run_js("__kiosk.blocked()"))
@@ -206,9 +215,12 @@ class Controller(QObject):
 
     def accept_new_window(self, url: QUrl) -> bool:
         """A popup (target=_blank, window.open): allowed ones open here, never a second window."""
-        if url.isEmpty() or url.toString() == "about:blank":
+        if url.isEmpty() or url_text(url) == "about:blank":
             return False
-        verdict = self._emit(self.gate.main_frame(url.toString()))
+        if self.gate.blob_download(url_text(url)):
+            QTimer.singleShot(0, lambda u=QUrl(url): self.page.download(u))
+            return False
+        verdict = self._emit(self.gate.main_frame(url_text(url)))
         if verdict.allowed:
             QTimer.singleShot(0, lambda u=QUrl(url): self.page.setUrl(u))
         else:
@@ -220,8 +232,6 @@ class Controller(QObject):
             return self.gate.allowlist.decide(url).allowed
         if resource_type in _SUBFRAME_TYPES:
             return self._emit(self.gate.subframe(url)).allowed
-        if url.startswith("qrc:/qtwebchannel/"):
-            return True
         return self._emit(self.gate.subresource(url)).allowed
 
     def _emit(self, verdict):
@@ -261,48 +271,44 @@ class Controller(QObject):
         self.state = state
         self.page.setZoomFactor(state.zoom)
 
+    def dismiss_warning(self) -> None:
+        """The resident read the time-limit warning: do not show it again on the next page."""
+        if self.state.warning_kind == "time_limit":
+            self.set_state(replace(self.state, warning_kind=None))
+
     def end_requested(self) -> None:
         self.writer.emit(Event("end_requested"))
         QTimer.singleShot(50, self.quit)
+
+    @staticmethod
+    def _close_modal() -> None:
+        """Our document list or a page's alert() may be open: close it."""
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            modal.close()
 
     def quit(self) -> None:
         if self.browser is not None:
             self.browser.close()
 
     def show_documents(self) -> None:
-        names = sorted(p.name for p in self.paths.downloads.iterdir() if p.is_file())
-        text = ", ".join(names) if names else "Aucun document pour l'instant."
-        self.run_js(f"__kiosk.message({json.dumps('Mes documents')}, {json.dumps(text)})")
+        """Deferred: a modal list must not run inside the web channel call that asked for it."""
+        from .picker import show_documents
+
+        QTimer.singleShot(0, lambda: show_documents(
+            self.browser, uploads.candidates(self.paths.downloads)))
 
     def ask_print(self, *_args) -> None:
         self.run_js("__kiosk.confirmPrint()")
 
-    def print_page(self) -> None:
-        if self._print_busy:
-            return
-        self._print_busy = True
-        pdf = self.paths.tmp / f"print-{secrets.token_hex(8)}.pdf"
-        self.page.pdfPrintingFinished.connect(self._printed)
-        self.page.printToPdf(str(pdf))
-
-    def _printed(self, path: str, success: bool) -> None:
-        self.page.pdfPrintingFinished.disconnect(self._printed)
-        if not success:
-            self._print_done("failed")
-            return
-        threading.Thread(target=lambda: self._print_result.emit(
-            printing.send_to_printer(Path(path))), daemon=True).start()
-
-    def _print_done(self, detail: str) -> None:
-        self._print_busy = False
-        self.writer.emit(Event("print", detail=detail))
-        title, text = printing.MESSAGES[detail]
+    def show_message(self, title: str, text: str) -> None:
         self.run_js(f"__kiosk.message({json.dumps(title)}, {json.dumps(text)})")
 
     def on_command(self, command: Command) -> None:
         if command.op == "time_left":
             self.set_state(replace(self.state, time_left=command.seconds))
         elif command.op == "warning":
+            self._close_modal()  # the countdown must be visible
             self.set_state(replace(self.state, warning_kind=command.kind,
                                    warning_until=time.time() + command.seconds))
         elif command.op == "warning_cancel":
@@ -310,6 +316,7 @@ class Controller(QObject):
         elif command.op == "home":
             self.go_home()
         elif command.op == "quit":
+            self._close_modal()
             self.quit()
 
     # -- input -------------------------------------------------------------------------------------
@@ -353,43 +360,16 @@ class Controller(QObject):
             QTimer.singleShot(0, handler)
         return True
 
-    # -- downloads ---------------------------------------------------------------------------------
+    def choose_files(self, mode, accepted: list[str]) -> list[str]:
+        """A page asked for a file: offer this session's documents only, never a native dialog."""
+        from .picker import pick
 
-    def on_download(self, request: QWebEngineDownloadRequest) -> None:
-        suggested = request.suggestedFileName() or request.downloadFileName()
-        if not downloads.extension_allowed(downloads.sanitize_name(suggested)):
-            request.cancel()
-            self._download_refused()
-            return
-        request.setDownloadDirectory(str(self.paths.incoming))
-        request.setDownloadFileName(secrets.token_hex(12))
-        request.isFinishedChanged.connect(lambda r=request, s=suggested: self._downloaded(r, s))
-        self._downloads.append(request)
-        request.accept()
-
-    def _downloaded(self, request: QWebEngineDownloadRequest, suggested: str) -> None:
-        if not request.isFinished():
-            return
-        self._downloads.remove(request)
-        part = Path(request.downloadDirectory()) / request.downloadFileName()
-        completed = request.state() == QWebEngineDownloadRequest.DownloadState.DownloadCompleted
-        decision = downloads.decide(suggested, part) if completed else downloads.DownloadDecision(False)
-        if not decision.allowed:
-            part.unlink(missing_ok=True)
-            if completed:
-                self._download_refused()
-            return
-        target = downloads.unique_path(self.paths.downloads, decision.name)
-        part.rename(target)
-        self.writer.emit(Event("download", detail="accepted"))
-        self.run_js("__kiosk.message('Document enregistré', "
-                    "'Vous le retrouvez dans « Mes documents ».')")
-
-    def _download_refused(self) -> None:
-        self.writer.emit(Event("download", detail="refused"))
-        self.run_js("__kiosk.message('Fichier refusé', "
-                    "'Ce type de fichier ne peut pas être enregistré sur cette borne. "
-                    "Seuls les documents (PDF, images, textes, bureautique) sont acceptés.')")
+        modes = QWebEnginePage.FileSelectionMode
+        if mode not in (modes.FileSelectOpen, modes.FileSelectOpenMultiple):
+            return []  # folders and "save as" pickers would let a page write files: never
+        offered = uploads.candidates(self.paths.downloads, accepted)
+        multiple = mode == modes.FileSelectOpenMultiple
+        return uploads.allowed_choice(pick(self.browser, offered, multiple), offered)
 
 
 def _qwebchannel_js() -> str:
@@ -404,50 +384,3 @@ def _qwebchannel_js() -> str:
 
 def _toolbar_js() -> str:
     return resources.files("launcher").joinpath("assets/toolbar.js").read_text("utf-8")
-
-
-def install(controller: Controller) -> None:
-    """Patch pywebview's Qt classes so every window it builds is wired to `controller`."""
-    from webview.platforms import qt
-
-    view = qt.BrowserView
-    original_init = view.__init__
-    original_page_init = view.WebPage.__init__
-
-    def page_init(self, parent=None, profile=None):
-        if profile is not None:
-            controller.configure_profile(profile)
-        original_page_init(self, parent, profile)
-
-    def browser_init(self, window):
-        original_init(self, window)
-        controller.attach(self)
-
-    def accept_navigation(self, url, _type, is_main_frame):
-        try:
-            return controller.accept_navigation(url, is_main_frame)
-        except Exception:  # noqa: BLE001 - fail closed
-            return False
-
-    def accept_popup(self, url, _type, _is_main_frame):
-        try:
-            return controller.accept_new_window(url)
-        except Exception:  # noqa: BLE001
-            return False
-
-    def choose_files(self, _mode, _old_files, _mime_types):
-        return []  # never the native dialog
-
-    import os
-    import sys
-    if os.environ.get("KIOSK_LAUNCHER_DEBUG"):
-        view.WebPage.javaScriptConsoleMessage = lambda self, level, msg, line, src: print(
-            "console:", level, msg, line, src, file=sys.stderr)
-    view.__init__ = browser_init
-    view.WebPage.__init__ = page_init
-    view.WebPage.acceptNavigationRequest = accept_navigation
-    view.WebPage.chooseFiles = choose_files
-    view.NavigationHandler.acceptNavigationRequest = accept_popup
-    view.NavigationHandler.chooseFiles = choose_files
-    view._set_js_api = lambda self: None  # no pywebview bridge in the page's world at all
-    view.on_download_requested = lambda self, download: download.cancel()

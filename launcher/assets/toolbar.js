@@ -97,7 +97,7 @@ function main() {
       } else if (state.warning_kind === "time_limit") {
         dialog("La session va bientôt se terminer",
           "Pensez à enregistrer ou imprimer vos documents.",
-          [["J'ai compris", null]], state.warning_until);
+          [["J'ai compris", "dismiss"]], state.warning_until);
         showingWarning = true;
       } else if (showingWarning) {
         close();

@@ -45,7 +45,8 @@ def write_policy(path: Path, strict: bool = True) -> Path:
 class Launcher:
     """One launcher process with a fresh HOME, XDG dirs and a fake bin dir on PATH."""
 
-    def __init__(self, base: Path, home_url: str, display: str, strict: bool = True) -> None:
+    def __init__(self, base: Path, home_url: str, display: str, strict: bool = True,
+                 extra_env: dict[str, str] | None = None) -> None:
         self.base = base
         self.home = base / "home"
         self.xdg = base / "xdg"
@@ -63,8 +64,11 @@ class Launcher:
             "HOME": str(self.home), "DISPLAY": display, "LANG": "C.UTF-8",
             "XDG_CACHE_HOME": str(self.xdg / "cache"), "XDG_CONFIG_HOME": str(self.xdg / "config"),
             "XDG_DATA_HOME": str(self.xdg / "data"), "XDG_RUNTIME_DIR": str(self.xdg / "run"),
-            "TMPDIR": str(self.xdg / "tmp"), "PYTHONPATH": str(ROOT), "KIOSK_LAUNCHER_DEBUG": "1",
+            "TMPDIR": str(self.xdg / "tmp"), "PYTHONPATH": str(ROOT),
+            # fake camera and microphone, so a permission test sees a denial, not "no device"
+            "QTWEBENGINE_CHROMIUM_FLAGS": "--use-fake-device-for-media-stream",
         }
+        env.update(extra_env or {})
         if os.environ.get("XAUTHORITY"):
             env["XAUTHORITY"] = os.environ["XAUTHORITY"]
         if os.geteuid() == 0:
@@ -150,3 +154,13 @@ def visible_windows(launcher: Launcher, display: str) -> list[str]:
                              "--name", ""], capture_output=True, text=True,
                             env={**os.environ, "DISPLAY": display}, timeout=10, check=False)
     return result.stdout.split()
+
+
+def run_scenario(launcher: Launcher, fake_sites, html: str) -> int:
+    """Load `html` as the home page in the shared window; return the event mark before it."""
+    fake_sites.page("portal.localhost", "/", html)
+    mark = launcher.mark()
+    seen = len(fake_sites.requests("portal.localhost", "/"))
+    launcher.send(op="home")
+    fake_sites.wait_for("portal.localhost", "/", count=seen + 1)
+    return mark

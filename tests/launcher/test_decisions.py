@@ -249,3 +249,54 @@ def test_every_cache_variable_points_inside_the_session(tmp_path):
     paths = SessionPaths(tmp_path)
     for value in confined_environment(paths).values():
         assert value.startswith(str(tmp_path))
+
+
+# -- uploads ---------------------------------------------------------------------------------
+
+
+def test_upload_candidates_are_only_plain_files_of_the_downloads_folder(tmp_path):
+    from launcher import uploads
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "b.pdf").write_bytes(b"%PDF")
+    (downloads / "a.png").write_bytes(b"x")
+    (downloads / "sub").mkdir()
+    (downloads / "sub" / "c.pdf").write_bytes(b"x")
+    (tmp_path / "secret.pdf").write_bytes(b"x")
+    (downloads / "link.pdf").symlink_to(tmp_path / "secret.pdf")
+    assert [p.name for p in uploads.candidates(downloads)] == ["a.png", "b.pdf"]
+    assert [p.name for p in uploads.candidates(downloads, [".pdf"])] == ["b.pdf"]
+    assert [p.name for p in uploads.candidates(downloads, ["image/*"])] == ["a.png"]
+    assert [p.name for p in uploads.candidates(downloads, ["application/pdf"])] == ["b.pdf"]
+    assert uploads.candidates(tmp_path / "missing") == []
+
+
+def test_only_offered_files_reach_the_page(tmp_path):
+    from launcher import uploads
+
+    offered = [tmp_path / "a.pdf"]
+    assert uploads.allowed_choice([str(tmp_path / "a.pdf"), "/etc/shadow"], offered) == [
+        str(tmp_path / "a.pdf")]
+
+
+def test_blob_urls_from_allowed_origins_become_downloads():
+    g = gate()
+    assert g.blob_download("blob:http://caf.localhost:9/0b1c-22")
+    assert not g.blob_download("blob:http://evil.localhost:9/0b1c-22")
+    assert not g.blob_download("blob:null/0b1c-22")
+    assert not g.blob_download("http://caf.localhost:9/")
+    assert not g.main_frame("blob:http://caf.localhost:9/0b1c-22").allowed
+
+
+@pytest.mark.parametrize("code,stderr,detail", [
+    (0, "request id is hp-12 (1 file(s))", "sent"),
+    (1, "lp: Error - No default destination.", "no_printer"),
+    (1, "lp: Error - Scheduler Not Responding.", "no_printer"),
+    (1, "lp: Error - The printer or class does not exist.", "no_printer"),
+    (1, "lp: Error - unsupported document-format", "failed"),
+])
+def test_lp_outcome(code, stderr, detail):
+    from launcher.printing import lp_outcome
+
+    assert lp_outcome(code, stderr) == detail

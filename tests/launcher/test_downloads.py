@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from tests.launcher.conftest import run_scenario
+from tests.launcher.harness import run_scenario
+
 
 pytestmark = pytest.mark.gui
 
@@ -83,3 +84,15 @@ def test_executables_scripts_and_archives_are_refused(launcher, fake_sites, name
     stem = name.rsplit(".", 1)[0]
     assert not [p for p in launcher.session.rglob(f"{stem}*")]
     assert list((launcher.session / "tmp" / "incoming").iterdir()) == []
+
+
+@pytest.mark.parametrize("opener", ["window.open(url)", "location.href = url"])
+def test_generated_pdf_opened_as_blob_is_saved_as_a_document(launcher, fake_sites, opener):
+    page = fake_sites.page("caf.localhost", "/blob", "<script>onload = () => {"
+                           f"const url = URL.createObjectURL(new Blob([{PDF.decode()!r}], "
+                           "{type: 'application/pdf'})); " + opener + "; };</script>")
+    before = set((launcher.session / "downloads").iterdir())
+    mark = run_scenario(launcher, fake_sites, f"<script>location.href='{page}'</script>")
+    assert launcher.wait_event("download", since=mark).detail == "accepted"
+    (new,) = set((launcher.session / "downloads").iterdir()) - before
+    assert new.suffix == ".pdf" and new.read_bytes() == PDF

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from tests.launcher.conftest import run_scenario
-from tests.launcher.harness import visible_windows, xdotool
+from tests.launcher.harness import run_scenario, visible_windows, xdotool
 
 pytestmark = pytest.mark.gui
 
@@ -101,3 +102,44 @@ def test_refused_page_offers_a_way_back_home(launcher, fake_sites, evil, display
     xdotool("key", "Tab", "Return", display=display)  # "Revenir" has focus; Tab to "Accueil"
     fake_sites.wait_for("portal.localhost", "/", count=homes + 1)
     assert fake_sites.requests("evil.localhost") == []
+
+
+def test_alt_left_goes_back_within_allowed_pages(launcher, fake_sites, display):
+    second = fake_sites.page("caf.localhost", "/h2", "<p>two</p>")
+    fake_sites.add("caf.localhost", "/shown", "ok", content_type="text/plain")
+    first = fake_sites.page("caf.localhost", "/h1", "<script>addEventListener('pageshow', () => "
+                            f"fetch('/shown'))</script><a href='{second}' style='display:block;"
+                            "height:700px'>suite</a>")
+    run_scenario(launcher, fake_sites, f"<script>location.href='{first}'</script>")
+    fake_sites.wait_for("caf.localhost", "/shown")
+    time.sleep(0.3)
+    xdotool("mousemove", "640", "400", "click", "1", display=display)  # a real click: a history entry
+    fake_sites.wait_for("caf.localhost", "/h2")
+    seen = len(fake_sites.requests("caf.localhost", "/shown"))
+    time.sleep(0.3)
+    xdotool("key", "alt+Left", display=display)
+    fake_sites.wait_for("caf.localhost", "/shown", count=seen + 1)
+
+
+def test_sites_are_asked_for_french(launcher, fake_sites):
+    run_scenario(launcher, fake_sites, "<p>bonjour</p>")
+    assert fake_sites.requests("portal.localhost", "/")[-1].headers["accept-language"].startswith("fr")
+
+
+@pytest.mark.parametrize("how", ["target_blank_click", "ctrl_click", "middle_click"])
+def test_new_window_from_a_real_click_never_reaches_an_unlisted_host(launcher, fake_sites, evil,
+                                                                    display, how):
+    before = visible_windows(launcher, display)
+    target = " target=_blank" if how == "target_blank_click" else ""
+    mark = run_scenario(launcher, fake_sites, f"<a href='{evil}'{target} style='display:block;"
+                                              "height:700px'>lien</a>")
+    time.sleep(0.3)
+    xdotool("mousemove", "640", "400", display=display)
+    if how == "ctrl_click":
+        xdotool("keydown", "ctrl", "click", "1", "keyup", "ctrl", display=display)
+    else:
+        xdotool("click", "2" if how == "middle_click" else "1", display=display)
+    launcher.wait_event("navigation_refused", since=mark)
+    assert fake_sites.requests("evil.localhost") == []
+    assert visible_windows(launcher, display) == before
+    assert not (launcher.bin / "xdg-open.calls").exists()

@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from tests.launcher.conftest import run_scenario
-from tests.launcher.harness import xdotool
+from tests.launcher.harness import run_scenario, xdotool
 
 pytestmark = pytest.mark.gui
 
@@ -75,3 +74,32 @@ def test_non_web_scheme_never_leaves_the_window(launcher, fake_sites, display, t
     fake_sites.wait_for("portal.localhost", "/clicked", count=seen + 1)
     assert not (launcher.bin / "xdg-open.calls").exists()
     assert launcher.proc.poll() is None
+
+
+def test_camera_microphone_location_and_notifications_are_denied(launcher, fake_sites):
+    import json
+    from urllib.parse import unquote
+
+    page = """<script>
+onload = async () => {
+  const r = {};
+  try { await navigator.mediaDevices.getUserMedia({video: true, audio: true}); r.media = "granted"; }
+  catch (e) { r.media = e.name; }
+  r.geo = await new Promise((ok) => navigator.geolocation.getCurrentPosition(
+    () => ok("granted"), (e) => ok(e.code), {timeout: 3000}));
+  r.notify = await Notification.requestPermission();
+  fetch("/perm/" + encodeURIComponent(JSON.stringify(r)));
+};
+</script>"""
+    mark_count = len([r for r in fake_sites.requests("caf.localhost") if r.path.startswith("/perm/")])
+    on_caf(launcher, fake_sites, "/perm", page)
+    deadline = time.monotonic() + 15
+    while True:
+        found = [r for r in fake_sites.requests("caf.localhost") if r.path.startswith("/perm/")]
+        if len(found) > mark_count:
+            break
+        assert time.monotonic() < deadline, "no permission report"
+        time.sleep(0.05)
+    result = json.loads(unquote(found[-1].path.removeprefix("/perm/")))
+    assert result["media"] in ("NotAllowedError", "AbortError")  # Qt reports a denial as abort
+    assert (result["geo"], result["notify"]) == (1, "denied")

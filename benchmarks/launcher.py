@@ -1,0 +1,226 @@
+"""Launcher vs Debian Chromium kiosk: time to first paint of HOME and peak PSS of the process tree.
+
+Run under a display (`xvfb-run -a -s "-screen 0 1280x800x24" python benchmarks/launcher.py`).
+Both browsers open the same local page; the page reports its first contentful paint to the local
+server, and the time from process start to that report is "first paint". PSS (proportional set
+size, from /proc/PID/smaps_rollup) is summed over the whole process tree and sampled until a few
+seconds after the paint; the peak is kept. Prints medians and launcher/chromium ratios.
+
+Every run starts from nothing, as a kiosk session does: a fresh HOME with its own (cold) cache
+directory, Mesa's shader cache included, and a fresh profile for each browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+PAGE = b"""<!doctype html><meta charset=utf-8><title>Accueil</title>
+<h1>Bienvenue</h1><p>Choisissez un site pour commencer votre demarche.</p>
+<script>
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (e.name === "first-contentful-paint") { fetch("/painted"); }
+  }
+}).observe({type: "paint", buffered: true});
+</script>"""
+POLICY = """version = 1
+[[category]]
+id = "famille_scolarite"
+label = "Famille"
+[[site]]
+id = "caf"
+name = "CAF"
+category = "famille_scolarite"
+url = "https://www.caf.fr/"
+hosts = ["caf.fr", "*.caf.fr"]
+"""
+
+
+class PaintServer:
+    """Serves PAGE and records when /painted arrives."""
+
+    def __init__(self) -> None:
+        self.painted = threading.Event()
+        self.painted_at = 0.0
+        painted = self.painted
+        server_state = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                if self.path == "/painted" and not painted.is_set():
+                    server_state.painted_at = time.monotonic()  # exact, not the polling tick
+                    painted.set()
+                body = PAGE if self.path == "/" else b""
+                self.send_response(200 if self.path in ("/", "/painted") else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def tree_pss_kib(pid: int) -> int:
+    """Sum of Pss over pid and all its descendants (kB, from smaps_rollup)."""
+    total = 0
+    for child in [pid, *descendants(pid)]:
+        try:
+            text = Path(f"/proc/{child}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+    return total
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, stack = [], [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+def measure(command: list[str], env: dict[str, str], server: PaintServer,
+            settle: float) -> tuple[float, int]:
+    """Start `command`; return (seconds to first paint, peak tree PSS in kB)."""
+    server.painted.clear()
+    start = time.monotonic()
+    proc = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    paint, peak, deadline = None, 0, start + 60
+    try:
+        while time.monotonic() < deadline:
+            if paint is None and server.painted.is_set():
+                paint = server.painted_at - start
+                deadline = time.monotonic() + settle
+            peak = max(peak, tree_pss_kib(proc.pid))
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        proc.stdin.close()
+    if paint is None:
+        raise RuntimeError(f"no first paint from {command[0]}")
+    return paint, peak
+
+
+def cold_env(home: Path) -> dict[str, str]:
+    """A fresh HOME with its caches in it. Mesa finds its shader cache through the passwd entry,
+    not $HOME, so without XDG_CACHE_HOME every browser would share root's warm cache."""
+    return {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
+            "MESA_SHADER_CACHE_DIR": str(home / ".cache" / "mesa_shader_cache")}
+
+
+def launcher_run(server: PaintServer, work: Path, settle: float) -> tuple[float, int]:
+    home = work / "home"
+    shutil.rmtree(work / "session", ignore_errors=True)
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    env = {**cold_env(home), "PYTHONPATH": str(ROOT)}  # it moves its caches into D anyway
+    if os.geteuid() == 0:
+        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+    command = [sys.executable, "-m", "kiosk", "launch", "--policy", str(work / "policy.toml"),
+               "--home", server.url, "--session-dir", str(work / "session")]
+    return measure(command, env, server, settle)
+
+
+BARE = "import sys, webview; webview.create_window('x', sys.argv[1]); webview.start(gui='qt')"
+
+
+def bare_run(server: PaintServer, work: Path, settle: float) -> tuple[float, int]:
+    """Reference: a stock pywebview Qt window, no enforcement, also from a fresh HOME."""
+    home = work / "bare-home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    env = cold_env(home)
+    if os.geteuid() == 0:
+        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+    return measure([sys.executable, "-c", BARE, server.url], env, server, settle)
+
+
+def chromium_run(server: PaintServer, work: Path, settle: float) -> tuple[float, int]:
+    """Same starting point as the launcher: nothing kept from an earlier run (profile, caches)."""
+    profile = work / "chromium"
+    home = work / "chromium-home"
+    shutil.rmtree(profile, ignore_errors=True)
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    command = [CHROMIUM, "--kiosk", "--incognito", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
+               server.url]
+    if os.geteuid() == 0:
+        command.insert(1, "--no-sandbox")
+    return measure(command, cold_env(home), server, settle)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--with-bare", action="store_true",
+                        help="also measure a stock pywebview window, for reference")
+    parser.add_argument("--settle", type=float, default=3.0,
+                        help="seconds of PSS sampling after the first paint")
+    args = parser.parse_args()
+    if not os.environ.get("DISPLAY"):
+        sys.exit("needs a display: run under xvfb-run")
+    server = PaintServer()
+    runners = [("launcher", launcher_run), ("chromium", chromium_run)]
+    if args.with_bare:
+        runners.append(("pywebview", bare_run))
+    results: dict[str, list[tuple[float, int]]] = {name: [] for name, _ in runners}
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        work = Path(tmp)
+        (work / "home").mkdir()
+        (work / "policy.toml").write_text(POLICY)
+        for run in range(args.runs):
+            # alternate, so warm-up and background noise hit both alike
+            for name, runner in runners:
+                paint, pss = runner(server, work, args.settle)
+                results[name].append((paint, pss))
+                print(f"run {run + 1} {name:9} first paint {paint:.3f} s  peak PSS {pss / 1024:.0f} MB",
+                      flush=True)
+    medians = {name: (statistics.median(p for p, _ in runs), statistics.median(m for _, m in runs))
+               for name, runs in results.items()}
+    for name, (paint, pss) in medians.items():
+        print(f"median {name:9} first paint {paint:.3f} s  peak PSS {pss / 1024:.0f} MB")
+    (lp, lm), (cp, cm) = medians["launcher"], medians["chromium"]
+    print(f"ratio launcher/chromium: first paint {lp / cp:.2f}x (goal <= 1.2)  "
+          f"memory {lm / cm:.2f}x (goal <= 1.0)")
+
+
+if __name__ == "__main__":
+    main()

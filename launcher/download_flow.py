@@ -1,0 +1,65 @@
+"""Qt side of downloads: no dialog, into a scratch name, kept only if the content is a document."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from PyQt6.QtCore import QObject
+from PyQt6.QtWebEngineCore import QWebEngineDownloadRequest
+
+from kiosk.events import Event
+
+from . import downloads
+from .confine import SessionPaths
+from .protocol import EventWriter
+
+SAVED = ("Document enregistré", "Vous le retrouvez dans « Mes documents ».")
+REFUSED = ("Fichier refusé", "Ce type de fichier ne peut pas être enregistré sur cette borne. "
+           "Seuls les documents (PDF, images, textes, bureautique) sont acceptés.")
+
+
+class DownloadFlow(QObject):
+    """Handles the profile's downloadRequested signal."""
+
+    def __init__(self, paths: SessionPaths, writer: EventWriter,
+                 show: Callable[[str, str], None]) -> None:
+        super().__init__()
+        self.paths, self.writer, self.show = paths, writer, show
+        self._active: list[QWebEngineDownloadRequest] = []
+
+    def on_request(self, request: QWebEngineDownloadRequest) -> None:
+        suggested = request.suggestedFileName() or request.downloadFileName()
+        if (not downloads.extension_allowed(downloads.sanitize_name(suggested))
+                or request.totalBytes() > downloads.MAX_BYTES):
+            request.cancel()
+            self._refused()
+            return
+        request.setDownloadDirectory(str(self.paths.incoming))
+        request.setDownloadFileName(secrets.token_hex(12))  # nothing of the site's name on disk yet
+        request.isFinishedChanged.connect(lambda r=request, s=suggested: self._finished(r, s))
+        request.receivedBytesChanged.connect(
+            lambda r=request: r.receivedBytes() > downloads.MAX_BYTES and r.cancel())
+        self._active.append(request)
+        request.accept()
+
+    def _finished(self, request: QWebEngineDownloadRequest, suggested: str) -> None:
+        if not request.isFinished():
+            return
+        self._active.remove(request)
+        part = Path(request.downloadDirectory()) / request.downloadFileName()
+        completed = request.state() == QWebEngineDownloadRequest.DownloadState.DownloadCompleted
+        decision = downloads.decide(suggested, part) if completed else None
+        if decision is None or not decision.allowed:
+            part.unlink(missing_ok=True)
+            if completed or request.receivedBytes() > downloads.MAX_BYTES:
+                self._refused()
+            return
+        part.rename(downloads.unique_path(self.paths.downloads, decision.name))
+        self.writer.emit(Event("download", detail="accepted"))
+        self.show(*SAVED)
+
+    def _refused(self) -> None:
+        self.writer.emit(Event("download", detail="refused"))
+        self.show(*REFUSED)
