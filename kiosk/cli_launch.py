@@ -36,4 +36,4 @@ def launch(policy_path: Path, home: str, session_dir: Path, windowed: bool) -> N
     except OSError as error:
         raise click.ClickException(f"cannot use session directory {session_dir}: {error}") from error
 
-    raise SystemExit(run(policy, home, session_dir, windowed))
+    raise SystemExit(run(policy, home, session_dir, windowed, policy_path=policy_path))

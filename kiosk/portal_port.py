@@ -92,9 +92,7 @@ class SupervisorPort:
         """The mediator saved a new catalogue: the launcher window, started with the old one,
         is told (`reload_policy`, ignored by a launcher that cannot yet) and refreshed at logout."""
         self._policy_pending = True
-        launcher = getattr(self.supervisor, "_launcher", None)
-        if launcher is not None:
-            launcher.send("reload_policy")
+        self.supervisor.policy_changed()
 
     def mediator_left(self) -> None:
         """Logout: between sessions, restart the window (wipe included) so it holds the new

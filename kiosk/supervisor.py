@@ -46,6 +46,7 @@ class Options:
     wipe_grace: float = 1.0
     install_default_policy: bool = True               # first start only: no policy, no history
     home_url: str | None = None                       # what the window opens (default: the portal)
+    out_of_service_retry: float = RETRY_OUT_OF_SERVICE # seconds between wipe retries when it failed
 
 
 def production_options(windowed: bool = False) -> Options:
@@ -89,6 +90,7 @@ class Supervisor:
         self._last_time_left: int | None = None
         self._stop = threading.Event()
         self.ready = False              # the welcome page is on screen in a fresh launcher
+        self.purge_failed = False       # an earlier session's tree could not be deleted
         self._retry_at = 0.0
         self._notice: LauncherProcess | None = None  # the "out of service" screen
         self.portal_url = f"http://127.0.0.1:{self.config['portal_port']}/"
@@ -136,7 +138,7 @@ class Supervisor:
         elapsed = round(time.monotonic() - self._started_at) if self._started_at else None
         return {"state": self.state, "elapsed_seconds": elapsed, "seconds_left": self.seconds_left(),
                 "help_requested": self.help_requested, "last_end_reason": self.last_end_reason,
-                "ready": self.ready,
+                "ready": self.ready, "purge_failed": self.purge_failed,
                 "last_wipe": self.last_wipe.to_dict() if self.last_wipe else None}
 
     # ---------------------------------------------------------------- lifecycle
@@ -144,12 +146,17 @@ class Supervisor:
         """Finish any pending wipe first, then load the policy and open the welcome screen."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         recovered = wipe.recover(self.state_dir, grace=self.options.wipe_grace)
+        if wipe.purge(self.state_dir).status == "failed":
+            self.purge_failed = True
         if recovered is not None:
             self.last_wipe, self.last_end_reason = recovered, "crash_recovery"
             self.emit(Event("session_ended", detail="crash_recovery"))
             if not recovered.ok:
                 self._out_of_service()
                 return
+        if self.purge_failed:
+            self._out_of_service()
+            return
         self._open_welcome()
 
     def _load_policy(self) -> None:
@@ -165,8 +172,7 @@ class Supervisor:
         self._handle = wipe.prepare_session(self.state_dir, homes=self.options.homes,
                                             tmp_roots=self.options.tmp_roots,
                                             session_uid=self.options.session_uid)
-        policy_copy = self.session_dir / "tmp" / "policy.toml"
-        policy_copy.write_bytes(self.store.path.read_bytes() if self.store.loaded else b"version = 1\n")
+        policy_copy = self._write_policy_copy()
         env = {**self._handle.env(), **self.options.launcher_env}
         self._launcher = LauncherProcess(policy_copy, self.home_url, self.session_dir, env,
                                          windowed=self.options.windowed)
@@ -174,6 +180,20 @@ class Supervisor:
         self.ready = False
         self.state, self._timer, self._started_at = WELCOME, None, None
         self.help_requested, self.language, self.end_reason = False, "fr", None
+
+    def _write_policy_copy(self) -> Path:
+        """The launcher enforces exactly the policy in force here, copied into the session."""
+        from policies import atomic_write
+
+        copy = self.session_dir / "tmp" / "policy.toml"
+        atomic_write(copy, self.store.path.read_bytes() if self.store.loaded else b"version = 1\n")
+        return copy
+
+    def policy_changed(self) -> None:
+        """A mediator saved a new catalogue: the running window enforces it at once."""
+        if self._launcher is not None and self.state in (WELCOME, ACTIVE, WARNING):
+            self._write_policy_copy()
+            self._launcher.send("reload_policy")
 
     def _begin(self) -> None:
         if self.state != WELCOME:
@@ -195,22 +215,34 @@ class Supervisor:
         # delete runs in the background while the next resident is welcomed.
         self.last_wipe = wipe.wipe_session(self._handle, grace=self.options.wipe_grace,
                                            defer_delete=True)
-        threading.Thread(target=wipe.purge, args=(self.state_dir,), daemon=True,
-                         name="purge").start()
+        threading.Thread(target=self._purge, daemon=True, name="purge").start()
         if was_session:
             self.last_end_reason = reason
             self.emit(Event("session_ended", detail=reason))
-        if not self.last_wipe.ok:
+        if not self.last_wipe.ok or self.purge_failed:
             self._out_of_service()
             return
         self._open_welcome()
 
+    def _purge(self) -> None:
+        """Delete the previous session's tree; if it cannot be, nobody else is served."""
+        if wipe.purge(self.state_dir).status == "failed":
+            self._requests.put(("purge_failed", None))
+
+    def _on_purge_failed(self) -> None:
+        self.purge_failed = True
+        if self.state == WELCOME:  # nobody started yet: stop serving at once
+            self._launcher.stop()
+            wipe.wipe_session(self._handle, grace=self.options.wipe_grace)
+            self._out_of_service()
+
     def _out_of_service(self) -> None:
         """Never serve a dirty session: show "hors service" and retry the wipe now and then."""
         log.error("wipe not verified (%s): out of service, retrying every %.0f s",
-                  self.last_wipe.reason if self.last_wipe else "unknown", RETRY_OUT_OF_SERVICE)
+                  self.last_wipe.reason if self.last_wipe else "unknown",
+                  self.options.out_of_service_retry)
         self.state, self._launcher, self._timer = OUT_OF_SERVICE, None, None
-        self._retry_at = time.monotonic() + RETRY_OUT_OF_SERVICE
+        self._retry_at = time.monotonic() + self.options.out_of_service_retry
         notice_dir = self.state_dir / "notice"
         (notice_dir / "tmp").mkdir(parents=True, exist_ok=True)
         policy = notice_dir / "tmp" / "policy.toml"
@@ -221,11 +253,13 @@ class Supervisor:
     def _retry_wipe(self) -> None:
         if time.monotonic() < self._retry_at:
             return
-        self._retry_at = time.monotonic() + RETRY_OUT_OF_SERVICE
+        self._retry_at = time.monotonic() + self.options.out_of_service_retry
         report = wipe.recover(self.state_dir, grace=self.options.wipe_grace)
         if report is not None:
             self.last_wipe = report
-        if report is None or report.ok:
+        purged = wipe.purge(self.state_dir).status != "failed"
+        if (report is None or report.ok) and purged:
+            self.purge_failed = False
             log.info("wipe verified: back in service")
             if self._notice:
                 self._notice.stop()
@@ -241,6 +275,8 @@ class Supervisor:
                 self._begin()
             elif kind == "end":
                 self._end(reason or "user")
+            elif kind == "purge_failed":
+                self._on_purge_failed()
             elif kind == "activity" and self._timer:
                 self._apply(self._timer.activity(time.monotonic()))
         if self.state == OUT_OF_SERVICE:

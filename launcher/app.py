@@ -11,7 +11,9 @@ from pathlib import Path
 
 import ada_url
 
-from policies import Allowlist, Policy
+from policies import Policy
+
+from .live_policy import LivePolicy
 
 from .confine import SessionPaths, apply_environment
 from .navigation import NavigationGate
@@ -54,7 +56,8 @@ def _stdin_is_pipe() -> bool:
         return False
 
 
-def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False) -> int:
+def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False,
+        policy_path: Path | None = None) -> int:
     """Show HOME in a locked-down window until it is closed, the session ends, or SIGTERM."""
     paths = SessionPaths(Path(session_dir).resolve())
     apply_environment(paths)
@@ -66,7 +69,8 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False) ->
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
     writer = EventWriter(out)
-    gate = NavigationGate(Allowlist(policy, internal_origins=[home_origin(home)]))
+    live = LivePolicy(policy, [home_origin(home)], policy_path)
+    gate = NavigationGate(live.allowlist())
 
     import webview
 
@@ -74,7 +78,7 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False) ->
     from . import window as kiosk_window
 
     options = window_options(_screen(), windowed)
-    controller = kiosk_window.Controller(gate, writer, paths, home, options)
+    controller = kiosk_window.Controller(gate, writer, paths, home, options, live)
     webview.settings["OPEN_EXTERNAL_LINKS_IN_BROWSER"] = True  # our popup hook replaces it
     webview.settings["ALLOW_DOWNLOADS"] = False
     window = webview.create_window(TITLE, url=home, x=options.x, y=options.y, width=options.width,

@@ -22,6 +22,8 @@ class Command:
     op: str
     seconds: int | None = None
     kind: str | None = None
+    site_id: str | None = None
+    hosts: tuple[str, ...] = ()
 
 
 def parse_command(line: str) -> Command | None:
@@ -33,8 +35,14 @@ def parse_command(line: str) -> Command | None:
     if not isinstance(data, dict):
         return None
     op = data.get("op")
-    if op in ("warning_cancel", "home", "quit"):
+    if op in ("warning_cancel", "home", "quit", "reload_policy"):
         return Command(op)
+    if op == "allow_site":
+        hosts = data.get("hosts")
+        if isinstance(data.get("site_id"), str) and isinstance(hosts, list) and all(
+                isinstance(h, str) for h in hosts):
+            return Command(op, site_id=data["site_id"], hosts=tuple(hosts))
+        return None
     seconds = _seconds(data.get("seconds"))
     if seconds is None:
         return None

@@ -102,9 +102,10 @@ class Controller(QObject):
     command_received = pyqtSignal(object)
 
     def __init__(self, gate: NavigationGate, writer: EventWriter, paths: SessionPaths, home: str,
-                 options: WindowOptions) -> None:
+                 options: WindowOptions, live_policy=None) -> None:
         super().__init__()
         self.gate, self.writer, self.paths, self.home = gate, writer, paths, home
+        self.live_policy = live_policy
         self.options = options
         self.state = ToolbarState()
         self.browser = None
@@ -318,6 +319,11 @@ class Controller(QObject):
         elif command.op == "quit":
             self._close_modal()
             self.quit()
+        elif command.op == "reload_policy" and self.live_policy and self.live_policy.reload():
+            self.gate.allowlist = self.live_policy.allowlist()
+        elif command.op == "allow_site" and self.live_policy and self.live_policy.allow_site(
+                command.site_id, list(command.hosts)):
+            self.gate.allowlist = self.live_policy.allowlist()
 
     # -- input -------------------------------------------------------------------------------------
 

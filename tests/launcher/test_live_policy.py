@@ -1,0 +1,81 @@
+"""The running window follows the mediator: a saved catalogue and an accompanied-mode unlock take
+effect without restarting it; malformed commands change nothing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from launcher.live_policy import LivePolicy
+from launcher.protocol import parse_command
+from policies import parse_policy
+from tests.launcher.harness import POLICY, Launcher
+
+KNOCK = """<p>caf</p><script>
+setInterval(() => { location.href = "http://ameli.localhost:%d/welcome"; }, 400);
+</script>"""
+
+
+def test_allow_site_command_is_parsed_only_when_well_formed():
+    good = parse_command('{"op": "allow_site", "site_id": "ameli", "hosts": ["ameli.fr"]}')
+    assert good.op == "allow_site" and good.hosts == ("ameli.fr",)
+    assert parse_command('{"op": "allow_site", "site_id": "ameli", "hosts": "ameli.fr"}') is None
+    assert parse_command('{"op": "allow_site", "hosts": ["ameli.fr"]}') is None
+    assert parse_command('{"op": "reload_policy"}').op == "reload_policy"
+
+
+@pytest.mark.parametrize(("site_id", "hosts"), [
+    ("Ameli!", ["ameli.fr"]), ("ameli", []), ("ameli", ["https://ameli.fr"]), ("ameli", ["*.fr"]),
+    ("ameli", ["ameli.fr"] * 21), ("ameli", [5]),
+])
+def test_a_malformed_unlock_changes_nothing(site_id, hosts):
+    live = LivePolicy(parse_policy(POLICY.format(strict="true")), [])
+    assert not live.allow_site(site_id, hosts)
+    assert not live.allowlist().decide("https://ameli.fr/").allowed
+
+
+def test_unlock_adds_one_site_and_reload_keeps_the_last_good_file(tmp_path):
+    path = tmp_path / "policy.toml"
+    path.write_text(POLICY.format(strict="true"))
+    live = LivePolicy(parse_policy(path.read_text()), ["http://127.0.0.1:8765"], path)
+    assert live.allow_site("ameli", ["ameli.fr", "*.ameli.fr"])
+    assert live.allowlist().decide("https://www.ameli.fr/").site_id == "ameli"
+    path.write_text("version = 1\nbroken = true\n")
+    assert not live.reload()
+    assert live.allowlist().decide("http://caf.localhost/").allowed
+
+
+@pytest.fixture
+def knocking_launcher(tmp_path, display, fake_sites):
+    home = fake_sites.page("caf.localhost", "/knock", KNOCK % fake_sites.port)
+    fake_sites.page("ameli.localhost", "/welcome", "<p>ameli</p>")
+    launcher = Launcher(tmp_path, home, display)
+    launcher.wait_event("ready", timeout=30)
+    launcher.wait_event("navigation_refused", timeout=15)  # the knock is refused at first
+    yield launcher
+    launcher.stop()
+
+
+def ameli_documents(fake_sites) -> list:
+    return [r for r in fake_sites.requests("ameli.localhost", "/welcome") if r.dest == "document"]
+
+
+def test_a_saved_catalogue_opens_the_new_site_without_a_restart(knocking_launcher, fake_sites):
+    before = len(ameli_documents(fake_sites))
+    time.sleep(1.0)
+    assert len(ameli_documents(fake_sites)) == before
+    policy = knocking_launcher.policy
+    policy.write_text(policy.read_text().replace('hosts = ["caf.localhost"]',
+                                                 'hosts = ["caf.localhost", "ameli.localhost"]'))
+    knocking_launcher.send(op="reload_policy")
+    fake_sites.wait_for("ameli.localhost", "/welcome", timeout=15, count=before + 1)
+
+
+def test_accompanied_unlock_opens_one_site_for_this_window(knocking_launcher, fake_sites):
+    before = len(ameli_documents(fake_sites))
+    knocking_launcher.send(op="allow_site", site_id="ameli", hosts=["https://ameli.localhost"])
+    time.sleep(1.5)  # a malformed unlock (scheme in the host) must change nothing
+    assert len(ameli_documents(fake_sites)) == before
+    knocking_launcher.send(op="allow_site", site_id="ameli", hosts=["ameli.localhost"])
+    fake_sites.wait_for("ameli.localhost", "/welcome", timeout=15, count=before + 1)
