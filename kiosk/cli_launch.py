@@ -16,7 +16,10 @@ import click
 @click.option("--session-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="The only directory the browser may write to (profile, cache, downloads).")
 @click.option("--windowed", is_flag=True, help="A normal window instead of full screen (debugging).")
-def launch(policy_path: Path, home: str, session_dir: Path, windowed: bool) -> None:
+@click.option("--portal", default=None,
+              help="The portal's URL: its pages have their own navigation, so the bar hides there.")
+def launch(policy_path: Path, home: str, session_dir: Path, windowed: bool,
+           portal: str | None) -> None:
     """Open one kiosk window on HOME; events as JSON lines on stdout, commands on stdin."""
     from policies import PolicyError, load_policy
 
@@ -36,4 +39,5 @@ def launch(policy_path: Path, home: str, session_dir: Path, windowed: bool) -> N
     except OSError as error:
         raise click.ClickException(f"cannot use session directory {session_dir}: {error}") from error
 
-    raise SystemExit(run(policy, home, session_dir, windowed, policy_path=policy_path))
+    raise SystemExit(run(policy, home, session_dir, windowed, policy_path=policy_path,
+                         portal=portal))

@@ -21,9 +21,11 @@ class LauncherProcess:
     """Starts `kiosk launch` and turns its stdout into a queue of events."""
 
     def __init__(self, policy: Path, home: str, session_dir: Path, env: dict[str, str],
-                 windowed: bool = False):
+                 windowed: bool = False, portal: str | None = None):
         argv = [sys.executable, "-m", "kiosk", "launch", "--policy", str(policy), "--home", home,
                 "--session-dir", str(session_dir)]
+        if portal:
+            argv += ["--portal", portal]
         if windowed:
             argv.append("--windowed")
         self.events: queue.Queue[Event] = queue.Queue()

@@ -175,7 +175,7 @@ class Supervisor:
         policy_copy = self._write_policy_copy()
         env = {**self._handle.env(), **self.options.launcher_env}
         self._launcher = LauncherProcess(policy_copy, self.home_url, self.session_dir, env,
-                                         windowed=self.options.windowed)
+                                         windowed=self.options.windowed, portal=self.portal_url)
         self._handle.add_process(self._launcher.pid)
         self.ready = False
         self.state, self._timer, self._started_at = WELCOME, None, None
@@ -248,7 +248,8 @@ class Supervisor:
         policy = notice_dir / "tmp" / "policy.toml"
         policy.write_bytes(b"version = 1\n")  # nothing but the portal may open
         self._notice = LauncherProcess(policy, self.portal_url + "hors-service", notice_dir,
-                                       dict(self.options.launcher_env), windowed=self.options.windowed)
+                                       dict(self.options.launcher_env), windowed=self.options.windowed,
+                                       portal=self.portal_url)
 
     def _retry_wipe(self) -> None:
         if time.monotonic() < self._retry_at:

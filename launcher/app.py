@@ -57,7 +57,7 @@ def _stdin_is_pipe() -> bool:
 
 
 def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False,
-        policy_path: Path | None = None) -> int:
+        policy_path: Path | None = None, portal: str | None = None) -> int:
     """Show HOME in a locked-down window until it is closed, the session ends, or SIGTERM."""
     paths = SessionPaths(Path(session_dir).resolve())
     apply_environment(paths)
@@ -78,7 +78,7 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False,
     from . import window as kiosk_window
 
     options = window_options(_screen(), windowed)
-    controller = kiosk_window.Controller(gate, writer, paths, home, options, live)
+    controller = kiosk_window.Controller(gate, writer, paths, home, options, live, portal)
     webview.settings["OPEN_EXTERNAL_LINKS_IN_BROWSER"] = True  # our popup hook replaces it
     webview.settings["ALLOW_DOWNLOADS"] = False
     window = webview.create_window(TITLE, url=home, x=options.x, y=options.y, width=options.width,

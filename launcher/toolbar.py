@@ -28,6 +28,9 @@ class ToolbarState:
     warning_kind: str | None = None
     warning_until: float = 0.0  # wall-clock end of the countdown, so a reload keeps it
     zoom_index: int = 0
+    # The portal's origin: its pages have their own navigation, so the bar hides there (the
+    # countdown overlays still show).
+    internal_origin: str = ""
 
     @property
     def zoom(self) -> float:

@@ -56,6 +56,12 @@ def url_text(url: QUrl) -> str:
     return url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
 
 
+def _origin(url: str) -> str:
+    parsed = QUrl(url)
+    port = f":{parsed.port()}" if parsed.port() != -1 else ""
+    return f"{parsed.scheme()}://{parsed.host()}{port}"
+
+
 def key_name(key: int) -> str:
     """Name a Qt key the way shortcuts.classify expects."""
     if key in _KEY_NAMES:
@@ -102,12 +108,12 @@ class Controller(QObject):
     command_received = pyqtSignal(object)
 
     def __init__(self, gate: NavigationGate, writer: EventWriter, paths: SessionPaths, home: str,
-                 options: WindowOptions, live_policy=None) -> None:
+                 options: WindowOptions, live_policy=None, portal: str | None = None) -> None:
         super().__init__()
         self.gate, self.writer, self.paths, self.home = gate, writer, paths, home
         self.live_policy = live_policy
         self.options = options
-        self.state = ToolbarState()
+        self.state = ToolbarState(internal_origin=_origin(portal) if portal else "")
         self.browser = None
         self.page: QWebEnginePage | None = None
         self._ready = False

@@ -32,6 +32,7 @@ class LoggedRequest:
     method: str
     headers: dict[str, str]
     body: bytes = b""
+    query: str = ""
 
     @property
     def dest(self) -> str:
@@ -108,8 +109,10 @@ def _handler_class(sites: FakeSites) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
-            request = LoggedRequest(host, urlsplit(self.path).path, self.command,
-                                    {k.lower(): v for k, v in self.headers.items()}, body)
+            parts = urlsplit(self.path)
+            request = LoggedRequest(host, parts.path, self.command,
+                                    {k.lower(): v for k, v in self.headers.items()}, body,
+                                    parts.query)
             sites.record(request)
             response = sites.respond(request)
             self.send_response(response.status)

@@ -19,8 +19,10 @@ function main() {
 
   const host = document.createElement("kiosk-bar");
   const root = host.attachShadow({ mode: "closed" });
-  root.innerHTML = `
-<style>
+  // Styles through CSSOM (a constructed sheet, properties set one by one): a page's
+  // Content-Security-Policy blocks inline <style> and style attributes, not CSSOM.
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(`
   :host { all: initial !important; }
   #bar { position: fixed; top: 0; left: 0; right: 0; box-sizing: border-box;
     display: flex; align-items: center; gap: 8px; padding: 6px 10px;
@@ -39,7 +41,9 @@ function main() {
   #count { font-size: 64px; font-weight: bold; }
   #actions { display: flex; gap: 20px; }
   #actions button { font-size: 24px; padding: 14px 28px; }
-</style>
+`);
+  root.adoptedStyleSheets = [sheet];
+  root.innerHTML = `
 <div id="bar" role="toolbar" aria-label="Session">
   <button id="home">Accueil</button>
   <button id="documents">Mes documents</button>
@@ -129,20 +133,30 @@ function main() {
   }
   $("end").addEventListener("click", (e) => { if (e.isTrusted) { kiosk.confirmEnd(); } });
 
-  const HOST_STYLE = "all: initial !important; display: block !important; position: fixed !important;" +
-    " top: 0 !important; left: 0 !important; width: 100vw !important; z-index: 2147483647 !important;" +
-    " visibility: visible !important; opacity: 1 !important; transform: none !important;" +
-    " pointer-events: auto !important; filter: none !important; clip-path: none !important;";
+  const HOST_STYLE = {"all": "initial", "display": "block", "position": "fixed", "top": "0",
+    "left": "0", "width": "100vw", "z-index": "2147483647", "visibility": "visible", "opacity": "1",
+    "transform": "none", "pointer-events": "auto", "filter": "none", "clip-path": "none"};
+  function styleHost() {
+    host.removeAttribute("style");
+    for (const [name, value] of Object.entries(HOST_STYLE)) {
+      host.style.setProperty(name, value, "important");
+    }
+  }
+  styleHost();
+  const HOST_CSS = host.style.cssText;  // as this browser serialises it, to compare cheaply
+  function hostStyled() { return host.style.cssText === HOST_CSS; }
   function ensure() {
     const html = document.documentElement;
     if (!html) { return; }
-    if (host.getAttribute("style") !== HOST_STYLE) { host.setAttribute("style", HOST_STYLE); }
+    if (!hostStyled()) { styleHost(); }
     if (host.parentNode !== html || html.lastElementChild !== host) { html.appendChild(host); }
-    const pad = state.bar_height + "px";
+    const internal = location.origin === state.internal_origin;
+    const pad = internal ? "0px" : state.bar_height + "px";
     if (html.style.getPropertyValue("padding-top") !== pad) {
       html.style.setProperty("padding-top", pad, "important");
     }
     $("bar").style.height = pad;
+    $("bar").style.display = internal ? "none" : "";
   }
   kiosk.update(state);
   ensure();

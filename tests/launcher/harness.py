@@ -46,7 +46,7 @@ class Launcher:
     """One launcher process with a fresh HOME, XDG dirs and a fake bin dir on PATH."""
 
     def __init__(self, base: Path, home_url: str, display: str, strict: bool = True,
-                 extra_env: dict[str, str] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None) -> None:
         self.base = base
         self.home = base / "home"
         self.xdg = base / "xdg"
@@ -78,7 +78,7 @@ class Launcher:
         stderr = self.stderr_path.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "launch", "--policy", str(self.policy),
-             "--home", home_url, "--session-dir", str(self.session)],
+             "--home", home_url, "--session-dir", str(self.session), *(extra_args or [])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
             env=env, cwd=str(ROOT), text=True, start_new_session=True)
         stderr.close()

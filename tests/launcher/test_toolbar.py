@@ -201,3 +201,22 @@ def test_text_zoom_shortcuts_still_work(launcher, fake_sites, display):
         time.sleep(0.05)
     assert widths()[-1] < 1280
     xdotool("key", "ctrl+0", display=display)
+
+
+def test_the_bar_hides_on_portal_pages_which_have_their_own_navigation(tmp_path, display, fake_sites):
+    """With --portal, portal pages get no bar and no reserved space; listed sites keep both."""
+    from tests.launcher.harness import Launcher
+
+    report = ("<script>setTimeout(() => {{ fetch('/pad?' + getComputedStyle("
+              "document.documentElement).paddingTop).then(() => {{ {next} }}); }}, 800)</script>")
+    site = fake_sites.page("caf.localhost", "/bar", "<p>caf</p>" + report.format(next=""))
+    fake_sites.add("caf.localhost", "/pad", "ok", content_type="text/plain")
+    fake_sites.add("portal.localhost", "/pad", "ok", content_type="text/plain")
+    portal = fake_sites.page("portal.localhost", "/nav", "<p>portail</p>" + report.format(
+        next=f"location.href = {site!r};"))
+    launcher = Launcher(tmp_path, portal, display, extra_args=["--portal", portal])
+    try:
+        assert fake_sites.wait_for("portal.localhost", "/pad", timeout=30)[-1].query == "0px"
+        assert fake_sites.wait_for("caf.localhost", "/pad", timeout=15)[-1].query == "56px"
+    finally:
+        launcher.stop()
