@@ -376,8 +376,75 @@ def test_nothing_from_the_counters_or_the_hub_is_rendered_unescaped(stats_client
     assert SCRIPT not in message and "&lt;script&gt;" in message
 
 
-def test_a_hostile_hub_error_is_escaped(app):
-    from portal.mediator.hub_views import hub_error_text
-    with app.test_request_context("/mediateur/statistiques"):
-        text = hub_error_text(SCRIPT)
-    assert text == f"Le hub a refusé la demande (réponse : {SCRIPT})."  # plain text, escaped by Jinja
+@pytest.fixture
+def hostile_hub():
+    """A loopback server answering every enrolment with a refusal carrying markup."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Refuse(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.dumps({"error": SCRIPT + '"><img src=x onerror=alert(1)>'}).encode()
+            self.send_response(403)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refuse)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_hostile_hub_error_is_shown_as_plain_text(stats_client, hostile_hub):
+    response = post(stats_client, "/mediateur/statistiques/inscription", {"hub": hostile_hub, "code": "X"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Le hub a refusé la demande (réponse : &lt;script&gt;" in page
+    for fragment in RAW:
+        assert fragment not in page
+
+
+# -- accessibility in a real browser (the harness of test_browser_flow) -----------------------
+
+from .test_browser_flow import WCAG, browser, log_in, page  # noqa: E402,F401  (fixtures)
+
+
+@pytest.fixture(scope="module")
+def live_stats(tmp_path_factory):
+    """The portal with filled counters, served by waitress on loopback."""
+    from waitress.server import create_server
+
+    from kiosk.config import Config
+    from portal.auth import hash_password
+
+    state = tmp_path_factory.mktemp("stats-live")
+    config = Config(state)
+    config.set("admin_password_hash", hash_password(PASSWORD))
+    config.save()
+    store = CounterStore(state, policy=load_policy(default_policy_path()))
+    fill(store)
+    app = create_app({"MEDIATOR_STATE_DIR": str(state), "PORTAL_DOCUMENTS_DIR": str(state / "docs"),
+                      "MEDIATOR_COUNTERS": store})
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+    store.close()
+
+
+def test_statistics_page_has_no_axe_violation(page, live_stats):
+    from axe_playwright_python.sync_playwright import Axe
+
+    log_in(page, live_stats)
+    page.goto(f"{live_stats}/mediateur/statistiques?mois={MONTH}")
+    assert page.locator("svg[role=img]").count() == 6
+    found = Axe().run(page, options=WCAG).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found] == []
+    assert page.locator("table caption").count() == 7  # the totals and one per chart
