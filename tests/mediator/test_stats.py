@@ -174,6 +174,39 @@ def test_the_nav_links_to_the_statistics(stats_client):
     assert '<a href="/mediateur/statistiques">Statistiques</a>' in page
 
 
+def test_the_runtime_gives_the_page_the_terminals_counters(tmp_path):
+    from kiosk.config import Config
+    from kiosk.runtime import _portal_app
+    from kiosk.supervisor import Supervisor
+    from portal.auth import hash_password
+
+    config = Config(tmp_path)
+    config.set("admin_password_hash", hash_password(PASSWORD))
+    config.save()
+    supervisor = Supervisor(tmp_path)
+    store = CounterStore(tmp_path, policy=lambda: supervisor.store.current)
+    fill(store)
+    try:
+        client = _portal_app(supervisor, store).test_client()
+        assert login(client).status_code == 303
+        assert row(page_of(client), "Sessions commencées") == 3
+        assert "Aucune donnée" in page_of(_logged_in(_portal_app(Supervisor(tmp_path / "off"))))
+    finally:
+        store.close()
+
+
+def _logged_in(app):
+    from kiosk.config import Config
+    from portal.auth import hash_password
+
+    config = Config(Path(app.config["MEDIATOR_STATE_DIR"]))
+    config.set("admin_password_hash", hash_password(PASSWORD))
+    config.save()
+    client = app.test_client()
+    assert login(client).status_code == 303
+    return client
+
+
 # -- exports ---------------------------------------------------------------------------------
 
 def download(client, fmt: str):
