@@ -16,6 +16,7 @@ from . import auth, bp, context
 from .i18n import _m
 from .stats_series import charts, month_name, recent_months, shift, totals
 
+NO_DATA = "Aucune donnée pour le moment : le comptage n'est pas actif sur cette borne."
 FORMATS = {  # format -> (file extension, Content-Type, button label)
     "csv": ("csv", "text/csv; charset=utf-8", "CSV (;)"),
     "csv-comma": ("csv", "text/csv; charset=utf-8", "CSV (,)"),
@@ -60,12 +61,12 @@ def statistics_page(message: str | None = None, error: str | None = None, status
     series = charts(store, month, get_policy(), today) if store is not None else []
     for chart in series:
         chart["svg"] = bar_chart(f"graphique-{chart['id']}", chart["title"], chart["items"])
-    state = context.state()
+    state, this_month = context.state(), today.strftime("%Y-%m")
     return render_template(
         "mediator/stats.html", month=month, month_label=month_name(month), charts=series,
         totals=totals(store, month) if store is not None else [], has_data=store is not None,
         months=[(m, month_name(m)) for m in recent_months(today)],
-        previous=shift(month, -1), next=shift(month, 1) if month < today.strftime("%Y-%m") else None,
+        previous=shift(month, -1), next=shift(month, 1) if month < this_month else None,
         formats=[(key, label) for key, (_ext, _type, label) in FORMATS.items()],
         hub=stats_push.hub_url(state), waiting=waiting_reports(state),
         message=message, error=error, form=form or {}), status
@@ -84,10 +85,11 @@ def statistics_export():
     if month is None:
         return bad_month_page()
     if fmt not in FORMATS:
-        return stats_error(_m("Format inconnu : choisissez CSV (;), CSV (,), XLSX ou JSON signé."), 400)
+        return stats_error(_m("Format inconnu : choisissez CSV (;), CSV (,), XLSX ou JSON signé."),
+                           400)
     store = context.counters()
     if store is None:
-        return stats_error(_m("Aucune donnée pour le moment : le comptage n'est pas actif sur cette borne."), 404)
+        return stats_error(_m(NO_DATA), 404)
     extension, mimetype, _label = FORMATS[fmt]
     body = export_bytes(context.state(), store, month, fmt)
     context.audit().record("stats_exported", f"indicateurs {month}, format {fmt}")
