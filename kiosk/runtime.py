@@ -83,6 +83,7 @@ def _portal_app(supervisor: Supervisor, counters=None):
         "MEDIATOR_STATE_DIR": str(supervisor.state_dir),
         "MEDIATOR_POLICY_STORE": supervisor.store,  # one store: session limits reach the next session
         "MEDIATOR_BLOCKED_HOSTS": _blocked_hosts(counters) if counters is not None else None,
+        "MEDIATOR_COUNTERS": counters,  # the statistics page; None: it says there is no data yet
     })
 
 

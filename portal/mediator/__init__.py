@@ -61,4 +61,6 @@ def remember_session_marker() -> None:
     session[MARKER] = getattr(context.port(), "session_marker", lambda: None)()
 
 
-from . import access, catalogue_views, settings_views, terminal_views  # noqa: E402,F401  (routes)
+from . import (  # noqa: E402,F401  (routes)
+    access, catalogue_views, hub_views, settings_views, stats_views, terminal_views,
+)

@@ -70,3 +70,8 @@ def blocked_hosts() -> list[tuple[str, int, str]]:
     """(host, count today, site id) from the counters store, injected as MEDIATOR_BLOCKED_HOSTS."""
     provider: BlockedHosts | None = current_app.config.get("MEDIATOR_BLOCKED_HOSTS")
     return list(provider()) if provider else []
+
+
+def counters():
+    """The terminal's CounterStore, injected as MEDIATOR_COUNTERS; None when counting is off."""
+    return current_app.config.get("MEDIATOR_COUNTERS")

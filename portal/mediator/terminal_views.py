@@ -94,6 +94,9 @@ ACTIONS = {
     "settings_changed": "Réglages modifiés", "session_limits_changed": "Limites de session modifiées",
     "logo_changed": "Logo changé", "session_ended": "Session terminée par le médiateur",
     "accompanied_unlock": "Mode accompagné : site débloqué",
+    "stats_exported": "Indicateurs téléchargés", "hub_enrolled": "Borne inscrite auprès du financeur",
+    "hub_enrol_refused": "Inscription auprès du financeur refusée",
+    "report_pushed": "Rapport envoyé au financeur",
 }
 
 

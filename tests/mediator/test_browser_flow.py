@@ -101,7 +101,7 @@ AXE_PAGES = ["/mediateur/", "/mediateur/catalogue", "/mediateur/catalogue?adress
              "/mediateur/catalogue/sites/caf/modifier", "/mediateur/catalogue/categories/nouvelle",
              "/mediateur/catalogue/historique", "/mediateur/catalogue/importer", "/mediateur/reglages",
              "/mediateur/accompagne", "/mediateur/journal", "/mediateur/adresses-bloquees",
-             "/mediateur/mot-de-passe"]
+             "/mediateur/mot-de-passe", "/mediateur/statistiques"]
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
         "resultTypes": ["violations"]}
 
