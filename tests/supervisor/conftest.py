@@ -114,6 +114,16 @@ class RunningKiosk:
         self.log.close()
 
 
+def wait(condition, timeout: float = 30) -> None:
+    """Poll until `condition()` is true; AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
 def _cmdline(process: psutil.Process) -> list[str]:
     try:
         return process.cmdline()

@@ -14,18 +14,10 @@ import pytest
 
 from kiosk.runtime import build_runtime
 from kiosk.supervisor import Options
-from tests.supervisor.conftest import ROOT, free_port, short_policy
+from tests.supervisor.conftest import ROOT, free_port, short_policy, wait
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
-
-def wait(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a read-only filesystem needs root")

@@ -17,7 +17,7 @@ import pytest
 from kiosk import control
 from kiosk.runtime import build_runtime
 from kiosk.supervisor import Options
-from tests.supervisor.conftest import ROOT, free_port
+from tests.supervisor.conftest import ROOT, free_port, wait
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
@@ -136,14 +136,6 @@ def terminal(tmp_path, display, fake_sites, monkeypatch):
     thread.join(30)
     runtime.close()
 
-
-def wait(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 def clipboard(display: str) -> str:
