@@ -127,8 +127,10 @@ def terminal(tmp_path, display, fake_sites, monkeypatch):
            "XDG_CONFIG_HOME": str(home / ".config"), "PYTHONPATH": str(ROOT), "DISPLAY": display}
     if os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
-    runtime = build_runtime(state, options=Options(windowed=True, home_url=site.url, launcher_env=env),
-                            sinks=[])
+    # The resident's page address carries their social security number and name, as real
+    # administrative sites' addresses sometimes do; counters are on, as in production.
+    home = f"{site.url}?nir={SECRET}&nom=Durand"
+    runtime = build_runtime(state, options=Options(windowed=True, home_url=home, launcher_env=env))
     thread = threading.Thread(target=runtime.run, daemon=True)
     thread.start()
     yield runtime, site, state
@@ -157,6 +159,9 @@ def test_the_next_resident_finds_nothing_of_the_previous_one(terminal, display, 
     temp_file.write_text(SECRET)
     assert clipboard(display) == SECRET
 
+    in_session = [p for p in (state / "session").rglob("*") if p.is_file()]
+    assert any(SECRET.encode() in p.read_bytes() for p in in_session), "control: the search works"
+
     site.phase = "check"
     since = len(fake_sites.requests("caf.localhost"))
     control.request(state, {"cmd": "end"})
@@ -174,6 +179,32 @@ def test_the_next_resident_finds_nothing_of_the_previous_one(terminal, display, 
     assert not temp_file.exists()
     assert clipboard(display) == ""
     assert not (state / "wipe.journal").exists() or supervisor.state == "welcome"
+    assert_nothing_identifying_outside_the_session(state, runtime)
+
+
+def assert_nothing_identifying_outside_the_session(state: Path, runtime) -> None:
+    """Every byte the terminal keeps (state dir outside session/, exports) is free of the
+    resident's number and name, in plain text and in the forms a URL or JSON would give them."""
+    from datetime import date
+
+    from kiosk.export import export_bytes
+
+    needles = [SECRET.encode(), b"1850533063042", b"Durand", b"durand"]
+    kept = [p for p in state.rglob("*")
+            if p.is_file() and "session" not in p.relative_to(state).parts[0]]
+    assert any(p.name == "counters.sqlite3" for p in kept), "counting was not on"
+    for path in kept:
+        data = path.read_bytes()
+        assert not [n for n in needles if n in data], f"resident data in {path.relative_to(state)}"
+    from kiosk.counters import CounterStore
+
+    store = CounterStore(state)
+    try:
+        for fmt in ("csv", "csv-comma", "xlsx", "json"):
+            data = export_bytes(state, store, date.today().strftime("%Y-%m"), fmt)
+            assert not [n for n in needles if n in data], fmt
+    finally:
+        store.close()
 
 
 def test_control_the_same_profile_without_a_wipe_leaks_everything(tmp_path, display, fake_sites):
