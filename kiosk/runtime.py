@@ -22,9 +22,12 @@ class Runtime:
     control: ControlServer
     counters: object | None = None
     lock: RunLock | None = None
+    network_server: object | None = None   # the mediator area on the association's network
 
     def run(self) -> None:
         threading.Thread(target=self.portal_server.run, daemon=True, name="portal").start()
+        if self.network_server is not None:
+            threading.Thread(target=self.network_server.run, daemon=True, name="lan").start()
         if self.counters is not None:
             threading.Thread(target=self._push_reports, daemon=True, name="stats-push").start()
         self.control.start()
@@ -42,6 +45,8 @@ class Runtime:
         self.supervisor.shutdown()
         self.control.close()
         self.portal_server.close()
+        if self.network_server is not None:
+            self.network_server.close()
         if self.counters is not None:
             self.counters.close()
         if self.lock is not None:
@@ -66,7 +71,13 @@ def build_runtime(state: Path, *, windowed: bool = False, options: Options | Non
     app = _portal_app(supervisor, counters)
     server = create_server(app, host="127.0.0.1", port=supervisor.config["portal_port"], threads=4)
     control = ControlServer(state, lambda request: _control(supervisor, request))
-    return Runtime(supervisor, server, control, counters, lock)
+    network = None
+    if supervisor.config["mediator_network_access"]:
+        from kiosk.network_gate import mediator_only
+
+        network = create_server(mediator_only(app), host="0.0.0.0",
+                                port=supervisor.config["portal_port"] + 1, threads=2)
+    return Runtime(supervisor, server, control, counters, lock, network)
 
 
 def _portal_app(supervisor: Supervisor, counters=None):
