@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
 import hmac
 import secrets
 import time
@@ -12,29 +10,13 @@ from collections.abc import Callable
 
 from flask import abort, g, redirect, request, session, url_for
 
+from portal.auth import hash_password, verify_password  # one scrypt format for every login
+
 from .db import Database
 
-N, R, P = 2**14, 8, 1
 MIN_PASSWORD = 10
 FREE_FAILURES = 3          # failures allowed before any waiting
 MAX_LOCK_SECONDS = 3600.0
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, dklen=32)
-    return "$".join(["scrypt", str(N), str(R), str(P), base64.b64encode(salt).decode(),
-                     base64.b64encode(digest).decode()])
-
-
-def verify_password(stored: str, password: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        computed = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n),
-                                  r=int(r), p=int(p), dklen=32)
-    except (ValueError, TypeError):
-        return False
-    return scheme == "scrypt" and hmac.compare_digest(computed, base64.b64decode(digest))
 
 
 _DUMMY = hash_password("not a real password, only for equal timing")
