@@ -7,6 +7,7 @@ import ctypes.util
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 from wipe.report import StepReport
 
@@ -119,9 +120,23 @@ def pending_jobs() -> int | None:
     return len([line for line in out.stdout.splitlines() if line.strip()])
 
 
+CUPSD = Path("/usr/sbin/cupsd")
+
+
+def scheduler_down_without_local_server() -> bool:
+    """True when no print scheduler runs and none is installed here (only the client tools):
+    no job can be waiting to print, so there is nothing to cancel."""
+    out = _run(["lpstat", "-r"]) if shutil.which("lpstat") else None
+    down = out is not None and b"not running" in out.stdout + out.stderr
+    return down and not CUPSD.exists()
+
+
 def cancel_print_jobs() -> StepReport:
     """Cancel every pending job (the terminal serves one resident at a time)."""
     step = StepReport("print_jobs")
+    if scheduler_down_without_local_server():
+        step.status, step.reason = "skipped", "no_scheduler"
+        return step
     before = pending_jobs()
     if shutil.which("cancel"):
         out = _run(["cancel", "-a"])

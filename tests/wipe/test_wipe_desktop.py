@@ -96,3 +96,34 @@ def test_pending_print_jobs_are_cancelled_or_the_wipe_fails(layout, tmp_path, mo
     else:
         assert report.ok and step.counts["jobs_cancelled"] == 2
         assert report.residue["print_jobs"] == 0
+
+
+def _stopped_cups(bin_dir: Path) -> None:
+    """Client tools with no scheduler to talk to, as on a terminal without a print server."""
+    bin_dir.mkdir()
+    (bin_dir / "lpstat").write_text('#!/bin/sh\n[ "$1" = -r ] && { echo "scheduler is not running";'
+                                    ' exit 0; }\necho "lpstat: Unable to connect" >&2\nexit 1\n')
+    (bin_dir / "cancel").write_text('#!/bin/sh\necho "cancel: Unable to contact server." >&2\n'
+                                    'exit 1\n')
+    for tool in ("lpstat", "cancel"):
+        (bin_dir / tool).chmod(0o755)
+
+
+@pytest.mark.parametrize("server_installed", [False, True])
+def test_a_stopped_scheduler_fails_the_wipe_only_if_a_local_server_could_hold_jobs(
+        layout, tmp_path, monkeypatch, server_installed):
+    from wipe import desktop
+
+    _stopped_cups(tmp_path / "bin")
+    cupsd = tmp_path / "cupsd"
+    if server_installed:
+        cupsd.write_text("")
+    monkeypatch.setattr(desktop, "CUPSD", cupsd)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    handle = prepare_session(layout.state, **layout.prepare_kwargs())
+    report = wipe_session(handle, grace=0.1, retries=0)
+    step = report.step("print_jobs")
+    if server_installed:
+        assert not report.ok and step.reason == "cancel_failed"
+    else:
+        assert report.ok and (step.status, step.reason) == ("skipped", "no_scheduler")
