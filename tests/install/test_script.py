@@ -6,6 +6,8 @@ import os
 import pwd
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -49,16 +51,28 @@ def test_root_mode_prints_commands_instead_of_running_them(installed, account) -
 
 
 @pytest.mark.parametrize("mode", ["--kiosk", "--uninstall"])
-def test_real_install_refuses_to_run_without_root(mode) -> None:
-    command = ["bash", str(INSTALL_SH), mode]
+def test_real_install_refuses_to_run_without_root(mode, tmp_path_factory) -> None:
+    script = INSTALL_SH
+    if os.geteuid() == 0:
+        # `nobody` may not be able to read the checkout (a clone under /root is 0700): run a copy
+        # from a directory it can read; the root check comes before anything else.
+        folder = tmp_path_factory.mktemp("nobody")
+        folder.chmod(0o755)
+        for parent in folder.parents:
+            if str(parent).startswith(tempfile.gettempdir()) and parent != Path(tempfile.gettempdir()):
+                parent.chmod(parent.stat().st_mode | 0o755)
+        script = folder / "install.sh"
+        shutil.copy(INSTALL_SH, script)
+        script.chmod(0o755)
+    command = ["bash", str(script), mode]
     if os.geteuid() == 0:
         setpriv = shutil.which("setpriv")
         assert setpriv, "setpriv (util-linux) is missing"
         command = [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
     result = subprocess.run(command, capture_output=True, text=True, cwd="/",
                             stdin=subprocess.DEVNULL)
-    assert result.returncode == 1
-    assert f"run it as root: sudo {INSTALL_SH} {mode}" in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert f"run it as root: sudo {script} {mode}" in result.stderr
 
 
 FAKE_APT_CACHE = """#!/bin/sh
