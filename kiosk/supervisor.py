@@ -59,7 +59,8 @@ def production_options(windowed: bool = False) -> Options:
     if user.pw_name != "kiosk" or os.getuid() == 0:
         return Options(windowed=windowed)
     home = Path(user.pw_dir)
-    template = Path("/opt/kiosk/home-template")
+    # The installer creates this clean copy and names it in the unit (KIOSK_HOME_TEMPLATE).
+    template = Path(os.environ.get("KIOSK_HOME_TEMPLATE", "/opt/kiosk/home.template"))
     return Options(windowed=windowed, homes=[(home, template)] if template.is_dir() else [],
                    tmp_roots=wipe.DEFAULT_TMP_ROOTS, session_uid=os.getuid())
 
@@ -67,14 +68,13 @@ def production_options(windowed: bool = False) -> Options:
 class Supervisor:
     """Owns the sessions of one terminal."""
 
-    def __init__(self, state_dir: Path, sinks: Iterable[EventSink] = (), options: Options | None = None,
-                 portal_factory: Callable[[Supervisor], object] | None = None):
+    def __init__(self, state_dir: Path, sinks: Iterable[EventSink] = (),
+                 options: Options | None = None):
         self.state_dir = Path(state_dir)
         self.options = options or Options()
         self.config = Config.load(self.state_dir)
         self.store = PolicyStore(self.state_dir, require_signed=self.config["require_signed_policy"])
         self.sinks = list(sinks)
-        self.portal_factory = portal_factory
         self.state = WELCOME
         self.end_reason: str | None = None
         self.last_end_reason: str | None = None
@@ -182,11 +182,12 @@ class Supervisor:
         self.help_requested, self.language, self.end_reason = False, "fr", None
 
     def _write_policy_copy(self) -> Path:
-        """The launcher enforces exactly the policy in force here, copied into the session."""
+        """The launcher enforces exactly the policy in force here (not whatever the file now holds:
+        a broken edit keeps the previous policy), copied into the session; none: nothing opens."""
         from policies import atomic_write
 
         copy = self.session_dir / "tmp" / "policy.toml"
-        atomic_write(copy, self.store.path.read_bytes() if self.store.loaded else b"version = 1\n")
+        atomic_write(copy, self.store.current_data or b"version = 1\n")
         return copy
 
     def policy_changed(self) -> None:

@@ -57,6 +57,7 @@ class PolicyStore:
         self.history_dir = self.state_dir / HISTORY_DIR
         self.require_signed = require_signed
         self.current: Policy = Policy.empty()
+        self.current_data: bytes | None = None  # the exact bytes of the policy in force
         self.loaded = False
 
     def reload(self) -> LoadResult:
@@ -71,7 +72,7 @@ class PolicyStore:
             policy = self.validate(data, signature)
         except PolicyError as exc:
             return LoadResult(self.current, False, exc.issues)
-        self.current, self.loaded = policy, True
+        self.current, self.current_data, self.loaded = policy, data, True
         return LoadResult(policy, True)
 
     def _refuse(self, issue: PolicyIssue) -> LoadResult:
@@ -99,7 +100,7 @@ class PolicyStore:
         atomic_write(self.path, data)
         if signature is None:
             sig_path.unlink(missing_ok=True)
-        self.current, self.loaded = policy, True
+        self.current, self.current_data, self.loaded = policy, data, True
         return policy
 
     def _archive(self) -> Path:

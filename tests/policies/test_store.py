@@ -98,3 +98,11 @@ def test_killing_the_writer_mid_save_never_leaves_a_broken_policy(tmp_path):
             load_policy(old)
     leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert len(leftovers) <= 12  # a killed writer may leave its own temp file, never a broken policy
+
+
+def test_the_bytes_in_force_are_kept_when_the_file_breaks(tmp_path):
+    store = PolicyStore(tmp_path)
+    store.save(GOOD)
+    store.path.write_bytes(b"version = 1\n[[site]\n")
+    assert not store.reload().changed
+    assert store.current_data == GOOD

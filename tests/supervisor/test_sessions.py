@@ -115,3 +115,21 @@ def test_a_second_supervisor_on_the_same_state_dir_is_refused(kiosk_factory):
                             env=kiosk.env, capture_output=True, text=True, timeout=60)
     assert second.returncode != 0 and "already running" in second.stderr
     assert kiosk.status()["state"] == "welcome"
+
+
+def test_a_policy_file_broken_by_hand_keeps_the_terminal_serving_the_policy_in_force(kiosk_factory):
+    """The next launcher gets the policy in force, not the broken file (it would refuse to start,
+    session after session)."""
+    kiosk = kiosk_factory()
+    (kiosk.state / "policy.toml").write_text("version = 1\n[[site]\nid = 'oops'\n")
+    kiosk.begin()
+    first = kiosk.launcher_pids()
+    kiosk.post("/fin", b"confirm=1")
+    status = kiosk.wait_for(lambda s: s["state"] == "welcome" and s["ready"]
+                            and kiosk.launcher_pids() != first, timeout=60)
+    assert status["last_end_reason"] == "user"
+    time.sleep(3)  # a launcher that refused its policy would have exited by now
+    after = kiosk.status()
+    assert after["state"] == "welcome" and after["last_end_reason"] == "user"
+    copy = (kiosk.state / "session" / "tmp" / "policy.toml").read_text()
+    assert "oops" not in copy and "caf" in copy
