@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from kiosk.paths import state_dir as resolve_state_dir
-from policies import PolicyError, PolicyStore, SignatureError, load_policy
-from policies import signing
+from policies import PolicyError, PolicyStore, SignatureError, load_policy, signing
 from policies.display import policy_table
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)

@@ -15,7 +15,7 @@ def mediator_only(app: Callable) -> Callable:
         path = environ.get("PATH_INFO", "")
         if path == "/mediateur" or path.startswith(ALLOWED_PREFIXES):
             return app(environ, start_response)
-        body = "Page introuvable.\n".encode()
+        body = b"Page introuvable.\n"
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"),
                                          ("Content-Length", str(len(body)))])
         return [body]

@@ -11,7 +11,6 @@ from kiosk.control import ControlServer
 from kiosk.runlock import RunLock
 from kiosk.supervisor import ACTIVE, WARNING, WELCOME, Options, Supervisor, production_options
 
-
 PUSH_EVERY = 3600.0  # seconds between two monthly-report jobs (queue at month end, send queue)
 
 
@@ -81,9 +80,8 @@ def build_runtime(state: Path, *, windowed: bool = False, options: Options | Non
 
 
 def _portal_app(supervisor: Supervisor, counters=None):
-    from portal import create_app
-
     from kiosk.portal_port import SupervisorPort
+    from portal import create_app
 
     return create_app({
         "PORTAL_SESSION": SupervisorPort(supervisor),

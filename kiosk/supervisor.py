@@ -13,7 +13,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,7 +73,8 @@ class Supervisor:
         self.state_dir = Path(state_dir)
         self.options = options or Options()
         self.config = Config.load(self.state_dir)
-        self.store = PolicyStore(self.state_dir, require_signed=self.config["require_signed_policy"])
+        self.store = PolicyStore(self.state_dir,
+                                 require_signed=self.config["require_signed_policy"])
         self.sinks = list(sinks)
         self.state = WELCOME
         self.end_reason: str | None = None
@@ -136,7 +137,8 @@ class Supervisor:
     def status(self) -> dict:
         """What the mediator and `kiosk session status` may know: never what the resident does."""
         elapsed = round(time.monotonic() - self._started_at) if self._started_at else None
-        return {"state": self.state, "elapsed_seconds": elapsed, "seconds_left": self.seconds_left(),
+        return {"state": self.state, "elapsed_seconds": elapsed,
+                "seconds_left": self.seconds_left(),
                 "help_requested": self.help_requested, "last_end_reason": self.last_end_reason,
                 "ready": self.ready, "purge_failed": self.purge_failed,
                 "last_wipe": self.last_wipe.to_dict() if self.last_wipe else None}
@@ -249,8 +251,8 @@ class Supervisor:
         policy = notice_dir / "tmp" / "policy.toml"
         policy.write_bytes(b"version = 1\n")  # nothing but the portal may open
         self._notice = LauncherProcess(policy, self.portal_url + "hors-service", notice_dir,
-                                       dict(self.options.launcher_env), windowed=self.options.windowed,
-                                       portal=self.portal_url)
+                                       dict(self.options.launcher_env),
+                                       windowed=self.options.windowed, portal=self.portal_url)
 
     def _retry_wipe(self) -> None:
         if time.monotonic() < self._retry_at:

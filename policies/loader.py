@@ -12,7 +12,7 @@ import ada_url
 
 from .errors import PolicyError, PolicyIssue
 from .hostpattern import HostPatternError, is_loopback, parse_host_pattern
-from .model import Category, Policy, SessionLimits, Site, SharedService
+from .model import Category, Policy, SessionLimits, SharedService, Site
 
 SUPPORTED_VERSION = 1
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")

@@ -20,7 +20,7 @@ TRUSTED_DIR = Path("keys") / "trusted"
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write via a temp file, fsync, rename and fsync the directory: readers see old or new, never half."""
+    """Temp file, fsync, rename, fsync of the directory: readers see old or new, never half."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
@@ -65,7 +65,8 @@ class PolicyStore:
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
-            return self._refuse(PolicyIssue("missing", "no policy file: nothing can open", str(self.path)))
+            return self._refuse(PolicyIssue("missing", "no policy file: nothing can open",
+                                            str(self.path)))
         sig_path = signature_path(self.path)
         signature = sig_path.read_bytes() if sig_path.exists() else None
         try:
@@ -89,7 +90,7 @@ class PolicyStore:
         return policy
 
     def save(self, data: bytes, signature: bytes | None = None) -> Policy:
-        """Validate, archive the current file, then atomically replace it. Nothing changes on error."""
+        """Validate, archive the current file, then replace it atomically; on error, nothing."""
         policy = self.validate(data, signature)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if self.path.exists():
@@ -126,11 +127,12 @@ class PolicyStore:
         return sorted(self.history_dir.glob("*.toml"), reverse=True)
 
     def rollback(self, version: Path | None = None) -> Policy:
-        """Restore the newest earlier version (or the one given); the replaced file is archived too."""
+        """Restore the newest earlier version (or the one given); the replaced one is archived."""
         versions = self.history()
         if version is None:
             if not versions:
-                raise PolicyError([PolicyIssue("no_history", "there is no earlier version to roll back to",
+                raise PolicyError([PolicyIssue("no_history",
+                                               "there is no earlier version to roll back to",
                                                str(self.history_dir))])
             version = versions[0]
         sig = signature_path(version)
