@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
-from kiosk.cli_stubs import register_pending
-
-# (module, command) pairs; each module is a thin layer over one domain package.
-COMMANDS = (
-    ("kiosk.cli_policy", "policy"),
-    ("kiosk.cli_config", "config"),
-    ("kiosk.cli_run", "demo"),
-    ("kiosk.cli_run", "run"),
-    ("kiosk.cli_run", "session"),
-    ("kiosk.cli_launch", "launch"),
-    ("kiosk.cli_wipe", "wipe"),
-    ("kiosk.cli_stats", "stats"),
-    ("kiosk.cli_hub", "hub"),
-    ("kiosk.cli_mediator", "mediator"),
-)
+from kiosk.cli_config import config
+from kiosk.cli_hub import hub
+from kiosk.cli_launch import launch
+from kiosk.cli_mediator import mediator
+from kiosk.cli_policy import policy
+from kiosk.cli_run import demo, run, session
+from kiosk.cli_stats import stats
+from kiosk.cli_wipe import wipe
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,19 +20,8 @@ def cli() -> None:
     """kiosk: a safe public terminal for online administrative procedures."""
 
 
-def _register(group: click.Group) -> None:
-    for module_name, attribute in COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise  # a real missing dependency must not be hidden
-            continue
-        group.add_command(getattr(module, attribute))
-    register_pending(group)
-
-
-_register(cli)
+for command in (demo, run, session, launch, wipe, policy, config, mediator, stats, hub):
+    cli.add_command(command)
 
 
 def main() -> None:

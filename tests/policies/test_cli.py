@@ -67,15 +67,3 @@ def test_rollback_restores_the_previous_version(tmp_path):
     result = run("policy", "rollback", "--state-dir", str(tmp_path))
     assert result.exit_code == 0
     assert store.reload().policy.site("caf").name == "CAF"
-
-
-def test_a_planned_command_nobody_registered_says_it_is_not_available():
-    import click
-
-    from kiosk.cli_stubs import PENDING, register_pending
-
-    group = click.Group("g")
-    register_pending(group)
-    name = next(iter(PENDING))
-    result = CliRunner().invoke(group, [name])
-    assert result.exit_code != 0 and "not available" in result.output
