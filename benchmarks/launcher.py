@@ -25,8 +25,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from measure import chromium_kiosk_command, cold_env, tree_pss_kib
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 PAGE = b"""<!doctype html><meta charset=utf-8><title>Accueil</title>
 <h1>Bienvenue</h1><p>Choisissez un site pour commencer votre demarche.</p>
 <script>
@@ -78,38 +79,6 @@ class PaintServer:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
-def tree_pss_kib(pid: int) -> int:
-    """Sum of Pss over pid and all its descendants (kB, from smaps_rollup)."""
-    total = 0
-    for child in [pid, *descendants(pid)]:
-        try:
-            text = Path(f"/proc/{child}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        for line in text.splitlines():
-            if line.startswith("Pss:"):
-                total += int(line.split()[1])
-    return total
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, stack = [], [pid]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.append(child)
-            stack.append(child)
-    return found
-
-
 def measure(command: list[str], env: dict[str, str], server: PaintServer,
             settle: float) -> tuple[float, int]:
     """Start `command`; return (seconds to first paint, peak tree PSS in kB)."""
@@ -136,13 +105,6 @@ def measure(command: list[str], env: dict[str, str], server: PaintServer,
     if paint is None:
         raise RuntimeError(f"no first paint from {command[0]}")
     return paint, peak
-
-
-def cold_env(home: Path) -> dict[str, str]:
-    """A fresh HOME with its caches in it. Mesa finds its shader cache through the passwd entry,
-    not $HOME, so without XDG_CACHE_HOME every browser would share root's warm cache."""
-    return {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
-            "MESA_SHADER_CACHE_DIR": str(home / ".cache" / "mesa_shader_cache")}
 
 
 def launcher_run(server: PaintServer, work: Path, settle: float) -> tuple[float, int]:
@@ -179,12 +141,7 @@ def chromium_run(server: PaintServer, work: Path, settle: float) -> tuple[float,
     shutil.rmtree(profile, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir()
-    command = [CHROMIUM, "--kiosk", "--incognito", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
-               server.url]
-    if os.geteuid() == 0:
-        command.insert(1, "--no-sandbox")
-    return measure(command, cold_env(home), server, settle)
+    return measure(chromium_kiosk_command(server.url, profile), cold_env(home), server, settle)
 
 
 def main() -> None:

@@ -22,10 +22,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from measure import chromium_kiosk_command, cold_env, tree_pss_kib  # noqa: E402
 
 from kiosk import control  # noqa: E402
 
@@ -39,20 +39,7 @@ def free_port() -> int:
 
 
 def tree_pss_mb(pid: int) -> float:
-    """Proportional set size summed over a process and all its descendants (shared pages split)."""
-    total = 0
-    try:
-        procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0.0
-    for proc in procs:
-        try:
-            for line in Path(f"/proc/{proc.pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    return tree_pss_kib(pid) / 1024
 
 
 class LoadBeacon:
@@ -84,37 +71,36 @@ class LoadBeacon:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
 
 
-def chromium_argv(url: str, profile: str) -> list[str]:
-    argv = ["chromium", "--kiosk", "--incognito", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", url]
-    if os.geteuid() == 0:
-        argv.insert(1, "--no-sandbox")
-    return argv
-
-
 def chromium_relaunch(beacon: LoadBeacon) -> tuple[list[float], float]:
-    """Seconds from killing one Chromium kiosk to the next one having painted the page."""
+    """Seconds from killing one Chromium kiosk to the next one having painted the page. Each one
+    starts cold (profile and caches), as each kiosk session does: its caches live in the wiped
+    session dir."""
     times, pss = [], 0.0
-    profile = tempfile.mkdtemp(prefix="bench-chromium-")
-    current = subprocess.Popen(chromium_argv(beacon.url, profile), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    work = Path(tempfile.mkdtemp(prefix="bench-chromium-"))
+
+    def start() -> subprocess.Popen:
+        shutil.rmtree(work, ignore_errors=True)
+        (work / "home").mkdir(parents=True)
+        return subprocess.Popen(chromium_kiosk_command(beacon.url, work / "profile"),
+                                env=cold_env(work / "home"), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+
+    current = start()
     beacon.loaded.wait(30)
     for _ in range(RUNS):
         time.sleep(1.0)
         pss = max(pss, tree_pss_mb(current.pid))
         beacon.loaded.clear()
-        start = time.perf_counter()
+        started = time.perf_counter()
         os.killpg(current.pid, signal.SIGTERM)
         current.wait()
-        shutil.rmtree(profile, ignore_errors=True)
-        current = subprocess.Popen(chromium_argv(beacon.url, profile), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        current = start()
         if not beacon.loaded.wait(30):
             raise RuntimeError("chromium never loaded the page")
-        times.append(time.perf_counter() - start)
+        times.append(time.perf_counter() - started)
     os.killpg(current.pid, signal.SIGTERM)
     current.wait()
-    shutil.rmtree(profile, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
     return times, pss
 
 
@@ -124,7 +110,7 @@ def kiosk_turnover() -> tuple[list[float], list[float], float]:
     state, port = tmp / "state", free_port()
     state.mkdir()
     (state / "config.toml").write_text(f"portal_port = {port}\n")
-    env = {**os.environ, "HOME": str(tmp), "XDG_CACHE_HOME": str(tmp / "cache"), "PYTHONPATH": str(ROOT)}
+    env = {**cold_env(tmp), "PYTHONPATH": str(ROOT)}
     if os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--state-dir", str(state), "--windowed"],
