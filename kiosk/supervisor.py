@@ -211,13 +211,9 @@ class Supervisor:
             return
         was_session = self.state != WELCOME
         self.state, self.end_reason = ENDING, reason
-        if self._launcher:
-            self._launcher.stop()
-        self.state = WIPING
         # The old tree is renamed out of reach and verified gone from session/ at once; its bulk
         # delete runs in the background while the next resident is welcomed.
-        self.last_wipe = wipe.wipe_session(self._handle, grace=self.options.wipe_grace,
-                                           defer_delete=True)
+        self.last_wipe = self._close_session(defer_delete=True)
         threading.Thread(target=self._purge, daemon=True, name="purge").start()
         if was_session:
             self.last_end_reason = reason
@@ -227,6 +223,14 @@ class Supervisor:
             return
         self._open_welcome()
 
+    def _close_session(self, defer_delete: bool = False) -> wipe.WipeReport:
+        """Stop the session's window, then wipe everything the session produced."""
+        if self._launcher:
+            self._launcher.stop()
+        self.state = WIPING
+        return wipe.wipe_session(self._handle, grace=self.options.wipe_grace,
+                                 defer_delete=defer_delete)
+
     def _purge(self) -> None:
         """Delete the previous session's tree; if it cannot be, nobody else is served."""
         if wipe.purge(self.state_dir).status == "failed":
@@ -235,8 +239,7 @@ class Supervisor:
     def _on_purge_failed(self) -> None:
         self.purge_failed = True
         if self.state == WELCOME:  # nobody started yet: stop serving at once
-            self._launcher.stop()
-            wipe.wipe_session(self._handle, grace=self.options.wipe_grace)
+            self._close_session()
             self._out_of_service()
 
     def _out_of_service(self) -> None:
@@ -348,9 +351,7 @@ class Supervisor:
             self._notice.stop()
         if self.state in (WELCOME, ACTIVE, WARNING):
             was_session = self.state != WELCOME
-            if self._launcher:
-                self._launcher.stop()
-            self.last_wipe = wipe.wipe_session(self._handle, grace=self.options.wipe_grace)
+            self.last_wipe = self._close_session()
             if was_session:
                 self.emit(Event("session_ended", detail="mediator"))
         self.state = WIPING if self.state != OUT_OF_SERVICE else self.state
