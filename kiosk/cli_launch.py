@@ -18,8 +18,10 @@ import click
 @click.option("--windowed", is_flag=True, help="A normal window instead of full screen (debugging).")
 @click.option("--portal", default=None,
               help="The portal's URL: its pages have their own navigation, so the bar hides there.")
+@click.option("--kept", is_flag=True,
+              help="Stay open between sessions: \"end\" waits for the supervisor's \"clear\".")
 def launch(policy_path: Path, home: str, session_dir: Path, windowed: bool,
-           portal: str | None) -> None:
+           portal: str | None, kept: bool) -> None:
     """Open one kiosk window on HOME; events as JSON lines on stdout, commands on stdin."""
     from policies import PolicyError, load_policy
 
@@ -40,4 +42,4 @@ def launch(policy_path: Path, home: str, session_dir: Path, windowed: bool,
         raise click.ClickException(f"cannot use session directory {session_dir}: {error}") from error
 
     raise SystemExit(run(policy, home, session_dir, windowed, policy_path=policy_path,
-                         portal=portal))
+                         portal=portal, kept=kept))

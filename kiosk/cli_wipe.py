@@ -17,9 +17,8 @@ OUT_OF_SERVICE = "Borne hors service : appelez un médiateur."
               help="Seconds the session's processes get to exit before SIGKILL.")
 def wipe(state_dir: str | None, as_json: bool, grace: float) -> None:
     """Finish or run a wipe now and print its report (exit 1 if not verified clean)."""
-    from wipe import recover, wipe_session
-
     from kiosk.runlock import RunLock
+    from wipe import recover, wipe_session
 
     state = resolve_state_dir(state_dir)
     if not state.is_dir():

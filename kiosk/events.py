@@ -16,6 +16,7 @@ END_REASONS = ("user", "idle", "time_limit", "mediator", "crash_recovery")
 
 KINDS = {
     "ready",               # launcher window shown and home loaded
+    "cleared",             # the launcher dropped the session's profile (all its browsing state)
     "activity",            # resident input (throttled); feeds the idle timer, never counted
     "session_started",
     "session_ended",       # detail = end reason

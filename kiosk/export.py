@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import tomllib
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +15,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.counters import (
-    DOWNLOAD_OUTCOMES, DURATION_BANDS, HOUR_BANDS, OTHER, PRINT_OUTCOMES, THEMATICS, CounterStore,
+    DOWNLOAD_OUTCOMES,
+    DURATION_BANDS,
+    HOUR_BANDS,
+    OTHER,
+    PRINT_OUTCOMES,
+    THEMATICS,
+    CounterStore,
     month_range,
 )
 from kiosk.events import END_REASONS

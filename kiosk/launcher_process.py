@@ -10,22 +10,31 @@ import queue
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+
+import psutil
 
 from kiosk.events import Event
 
 log = logging.getLogger(__name__)
+ENGINE_HELPER = "QtWebEngineProcess"  # Chromium's zygote and renderers, under Qt WebEngine
 
 
 class LauncherProcess:
     """Starts `kiosk launch` and turns its stdout into a queue of events."""
 
     def __init__(self, policy: Path, home: str, session_dir: Path, env: dict[str, str],
-                 windowed: bool = False, portal: str | None = None):
+                 windowed: bool = False, portal: str | None = None, kept: bool = False,
+                 on_event: Callable[[], None] | None = None):
         argv = [sys.executable, "-m", "kiosk", "launch", "--policy", str(policy), "--home", home,
                 "--session-dir", str(session_dir)]
         if portal:
             argv += ["--portal", portal]
+        if kept:
+            argv.append("--kept")
+        self.kept = kept
+        self._on_event = on_event  # wakes the supervisor's loop
         if windowed:
             argv.append("--windowed")
         self.events: queue.Queue[Event] = queue.Queue()
@@ -46,9 +55,34 @@ class LauncherProcess:
         for line in self.process.stdout:
             try:
                 self.events.put(Event.from_json(line))
+                if self._on_event is not None:
+                    self._on_event()
             except (ValueError, KeyError, TypeError):
                 log.warning("ignored a malformed line from the launcher")
         self.process.stdout.close()
+
+    def renderers(self) -> set[int]:
+        """The engine's renderer processes (forked by its zygote, a child of ours): where the
+        pages of the current profile live."""
+        try:
+            return {p.pid for p in psutil.Process(self.pid).children(recursive=True)
+                    if p.ppid() != self.pid}
+        except psutil.Error:
+            return set()
+
+    def engine_spare(self, old_renderers: set[int]):
+        """For the wipe after `clear`: keep this window and its engine helpers, except the old
+        session's renderers; anything else it started is the session's and goes."""
+        root = self.pid
+
+        def spare(proc: psutil.Process) -> bool:
+            if proc.pid == root:
+                return True
+            if proc.pid in old_renderers or root not in {p.pid for p in proc.parents()}:
+                return False
+            return Path(proc.exe()).name == ENGINE_HELPER
+
+        return spare
 
     def send(self, op: str, **fields: object) -> None:
         """Send one command; a dead launcher is not an error (the supervisor notices it)."""

@@ -1,7 +1,8 @@
 """The session supervisor: welcome -> active -> warning -> ending -> wiping -> welcome, forever.
 
-One launcher process per session, started on the portal's welcome page with a fresh session
-directory whose wipe journal is written first; timers from the policy; a verified wipe between
+One launcher window kept for all sessions, each session in a new off-the-record profile (or,
+with keep_window off, one launcher process per session), on the portal's welcome page with a
+fresh session directory whose wipe journal is written first; timers from the policy; a verified wipe between
 residents, and "out of service" rather than a dirty session when a wipe cannot be verified.
 State changes happen on the supervisor's own thread: the portal and the control socket only post
 requests to it.
@@ -30,6 +31,7 @@ WELCOME, ACTIVE, WARNING, ENDING, WIPING, OUT_OF_SERVICE = (
     "welcome", "active", "warning", "ending", "wiping", "out_of_service")
 TICK = 0.2
 RETRY_OUT_OF_SERVICE = 30.0  # seconds between wipe retries while out of service
+CLEAR_TIMEOUT = 5.0  # seconds a kept window has to drop its profile before it is replaced
 
 
 @dataclass
@@ -47,6 +49,9 @@ class Options:
     install_default_policy: bool = True               # first start only: no policy, no history
     home_url: str | None = None                       # what the window opens (default: the portal)
     out_of_service_retry: float = RETRY_OUT_OF_SERVICE # seconds between wipe retries when it failed
+    # One window for all sessions, each in a new off-the-record profile (see README, "Turnover");
+    # False: a new launcher process per session.
+    keep_window: bool = True
 
 
 def production_options(windowed: bool = False) -> Options:
@@ -55,14 +60,16 @@ def production_options(windowed: bool = False) -> Options:
     import os
     import pwd
 
+    # Fallback and benchmark switch: a new launcher process for every session (slower turnover).
+    keep = os.environ.get("KIOSK_WINDOW_PER_SESSION", "") not in ("1", "true", "yes")
     user = pwd.getpwuid(os.getuid())
     if user.pw_name != "kiosk" or os.getuid() == 0:
-        return Options(windowed=windowed)
+        return Options(windowed=windowed, keep_window=keep)
     home = Path(user.pw_dir)
     # The installer creates this clean copy and names it in the unit (KIOSK_HOME_TEMPLATE).
     template = Path(os.environ.get("KIOSK_HOME_TEMPLATE", "/opt/kiosk/home.template"))
     return Options(windowed=windowed, homes=[(home, template)] if template.is_dir() else [],
-                   tmp_roots=wipe.DEFAULT_TMP_ROOTS, session_uid=os.getuid())
+                   tmp_roots=wipe.DEFAULT_TMP_ROOTS, session_uid=os.getuid(), keep_window=keep)
 
 
 class Supervisor:
@@ -90,6 +97,7 @@ class Supervisor:
         self._started_at: float | None = None
         self._last_time_left: int | None = None
         self._stop = threading.Event()
+        self._wake = threading.Event()  # a request or a launcher event: step now, not at TICK
         self.ready = False              # the welcome page is on screen in a fresh launcher
         self.purge_failed = False       # an earlier session's tree could not be deleted
         self._retry_at = 0.0
@@ -99,16 +107,20 @@ class Supervisor:
         self._load_policy()
 
     # ---------------------------------------------------------------- requests from other threads
+    def _post(self, kind: str, reason: str | None = None) -> None:
+        self._requests.put((kind, reason))
+        self._wake.set()
+
     def request_begin(self) -> None:
-        self._requests.put(("begin", None))
+        self._post("begin")
 
     def request_end(self, reason: str = "user") -> None:
         if reason not in END_REASONS:
             raise ValueError(f"unknown end reason {reason!r}")
-        self._requests.put(("end", reason))
+        self._post("end", reason)
 
     def post_activity(self) -> None:
-        self._requests.put(("activity", None))
+        self._post("activity")
 
     def request_help(self) -> None:
         self.help_requested = True
@@ -171,15 +183,27 @@ class Supervisor:
             log.error("policy refused, previous one kept: %s", issue)
 
     def _open_welcome(self) -> None:
+        """A fresh session directory (journal first), then the window: the kept one, cleared by
+        `_end` already, or a new launcher (first start, or after a crash)."""
+        from launcher.confine import SessionPaths, create_layout
+
         self._handle = wipe.prepare_session(self.state_dir, homes=self.options.homes,
                                             tmp_roots=self.options.tmp_roots,
                                             session_uid=self.options.session_uid)
+        create_layout(SessionPaths(self.session_dir))
         policy_copy = self._write_policy_copy()
-        env = {**self._handle.env(), **self.options.launcher_env}
-        self._launcher = LauncherProcess(policy_copy, self.home_url, self.session_dir, env,
-                                         windowed=self.options.windowed, portal=self.portal_url)
+        if self._launcher is not None and self._launcher.alive():
+            self._launcher.send("reload_policy")
+        else:
+            env = {**self._handle.env(), **self.options.launcher_env}
+            self._launcher = LauncherProcess(policy_copy, self.home_url, self.session_dir, env,
+                                             windowed=self.options.windowed,
+                                             portal=self.portal_url, kept=self.options.keep_window,
+                                             on_event=self._wake.set)
+            self.ready = False
+        # Recorded in every session's journal: after a crash, recovery kills the kept window too
+        # (it holds the session in memory).
         self._handle.add_process(self._launcher.pid)
-        self.ready = False
         self.state, self._timer, self._started_at = WELCOME, None, None
         self.help_requested, self.language, self.end_reason = False, "fr", None
 
@@ -213,7 +237,8 @@ class Supervisor:
         self.state, self.end_reason = ENDING, reason
         # The old tree is renamed out of reach and verified gone from session/ at once; its bulk
         # delete runs in the background while the next resident is welcomed.
-        self.last_wipe = self._close_session(defer_delete=True)
+        self.last_wipe = self._close_session(defer_delete=True,
+                                             keep_window=self.options.keep_window)
         threading.Thread(target=self._purge, daemon=True, name="purge").start()
         if was_session:
             self.last_end_reason = reason
@@ -223,18 +248,47 @@ class Supervisor:
             return
         self._open_welcome()
 
-    def _close_session(self, defer_delete: bool = False) -> wipe.WipeReport:
-        """Stop the session's window, then wipe everything the session produced."""
-        if self._launcher:
+    def _close_session(self, defer_delete: bool = False,
+                       keep_window: bool = False) -> wipe.WipeReport:
+        """Drop the session from the window (clear the kept one, or stop it), then wipe
+        everything the session produced."""
+        spare = self._clear_window() if keep_window else None
+        if spare is None and self._launcher:
             self._launcher.stop()
+            self._launcher = None
         self.state = WIPING
         return wipe.wipe_session(self._handle, grace=self.options.wipe_grace,
-                                 defer_delete=defer_delete)
+                                 defer_delete=defer_delete, spare=spare)
+
+    def _clear_window(self):
+        """Ask the kept window to destroy the session's profile and reopen the welcome page.
+        Returns what the wipe must spare (the window, minus the old renderers), or None when the
+        window cannot be kept: dead, not kept, or no answer in time (then it is stopped)."""
+        launcher = self._launcher
+        if launcher is None or not launcher.kept or not launcher.alive():
+            return None
+        old_renderers = launcher.renderers()
+        self.ready = False
+        launcher.send("clear")
+        deadline = time.monotonic() + CLEAR_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                event = launcher.events.get(timeout=0.05)
+            except queue.Empty:
+                if not launcher.alive():
+                    return None
+                continue
+            if event.kind == "cleared":
+                return launcher.engine_spare(old_renderers)
+            if event.kind not in ("activity", "end_requested", "ready"):
+                self.emit(event)  # the old session's last downloads and prints still count
+        log.warning("the window did not clear in %.0f s: starting a new one", CLEAR_TIMEOUT)
+        return None
 
     def _purge(self) -> None:
         """Delete the previous session's tree; if it cannot be, nobody else is served."""
         if wipe.purge(self.state_dir).status == "failed":
-            self._requests.put(("purge_failed", None))
+            self._post("purge_failed")
 
     def _on_purge_failed(self) -> None:
         self.purge_failed = True
@@ -247,6 +301,8 @@ class Supervisor:
         log.error("wipe not verified (%s): out of service, retrying every %.0f s",
                   self.last_wipe.reason if self.last_wipe else "unknown",
                   self.options.out_of_service_retry)
+        if self._launcher:
+            self._launcher.stop()
         self.state, self._launcher, self._timer = OUT_OF_SERVICE, None, None
         self._retry_at = time.monotonic() + self.options.out_of_service_retry
         notice_dir = self.state_dir / "notice"
@@ -335,12 +391,14 @@ class Supervisor:
     def run_forever(self) -> None:
         self.start()
         while not self._stop.is_set():
+            self._wake.clear()
             self.step()
-            self._stop.wait(TICK)
+            self._wake.wait(TICK)
 
     def stop(self) -> None:
         """Leave cleanly: end and wipe whatever session is open."""
         self._stop.set()
+        self._wake.set()
 
     @property
     def stopped(self) -> threading.Event:

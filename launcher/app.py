@@ -13,9 +13,8 @@ import ada_url
 
 from policies import Policy
 
-from .live_policy import LivePolicy
-
 from .confine import SessionPaths, apply_environment
+from .live_policy import LivePolicy
 from .navigation import NavigationGate
 from .options import TITLE, window_options
 from .protocol import EventWriter, read_commands
@@ -57,8 +56,11 @@ def _stdin_is_pipe() -> bool:
 
 
 def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False,
-        policy_path: Path | None = None, portal: str | None = None) -> int:
-    """Show HOME in a locked-down window until it is closed, the session ends, or SIGTERM."""
+        policy_path: Path | None = None, portal: str | None = None, kept: bool = False) -> int:
+    """Show HOME in a locked-down window until it is closed, the session ends, or SIGTERM.
+
+    kept: the window outlives sessions (the supervisor's choice, for a fast turnover): ending
+    only reports `end_requested`, and the `clear` command starts the next session afresh."""
     paths = SessionPaths(Path(session_dir).resolve())
     apply_environment(paths)
     _engine_flags()
@@ -78,7 +80,7 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False,
     from . import window as kiosk_window
 
     options = window_options(_screen(), windowed)
-    controller = kiosk_window.Controller(gate, writer, paths, home, options, live, portal)
+    controller = kiosk_window.Controller(gate, writer, paths, home, options, live, portal, kept)
     webview.settings["OPEN_EXTERNAL_LINKS_IN_BROWSER"] = True  # our popup hook replaces it
     webview.settings["ALLOW_DOWNLOADS"] = False
     window = webview.create_window(TITLE, url=home, x=options.x, y=options.y, width=options.width,
@@ -93,7 +95,9 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False,
         threading.Thread(target=read_commands, daemon=True, name="kiosk-stdin", args=(
             sys.stdin, controller.command_received.emit,
             lambda: controller.command_received.emit(_quit()))).start()
-    webview.start(gui="qt", debug=False, private_mode=False, storage_path=str(paths.profile))
+    # Off the record: a session's cookies, storage, cache and service workers live in memory only,
+    # in a profile that `clear` destroys (no resident data on disk but downloads and prints).
+    webview.start(gui="qt", debug=False, private_mode=True)
     out.flush()
     return 0
 

@@ -52,13 +52,22 @@ def confined_environment(paths: SessionPaths) -> dict[str, str]:
         "__GL_SHADER_DISK_CACHE_PATH": str(root / "cache" / "nv"),
         "TMPDIR": str(paths.tmp),
         "QTWEBENGINE_DICTIONARIES_PATH": str(root / "data" / "dictionaries"),
+        # Compiled shaders (WebGL ones included) would outlive a session in a kept window's
+        # cache, and a write there during a wipe would fail its verification: no disk cache.
+        "MESA_SHADER_CACHE_DISABLE": "true",
+        "QT_DISABLE_SHADER_DISK_CACHE": "1",
     }
+
+
+def create_layout(paths: SessionPaths) -> None:
+    """The directories a window expects in its session dir (again for each kept-window session)."""
+    paths.create()
+    for key, value in confined_environment(paths).items():
+        if key.startswith("XDG_"):
+            Path(value).mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
 def apply_environment(paths: SessionPaths) -> None:
     """Create the session layout and point this process's environment at it."""
-    paths.create()
-    for key, value in confined_environment(paths).items():
-        os.environ[key] = value
-        if key.startswith("XDG_"):
-            Path(value).mkdir(parents=True, exist_ok=True, mode=0o700)
+    create_layout(paths)
+    os.environ.update(confined_environment(paths))

@@ -36,6 +36,7 @@ class DownloadFlow(QObject):
             request.cancel()
             self._refused()
             return
+        self.paths.incoming.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new session's
         request.setDownloadDirectory(str(self.paths.incoming))
         request.setDownloadFileName(secrets.token_hex(12))  # nothing of the site's name on disk yet
         request.isFinishedChanged.connect(lambda r=request, s=suggested: self._finished(r, s))

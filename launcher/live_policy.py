@@ -7,7 +7,15 @@ import dataclasses
 import re
 from pathlib import Path
 
-from policies import Allowlist, HostPatternError, Policy, PolicyError, Site, load_policy, parse_host_pattern
+from policies import (
+    Allowlist,
+    HostPatternError,
+    Policy,
+    PolicyError,
+    Site,
+    load_policy,
+    parse_host_pattern,
+)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 MAX_UNLOCKED_HOSTS = 20

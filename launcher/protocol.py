@@ -35,7 +35,7 @@ def parse_command(line: str) -> Command | None:
     if not isinstance(data, dict):
         return None
     op = data.get("op")
-    if op in ("warning_cancel", "home", "quit", "reload_policy"):
+    if op in ("warning_cancel", "home", "quit", "reload_policy", "clear"):
         return Command(op)
     if op == "allow_site":
         hosts = data.get("hosts")

@@ -10,6 +10,7 @@ import time
 from dataclasses import replace
 from importlib import resources
 
+from PyQt6 import sip
 from PyQt6.QtCore import QEvent, QFile, QIODevice, QObject, Qt, QTimer, QUrl, pyqtSignal, pyqtSlot
 from PyQt6.QtWebChannel import QWebChannel
 from PyQt6.QtWebEngineCore import (
@@ -108,14 +109,17 @@ class Controller(QObject):
     command_received = pyqtSignal(object)
 
     def __init__(self, gate: NavigationGate, writer: EventWriter, paths: SessionPaths, home: str,
-                 options: WindowOptions, live_policy=None, portal: str | None = None) -> None:
+                 options: WindowOptions, live_policy=None, portal: str | None = None,
+                 kept: bool = False) -> None:
         super().__init__()
         self.gate, self.writer, self.paths, self.home = gate, writer, paths, home
         self.live_policy = live_policy
         self.options = options
+        self.kept = kept  # the window outlives sessions; the supervisor sends "clear"
         self.state = ToolbarState(internal_origin=_origin(portal) if portal else "")
         self.browser = None
         self.page: QWebEnginePage | None = None
+        self.profile: QWebEngineProfile | None = None
         self._ready = False
         self._script: QWebEngineScript | None = None
         self.downloads = DownloadFlow(paths, writer, self.show_message)
@@ -133,9 +137,11 @@ class Controller(QObject):
     # -- setup ---------------------------------------------------------------------------------
 
     def configure_profile(self, profile: QWebEngineProfile) -> None:
-        """Confine storage and cache to the session dir, refuse external schemes, hook downloads."""
-        profile.setPersistentStoragePath(str(self.paths.profile))
-        profile.setCachePath(str(self.paths.cache))
+        """An off-the-record profile (browsing state in memory only), downloads into the session
+        dir, external schemes refused, every request through the interceptor."""
+        if not profile.isOffTheRecord():
+            raise RuntimeError("the kiosk only browses with off-the-record profiles")
+        profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
         profile.setDownloadPath(str(self.paths.incoming))
         profile.setPersistentPermissionsPolicy(
             QWebEngineProfile.PersistentPermissionsPolicy.StoreInMemory)
@@ -165,18 +171,51 @@ class Controller(QObject):
     def attach(self, browser) -> None:
         """Called once pywebview built the window: geometry, scripts, bridge, input filter."""
         self.browser = browser
-        self.page = browser.webview.page()
-        self.page.loadFinished.connect(self.on_load_finished)
-        self.page.printRequested.connect(self.ask_print)
-        self.printing.attach(self.page)
-        self.page.permissionRequested.connect(lambda permission: permission.deny())
-        channel = QWebChannel(self.page)
-        channel.registerObject("kiosk", self.bridge_object)
-        self.page.setWebChannel(channel, WORLD)
-        self._channel = channel
-        self._install_script()
+        self.profile = browser.profile
+        # pywebview mirrors every cookie into a dict of its own: never keep that copy.
+        self.profile.cookieStore().cookieAdded.disconnect()
+        self._wire_page(browser.webview.page())
         QApplication.instance().installEventFilter(self)
         QTimer.singleShot(0, self._place_window)
+
+    def _wire_page(self, page: QWebEnginePage) -> None:
+        self.page = page
+        page.loadFinished.connect(self.on_load_finished)
+        page.printRequested.connect(self.ask_print)
+        self.printing.attach(page)
+        page.permissionRequested.connect(lambda permission: permission.deny())
+        channel = QWebChannel(page)
+        channel.registerObject("kiosk", self.bridge_object)
+        page.setWebChannel(channel, WORLD)
+        self._channel = channel
+        self._script = None
+        self._install_script()
+
+    def clear(self) -> None:
+        """Between two residents: destroy the page and its off-the-record profile (cookies,
+        storage, HTTP cache, service workers, history, renderer processes all go with it), then
+        open HOME in a brand-new profile. The old profile is gone before "cleared" is sent."""
+        from webview.platforms.qt import BrowserView
+
+        self._close_modal()
+        old_page, old_profile = self.page, self.profile
+        self.downloads = DownloadFlow(self.paths, self.writer, self.show_message)
+        self.printing = PrintFlow(self.paths, self.writer, self.show_message)
+        self.state = ToolbarState(internal_origin=self.state.internal_origin)
+        if self.live_policy is not None:
+            self.live_policy.unlocked = None
+            self.gate.allowlist = self.live_policy.allowlist()
+        self.profile = QWebEngineProfile(QApplication.instance())  # no name: off the record
+        page = BrowserView.WebPage(self.browser, profile=self.profile)  # hook configures it
+        self.browser.profile = self.profile
+        self.browser.cookies = {}
+        self.browser.webview.setPage(page)
+        self._wire_page(page)
+        sip.delete(old_page)  # a page must die before its profile
+        sip.delete(old_profile)
+        self._ready = False
+        self.writer.emit(Event("cleared"))
+        page.setUrl(QUrl(self.home))
 
     def _place_window(self) -> None:
         """pywebview already asked for full screen; without a window manager that request is
@@ -285,7 +324,8 @@ class Controller(QObject):
 
     def end_requested(self) -> None:
         self.writer.emit(Event("end_requested"))
-        QTimer.singleShot(50, self.quit)
+        if not self.kept:
+            QTimer.singleShot(50, self.quit)
 
     @staticmethod
     def _close_modal() -> None:
@@ -322,6 +362,8 @@ class Controller(QObject):
             self.set_state(replace(self.state, warning_kind=None))
         elif command.op == "home":
             self.go_home()
+        elif command.op == "clear":
+            self.clear()
         elif command.op == "quit":
             self._close_modal()
             self.quit()

@@ -133,12 +133,12 @@ def _count(stats) -> int:
 
 
 def _residue(journal: Journal, scope: tmpfiles.Scope, state: Path,
-             defer: bool) -> dict[str, int]:
+             defer: bool, spare: processes.Spare | None = None) -> dict[str, int]:
     """Step 5: look again, from scratch, for anything of the session."""
     return {
         "processes": len(processes.session_processes(
             journal.pids, journal.token, [session_dir.session_path(state)],
-            journal.session_uid)),
+            journal.session_uid, spare)),
         "session_entries": session_dir.residue(state, include_trash=not defer),
         "home_differences": sum(homes.differences(Path(t), Path(p)) for t, p in journal.homes),
         "tmp_entries": _count(tmpfiles.sweep([Path(r) for r in journal.tmp_roots], scope,
@@ -158,12 +158,13 @@ def _timed(hook: StepHook | None, name: str, fn, *args) -> StepReport:
 
 
 def _attempt(journal: Journal, scope: tmpfiles.Scope, grace: float,
-             hook: StepHook | None, defer: bool = False) -> list[StepReport]:
+             hook: StepHook | None, defer: bool = False,
+             spare: processes.Spare | None = None) -> list[StepReport]:
     state = Path(journal.state_dir)
     dirs = [session_dir.session_path(state)]
     return [
         _timed(hook, "processes", processes.stop_processes, journal.pids, journal.token, dirs,
-               journal.session_uid, grace),
+               journal.session_uid, grace, 5, spare),
         _timed(hook, "session_dir", session_dir.wipe_session_dir, state, journal.session_uid,
                defer),
         _timed(hook, "home", homes.restore_homes, journal.homes),
@@ -175,11 +176,11 @@ def _attempt(journal: Journal, scope: tmpfiles.Scope, grace: float,
 
 
 def _verify(journal: Journal, scope: tmpfiles.Scope, report: WipeReport,
-            hook: StepHook | None, defer: bool) -> None:
+            hook: StepHook | None, defer: bool, spare: processes.Spare | None = None) -> None:
     if hook:
         hook("verify")
     t0 = time.perf_counter()
-    report.residue = _residue(journal, scope, Path(journal.state_dir), defer)
+    report.residue = _residue(journal, scope, Path(journal.state_dir), defer, spare)
     failed = [s for s in report.steps if s.status == "failed"]
     report.verified = not any(report.residue.values())
     step = StepReport("verify", counts=dict(report.residue))
@@ -193,7 +194,8 @@ def _verify(journal: Journal, scope: tmpfiles.Scope, report: WipeReport,
 
 
 def _run(journal: Journal, recorded: set[str], *, recovered: bool, grace: float, retries: int,
-         hook: StepHook | None, defer: bool = False) -> WipeReport:
+         hook: StepHook | None, defer: bool = False,
+         spare: processes.Spare | None = None) -> WipeReport:
     t0 = time.perf_counter()
     state = Path(journal.state_dir)
     scope = _tmp_scope(journal, recorded)
@@ -202,8 +204,9 @@ def _run(journal: Journal, recorded: set[str], *, recovered: bool, grace: float,
         journal.phase, journal.attempts = "wiping", journal.attempts + 1
         write_journal(journal)
         report.attempts = attempt + 1
-        report.steps = _attempt(journal, scope, grace if attempt == 0 else 0.0, hook, defer)
-        _verify(journal, scope, report, hook, defer)
+        report.steps = _attempt(journal, scope, grace if attempt == 0 else 0.0, hook, defer,
+                                spare)
+        _verify(journal, scope, report, hook, defer, spare)
         if report.ok:
             break
         session_dir.make_writable(state)  # escalate: undo read-only dirs, no grace, again
@@ -216,17 +219,19 @@ def _run(journal: Journal, recorded: set[str], *, recovered: bool, grace: float,
 
 def wipe_session(target: SessionHandle | str | os.PathLike, *, grace: float = 1.0,
                  retries: int = 2, on_step: StepHook | None = None,
-                 defer_delete: bool = False) -> WipeReport:
+                 defer_delete: bool = False, spare: processes.Spare | None = None) -> WipeReport:
     """Wipe the session now (a handle, or a state dir whose journal says what to wipe).
 
     Returns a report; `ok` is False (and the journal stays) when the wipe could not be verified:
     the terminal must then stay out of service. With defer_delete, the old session tree is only
     moved into the root-only trash (milliseconds) and the caller runs purge(state_dir), e.g. in
-    a thread while the next resident starts; a crash before that is purged at the next start."""
+    a thread while the next resident starts; a crash before that is purged at the next start.
+    `spare` names processes to leave running: a window kept for the next resident, once it has
+    dropped this session's profile (a crash recovery never spares anything)."""
     if isinstance(target, SessionHandle):
         recorded = target.watch.stop() if target.watch else set()
         return _run(target.journal, recorded, recovered=False, grace=grace, retries=retries,
-                    hook=on_step, defer=defer_delete)
+                    hook=on_step, defer=defer_delete, spare=spare)
     state = Path(target).absolute()
     try:
         journal = read_journal(state)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import psutil
@@ -13,6 +13,7 @@ import psutil
 from wipe.report import StepReport
 
 TOKEN_VAR = "KIOSK_SESSION_ID"
+Spare = Callable[[psutil.Process], bool]  # True for a process the wipe must leave running
 
 
 def _protected_pids() -> set[int]:
@@ -53,9 +54,10 @@ def _belongs(proc: psutil.Process, token: str, dirs: tuple[str, ...], uid: int |
         env = proc.environ()
     except psutil.Error:
         return False
-    other = env.get(TOKEN_VAR)
-    if other is not None:
-        return other == token
+    if env.get(TOKEN_VAR) == token:
+        return True
+    # A kept window carries the token of the session it started in; what it spawns later still
+    # works in session/ (TMPDIR), so it is found here whatever its token.
     blob = "\0".join(env.values())
     if not any(d in blob for d in dirs):  # cheap pre-filter: most processes never match
         return False
@@ -63,9 +65,10 @@ def _belongs(proc: psutil.Process, token: str, dirs: tuple[str, ...], uid: int |
 
 
 def session_processes(pids: Iterable[Iterable[float]], token: str, dirs: Iterable[Path],
-                      uid: int | None = None) -> list[psutil.Process]:
+                      uid: int | None = None, spare: Spare | None = None) -> list[psutil.Process]:
     """Every live (non-zombie) process of the session: recorded roots, their descendants and
-    any process tied to the session by token, working directory or environment."""
+    any process tied to the session by token, working directory or environment; minus those
+    `spare` keeps (a window kept between sessions, whose session state was already dropped)."""
     dirs_t = tuple(str(d) for d in dirs)
     found: dict[int, psutil.Process] = {}
     for root in _alive_roots(pids):
@@ -82,7 +85,17 @@ def session_processes(pids: Iterable[Iterable[float]], token: str, dirs: Iterabl
             except psutil.Error:
                 pass
     protected = _protected_pids()
-    return [p for pid, p in found.items() if pid not in protected and _running(p)]
+    return [p for pid, p in found.items()
+            if pid not in protected and _running(p) and not _spared(spare, p)]
+
+
+def _spared(spare: Spare | None, proc: psutil.Process) -> bool:
+    if spare is None:
+        return False
+    try:
+        return bool(spare(proc))
+    except psutil.Error:
+        return False
 
 
 def _running(proc: psutil.Process) -> bool:
@@ -111,26 +124,27 @@ def _wait_gone(procs: list[psutil.Process], timeout: float) -> list[psutil.Proce
 
 
 def stop_processes(pids: Iterable[Iterable[float]], token: str, dirs: Iterable[Path],
-                   uid: int | None = None, grace: float = 1.0, rounds: int = 5) -> StepReport:
+                   uid: int | None = None, grace: float = 1.0, rounds: int = 5,
+                   spare: Spare | None = None) -> StepReport:
     """SIGTERM the session's processes, SIGKILL whatever is left after `grace` seconds, and
     repeat while new ones appear (a process may fork while dying)."""
     step = StepReport("processes")
     pids, dirs = list(pids), list(dirs)
-    procs = session_processes(pids, token, dirs, uid)
+    procs = session_processes(pids, token, dirs, uid, spare)
     step.add("found", len(procs))
     if procs:
         _signal_all(procs, signal.SIGTERM)
         alive = _wait_gone(procs, grace)
         step.add("terminated", len(procs) - len(alive))
     for _ in range(rounds):
-        alive = session_processes(pids, token, dirs, uid)
+        alive = session_processes(pids, token, dirs, uid, spare)
         if not alive:
             break
         _signal_all(alive, signal.SIGSTOP)  # freeze first so none can fork a replacement
         _signal_all(alive, signal.SIGKILL)
         left = _wait_gone(alive, 1.0)
         step.add("killed", len(alive) - len(left))
-    remaining = len(session_processes(pids, token, dirs, uid))
+    remaining = len(session_processes(pids, token, dirs, uid, spare))
     if remaining:
         step.status, step.reason = "failed", "processes_survive"
         step.add("surviving", remaining)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from urllib.parse import unquote
 
+import psutil
 import pytest
 
+from tests.fakesites import Response
 from tests.launcher.harness import Launcher, files_under
 
 pytestmark = pytest.mark.gui
@@ -48,27 +49,23 @@ def matching(fake_sites, prefix):
     return [r for r in fake_sites.requests("portal.localhost") if r.path.startswith(prefix)]
 
 
-def run_session(base, fake_sites, display, html, done_prefix):
-    """Run one window on `html` until it requests `done_prefix`, then quit it cleanly."""
-    home = fake_sites.page("portal.localhost", "/", html)
-    before = len(matching(fake_sites, done_prefix))
-    launcher = Launcher(base, home, display)
-    try:
-        launcher.wait_event("ready", timeout=30)
-        deadline = time.monotonic() + 20
-        while len(matching(fake_sites, done_prefix)) == before:
-            assert time.monotonic() < deadline, f"page never requested {done_prefix}"
-            time.sleep(0.05)
-        launcher.send(op="quit")
-        assert launcher.wait_exit() == 0
-    finally:
-        launcher.stop()
-    return launcher
+def wait_for_request(fake_sites, prefix, before, timeout=20):
+    deadline = time.monotonic() + timeout
+    while len(matching(fake_sites, prefix)) == before:
+        assert time.monotonic() < deadline, f"page never requested {prefix}"
+        time.sleep(0.05)
 
 
 def last_report(fake_sites):
     reports = matching(fake_sites, "/report/")
     return reports[-1], json.loads(unquote(reports[-1].path.removeprefix("/report/")))
+
+
+def renderers(launcher) -> set[int]:
+    """PIDs of the launcher's renderer processes (where a page's memory lives): Chromium's zygote
+    is a child of the launcher, and renderers are forked from it."""
+    return {child.pid for child in psutil.Process(launcher.proc.pid).children(recursive=True)
+            if child.ppid() != launcher.proc.pid}
 
 
 @pytest.fixture
@@ -80,29 +77,65 @@ def sites(fake_sites):
     return fake_sites
 
 
-def test_nothing_is_written_outside_the_session_directory(sites, display, tmp_path):
-    launcher = run_session(tmp_path, sites, display, STORE, "/stored")
-    assert files_under(launcher.home) == []
-    assert files_under(launcher.xdg) == []
-    assert (launcher.session / "profile" / "Cookies").is_file()
-    assert any("IndexedDB" in str(p) for p in files_under(launcher.session))
+@pytest.fixture
+def kept(sites, display, tmp_path):
+    """A window kept between sessions (as the supervisor runs it) that has stored everything."""
+    phase = {"html": STORE}
+    sites.add("portal.localhost", "/", lambda _r: Response(
+        f"<!doctype html><meta charset=utf-8>{phase['html']}".encode()))
+    before = len(matching(sites, "/stored"))
+    launcher = Launcher(tmp_path, sites.url("portal.localhost", "/"), display,
+                        extra_args=["--kept"])
+    try:
+        launcher.wait_event("ready", timeout=30)
+        wait_for_request(sites, "/stored", before)
+        phase["html"] = REPORT
+        yield launcher
+    finally:
+        launcher.stop()
 
 
-def test_state_survives_in_the_same_session_directory(sites, display, tmp_path):
-    """Control: with the same session dir a second window sees everything (so the test can fail)."""
-    first = run_session(tmp_path / "a", sites, display, STORE, "/stored")
-    second_base = tmp_path / "b"
-    second_base.mkdir()
-    shutil.copytree(first.session, second_base / "session")
-    run_session(second_base, sites, display, REPORT, "/report/")
+def test_nothing_a_site_stores_reaches_the_disk(kept):
+    """Off the record: cookies, storage, cache and workers stay in memory; no file anywhere."""
+    assert files_under(kept.home) == []
+    assert files_under(kept.xdg) == []
+    graphics = ("mesa", "qtshadercache")  # compiled shaders of the toolkit, nothing of a site
+    assert [p for p in files_under(kept.session)
+            if not any(part.startswith(graphics) for part in p.relative_to(kept.session).parts)] == []
+
+
+def test_control_the_same_profile_still_sees_everything(kept, sites):
+    """Without "clear" the next page sees every kind of state (so the next test can fail)."""
+    before = len(matching(sites, "/report/"))
+    kept.send(op="home")
+    wait_for_request(sites, "/report/", before)
     request, state = last_report(sites)
     assert "server=1" in request.headers.get("cookie", "")
     assert state == {"cookie": "js=1; server=1", "ls": "1", "idb": "1", "caches": 1, "workers": 1}
 
 
-def test_a_new_session_directory_starts_empty(sites, display, tmp_path):
-    run_session(tmp_path / "a", sites, display, STORE, "/stored")
-    run_session(tmp_path / "b", sites, display, REPORT, "/report/")
+def test_clear_starts_the_next_session_with_nothing(kept, sites):
+    old_renderers = renderers(kept)
+    assert old_renderers, "control: the page has a renderer process"
+    mark = kept.mark()
+    before = len(matching(sites, "/report/"))
+    kept.send(op="clear")
+    kept.wait_event("cleared", since=mark)
+    kept.wait_event("ready", since=mark, timeout=30)
+    wait_for_request(sites, "/report/", before)
     request, state = last_report(sites)
     assert "cookie" not in request.headers
     assert state == {"cookie": "", "ls": None, "idb": None, "caches": 0, "workers": 0}
+    deadline = time.monotonic() + 10
+    while old_renderers & renderers(kept) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not old_renderers & renderers(kept), "a renderer of the previous session survived"
+    assert kept.proc.poll() is None
+
+
+def test_ending_a_kept_window_waits_for_the_supervisor(kept):
+    """In kept mode "end" is only reported: the supervisor wipes, then sends "clear"."""
+    mark = kept.mark()
+    kept.send(op="clear")
+    kept.wait_event("ready", since=mark, timeout=30)
+    assert kept.proc.poll() is None

@@ -61,7 +61,8 @@ class RunningKiosk:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "run", "--state-dir", str(self.state), "--windowed"],
             env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.wait_for(lambda s: s["state"] == "welcome" and self.launcher_pids(), timeout=60)
+        self.wait_for(lambda s: s["state"] == "welcome" and s["ready"] and self.launcher_pids(),
+                      timeout=60)
         return self
 
     def status(self) -> dict:
@@ -99,6 +100,17 @@ class RunningKiosk:
         except psutil.NoSuchProcess:
             return []
         return [p.pid for p in children if "launch" in " ".join(_cmdline(p))]
+
+    def renderer_pids(self) -> set[int]:
+        """The window's renderer processes (forked by the engine's zygote, not by the window)."""
+        found = set()
+        for launcher in self.launcher_pids():
+            try:
+                found |= {c.pid for c in psutil.Process(launcher).children(recursive=True)
+                          if c.ppid() != launcher}
+            except psutil.NoSuchProcess:
+                continue
+        return found
 
     def kill9(self) -> None:
         os.killpg(self.process.pid, signal.SIGKILL)  # the whole group: supervisor and launcher

@@ -1,6 +1,7 @@
 """Nothing of one resident reaches the next: a real session stores everything a site can store,
-the session ends, and the next session on the same site finds nothing. A control run that reuses
-the profile without the wipe must see the leak, or this test proves nothing."""
+the session ends, and the next session on the same site finds nothing. The window is kept between residents (a new
+off-the-record profile each session): a control run in that window without "clear" and wipe must
+see the leak, or this test proves nothing."""
 
 from __future__ import annotations
 
@@ -117,6 +118,7 @@ def policy_for(url: str) -> bytes:
 def terminal(tmp_path, display, fake_sites, monkeypatch):
     """The real supervisor (in this process), its portal, and a real launcher window."""
     site = Site(fake_sites)
+    site.stored_before = len(fake_sites.requests("caf.localhost", "/stored"))
     state = tmp_path / "state"
     state.mkdir()
     port = free_port()
@@ -150,7 +152,7 @@ def test_the_next_resident_finds_nothing_of_the_previous_one(terminal, display, 
     runtime, site, state = terminal
     supervisor = runtime.supervisor
     wait(lambda: supervisor.ready)
-    wait(lambda: fake_sites.requests("caf.localhost", "/stored"), 30)
+    wait(lambda: len(fake_sites.requests("caf.localhost", "/stored")) > site.stored_before, 30)
     downloads = state / "session" / "downloads"
     wait(lambda: any(downloads.glob("*.pdf")), 20)
     subprocess.run(["xclip", "-selection", "clipboard"], input=SECRET, text=True, check=True,
@@ -207,32 +209,32 @@ def assert_nothing_identifying_outside_the_session(state: Path, runtime) -> None
         store.close()
 
 
-def test_control_the_same_profile_without_a_wipe_leaks_everything(tmp_path, display, fake_sites):
-    """Two launcher runs on one session dir with no wipe between them: the check must see it all."""
+def test_control_the_same_window_without_clear_and_wipe_leaks_everything(tmp_path, display,
+                                                                          fake_sites):
+    """The kept window reopens the site with no "clear" and no wipe: the check must see it all."""
     site = Site(fake_sites)
     policy = tmp_path / "policy.toml"
     policy.write_bytes(policy_for(site.url))
-    session = tmp_path / "session"
     env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
            "PYTHONPATH": str(ROOT), "DISPLAY": display}
     if os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     argv = [sys.executable, "-m", "kiosk", "launch", "--policy", str(policy), "--home", site.url,
-            "--session-dir", str(session), "--windowed"]
-    first = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    wait(lambda: fake_sites.requests("caf.localhost", "/stored"), 30)
-    time.sleep(2.0)  # let storage reach the disk as a real session would
-    first.communicate(b'{"op": "quit"}\n', timeout=30)
-
-    site.phase = "check"
-    since = len(fake_sites.requests("caf.localhost"))
-    second = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+            "--session-dir", str(tmp_path / "session"), "--windowed", "--kept"]
+    stored = len(fake_sites.requests("caf.localhost", "/stored"))  # the fake sites are shared
+    window = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     try:
+        wait(lambda: len(fake_sites.requests("caf.localhost", "/stored")) > stored, 30)
+        site.phase = "check"
+        since = len(fake_sites.requests("caf.localhost"))
+        window.stdin.write(b'{"op": "home"}\n')
+        window.stdin.flush()
         found = site.report(since)
         first_page = [r for r in fake_sites.requests("caf.localhost")[since:] if r.path == "/"][0]
     finally:
-        second.communicate(b'{"op": "quit"}\n', timeout=30)
+        window.communicate(b'{"op": "quit"}\n', timeout=30)
     assert SECRET in first_page.headers.get("cookie", ""), found
-    assert found["local"] == SECRET and found["idb"] == SECRET and found["cache"] == SECRET
+    assert found["local"] == SECRET and found["session"] == SECRET
+    assert found["idb"] == SECRET and found["cache"] == SECRET
     assert found["workers"] == 1
     assert not [r for r in fake_sites.requests("caf.localhost")[since:] if r.path == "/cached.png"]

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 
 from tests.supervisor.conftest import short_policy
@@ -20,6 +21,8 @@ def test_mediator_end_wipes_the_session_and_shows_welcome_again(kiosk_factory):
     kiosk = kiosk_factory()
     kiosk.begin()
     first_launcher = kiosk.launcher_pids()
+    session_renderers = kiosk.renderer_pids()
+    assert session_renderers, "control: the session's pages have renderer processes"
     marker = kiosk.state / "session" / "downloads" / "attestation-caf.pdf"
     marker.write_bytes(b"%PDF-1.4 resident data")
     result = subprocess.run([sys.executable, "-m", "kiosk", "session", "end", "--state-dir", str(kiosk.state)],
@@ -28,8 +31,26 @@ def test_mediator_end_wipes_the_session_and_shows_welcome_again(kiosk_factory):
     status = kiosk.wait_for(lambda s: s["state"] == "welcome" and s["last_end_reason"] == "mediator")
     assert status["last_wipe"]["ok"] and status["last_wipe"]["verified"]
     assert not marker.exists()
-    kiosk.wait_for(lambda s: kiosk.launcher_pids() and kiosk.launcher_pids() != first_launcher)
-    assert not any(p in kiosk.launcher_pids() for p in first_launcher)
+    # The window is kept for the next resident; the session's profile and renderers are not.
+    kiosk.wait_for(lambda s: s["ready"] and not session_renderers & kiosk.renderer_pids())
+    assert kiosk.launcher_pids() == first_launcher
+
+
+def test_a_window_that_does_not_clear_in_time_is_replaced(kiosk_factory):
+    kiosk = kiosk_factory()
+    kiosk.begin()
+    first_launcher = kiosk.launcher_pids()
+    (kiosk.state / "session" / "downloads" / "resident-cv.pdf").write_bytes(b"%PDF secret")
+    for pid in first_launcher:
+        os.kill(pid, signal.SIGSTOP)  # hung: it will never answer "clear"
+    kiosk.post("/fin", b"confirm=1")
+    status = kiosk.wait_for(lambda s: s["state"] == "welcome" and s["ready"]
+                            and s["last_end_reason"] == "user", timeout=60)
+    assert status["last_wipe"]["ok"] and status["last_wipe"]["verified"]
+    assert not set(first_launcher) & set(kiosk.launcher_pids())
+    assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE
+                   for p in first_launcher)
+    assert list((kiosk.state / "session" / "downloads").iterdir()) == []
 
 
 def test_idle_session_shows_the_countdown_then_ends_as_idle(kiosk_factory):
@@ -126,10 +147,11 @@ def test_a_policy_file_broken_by_hand_keeps_the_terminal_serving_the_policy_in_f
     first = kiosk.launcher_pids()
     kiosk.post("/fin", b"confirm=1")
     status = kiosk.wait_for(lambda s: s["state"] == "welcome" and s["ready"]
-                            and kiosk.launcher_pids() != first, timeout=60)
+                            and s["last_end_reason"] == "user", timeout=60)
     assert status["last_end_reason"] == "user"
     time.sleep(3)  # a launcher that refused its policy would have exited by now
     after = kiosk.status()
     assert after["state"] == "welcome" and after["last_end_reason"] == "user"
+    assert kiosk.launcher_pids() == first
     copy = (kiosk.state / "session" / "tmp" / "policy.toml").read_text()
     assert "oops" not in copy and "caf" in copy

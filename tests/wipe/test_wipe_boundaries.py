@@ -112,23 +112,41 @@ def test_reused_pid_of_a_dead_root_is_not_killed(layout):
         bystander.wait()
 
 
-def test_processes_tied_to_the_session_dir_are_stopped_even_without_token(layout):
+def test_processes_tied_to_the_session_dir_are_stopped_whatever_their_token(layout):
     handle = prepare_session(layout.state, **layout.prepare_kwargs())
     tmpdir = str(handle.session_dir / "tmp")
     working_inside = subprocess.Popen(["sleep", "30"], cwd=handle.session_dir / "downloads",
                                       env=CHILD_ENV)
     pointing_inside = subprocess.Popen(["sleep", "30"], cwd=layout.home,
                                        env={**CHILD_ENV, "TMPDIR": tmpdir})
-    next_session = subprocess.Popen(["sleep", "30"], cwd=layout.home,  # e.g. a standby launcher
-                                    env={**CHILD_ENV, "TMPDIR": tmpdir,
-                                         "KIOSK_SESSION_ID": "another-session"})
+    # e.g. started by a kept window, which carries the token of an earlier session
+    earlier_token = subprocess.Popen(["sleep", "30"], cwd=layout.home,
+                                     env={**CHILD_ENV, "TMPDIR": tmpdir,
+                                          "KIOSK_SESSION_ID": "an-earlier-session"})
     try:
         report = wipe_session(handle, grace=0.1)
-        assert report.ok and report.step("processes").counts["found"] == 2
-        assert working_inside.wait(timeout=2) is not None
-        assert pointing_inside.wait(timeout=2) is not None
-        assert next_session.poll() is None
+        assert report.ok and report.step("processes").counts["found"] == 3
+        for proc in (working_inside, pointing_inside, earlier_token):
+            assert proc.wait(timeout=2) is not None
     finally:
-        for proc in (working_inside, pointing_inside, next_session):
+        for proc in (working_inside, pointing_inside, earlier_token):
+            proc.kill()
+            proc.wait()
+
+
+def test_a_spared_process_keeps_running_and_does_not_fail_the_verification(layout):
+    """The kept window (already cleared of the session) is spared; its other children are not."""
+    handle = prepare_session(layout.state, **layout.prepare_kwargs())
+    window = subprocess.Popen(["sleep", "30"], env={**CHILD_ENV, **handle.env()})
+    other = subprocess.Popen(["sleep", "30"], env={**CHILD_ENV, **handle.env()})
+    handle.add_process(window.pid)
+    try:
+        report = wipe_session(handle, grace=0.1, spare=lambda proc: proc.pid == window.pid)
+        assert report.ok and report.verified
+        assert report.step("processes").counts["found"] == 1
+        assert other.wait(timeout=2) is not None
+        assert window.poll() is None
+    finally:
+        for proc in (window, other):
             proc.kill()
             proc.wait()
