@@ -30,6 +30,7 @@ from measure import chromium_kiosk_command, cold_env, tree_pss_kib  # noqa: E402
 from kiosk import control  # noqa: E402
 
 RUNS = 7
+LONG_DAY = 40  # sessions in one kept window, to see whether its memory grows
 
 
 def free_port() -> int:
@@ -104,7 +105,8 @@ def chromium_relaunch(beacon: LoadBeacon) -> tuple[list[float], float]:
     return times, pss
 
 
-def kiosk_turnover(keep_window: bool = True) -> tuple[list[float], list[float], float]:
+def kiosk_turnover(keep_window: bool = True, runs: int = RUNS,
+                   pss_log: list[float] | None = None) -> tuple[list[float], list[float], float]:
     """Seconds from `session end` to a ready welcome screen; wipe durations; peak tree PSS.
     keep_window: the default (one window, a new off-the-record profile per session); False: a
     new launcher process per session."""
@@ -138,12 +140,15 @@ def kiosk_turnover(keep_window: bool = True) -> tuple[list[float], list[float], 
     times, wipes, pss = [], [], 0.0
     try:
         wait(lambda s: s["state"] == "welcome" and s["ready"])
-        for _ in range(RUNS):
+        for _ in range(runs):
             urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/commencer",
                                                           data=b"", method="POST"), timeout=10).close()
             wait(lambda s: s["state"] == "active")
             time.sleep(1.0)
-            pss = max(pss, tree_pss_mb(proc.pid))
+            current = tree_pss_mb(proc.pid)
+            pss = max(pss, current)
+            if pss_log is not None:
+                pss_log.append(current)
             start = time.perf_counter()
             control.request(state, {"cmd": "end"})
             final = wait(lambda s: s["state"] == "welcome" and s["ready"])
@@ -163,6 +168,8 @@ def main() -> None:
     chromium_times, chromium_pss = chromium_relaunch(beacon)
     fresh_times, _, fresh_pss = kiosk_turnover(keep_window=False)
     kiosk_times, wipe_times, kiosk_pss = kiosk_turnover(keep_window=True)
+    drift: list[float] = []
+    kiosk_turnover(keep_window=True, runs=LONG_DAY, pss_log=drift)
     c, k, f = (statistics.median(t) for t in (chromium_times, kiosk_times, fresh_times))
     print(f"chromium --kiosk --incognito relaunch: median {c:.3f} s   peak PSS {chromium_pss:.0f} MB")
     print(f"kiosk, kept window (default): end -> welcome ready (wiped, verified): median {k:.3f} s"
@@ -170,6 +177,8 @@ def main() -> None:
           f"{statistics.median(wipe_times) * 1000:.0f} ms)   peak PSS {kiosk_pss:.0f} MB")
     print(f"kiosk, new window per session (KIOSK_WINDOW_PER_SESSION=1): median {f:.3f} s"
           f"  max {max(fresh_times):.3f} s   peak PSS {fresh_pss:.0f} MB")
+    print(f"kept window over {LONG_DAY} sessions: PSS {drift[0]:.0f} MB in the 1st, "
+          f"{drift[len(drift) // 2]:.0f} MB in the {len(drift) // 2 + 1}th, {drift[-1]:.0f} MB in the last")
     print(f"ratios: turnover {k / c:.2f}x chromium relaunch (goal <= 0.5x, never > 1 s), "
           f"{f / c:.2f}x with a new window; memory {kiosk_pss / chromium_pss:.2f}x "
           f"(goal <= 1.0x), {fresh_pss / chromium_pss:.2f}x with a new window")
