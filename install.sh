@@ -371,6 +371,8 @@ install_application() {
 install_system_files() {
   put_file kiosk.service "$UNITS/kiosk.service" 0644
   put_link "$UNITS/multi-user.target.wants/kiosk.service" "$UNITS/kiosk.service"
+  put_file kiosk-secrets.service "$UNITS/kiosk-secrets.service" 0644
+  put_link "$UNITS/multi-user.target.wants/kiosk-secrets.service" "$UNITS/kiosk-secrets.service"
   put_link "$UNITS/default.target" /usr/lib/systemd/system/multi-user.target
   put_link "$UNITS/getty@tty1.service" /dev/null
   put_link "$UNITS/ctrl-alt-del.target" /dev/null
@@ -397,11 +399,13 @@ install_state() {
   state_files "$STATE_DIR/trusted-keys" 0644 root:root
   state_dir "$STATE_DIR/session" 0700 "$SESSION_USER:$SESSION_USER"
   refuse_link "$STATE_DIR/config.toml"
+  # Settings are the mediator's (the session saves them); the password hash is not in there
+  # but in secrets/ (kiosk-secrets.service reads it).
   if [ -f "$(at "$STATE_DIR/config.toml")" ]; then
     chmod 0640 "$(at "$STATE_DIR/config.toml")"
-    set_owner "$ADMIN_USER:$SESSION_USER" "$(at "$STATE_DIR/config.toml")"
+    set_owner "$SESSION_USER:$SESSION_USER" "$(at "$STATE_DIR/config.toml")"
   fi
-  record state "$STATE_DIR/config.toml" 0640 "$ADMIN_USER:$SESSION_USER" keep
+  record state "$STATE_DIR/config.toml" 0640 "$SESSION_USER:$SESSION_USER" keep
 }
 
 write_manifest() {
@@ -476,6 +480,7 @@ install_terminal() {
   if [ -f "$(at /etc/cups/cupsd.conf)" ]; then
     cmd systemctl try-restart cups.service || say "CUPS reads its new settings at next boot"
   fi
+  cmd systemctl try-restart kiosk-secrets.service || true  # an upgrade: the new code
   if [ "$SESSION_WAS_ACTIVE" -eq 1 ]; then cmd systemctl start kiosk.service || true; fi
   say "done. Set the mediator password: sudo -u $ADMIN_USER $OPT_DIR/venv/bin/kiosk mediator set-password"
   say "then restart to start the terminal: sudo reboot"
@@ -507,6 +512,7 @@ uninstall_terminal() {
   [ -f "$(at "$MANIFEST")" ] || die "no kiosk installation found ($MANIFEST is missing)"
   say "removing the locked terminal${ROOT:+ under $ROOT}"
   cmd systemctl stop kiosk.service || say "kiosk.service was not running"
+  cmd systemctl stop kiosk-secrets.service || say "kiosk-secrets.service was not running"
   mapfile -t lines < <(grep -v '^#' "$(at "$MANIFEST")")
   for ((i = ${#lines[@]} - 1; i >= 0; i--)); do
     IFS=$'\t' read -r kind path rest <<< "${lines[i]}"

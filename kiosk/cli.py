@@ -10,6 +10,7 @@ from kiosk.cli_launch import launch
 from kiosk.cli_mediator import mediator
 from kiosk.cli_policy import policy
 from kiosk.cli_run import demo, run, session
+from kiosk.cli_secrets import secrets
 from kiosk.cli_stats import stats
 from kiosk.cli_wipe import wipe
 
@@ -20,7 +21,7 @@ def cli() -> None:
     """kiosk: a safe public terminal for online administrative procedures."""
 
 
-for command in (demo, run, session, launch, wipe, policy, config, mediator, stats, hub):
+for command in (demo, run, session, launch, wipe, policy, config, mediator, stats, hub, secrets):
     cli.add_command(command)
 
 

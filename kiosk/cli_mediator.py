@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kiosk.audit import AuditLog
-from kiosk.config import Config, SettingError
+from kiosk.config import SettingError
 from kiosk.paths import state_dir as resolve_state_dir
 
 _STATE = click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -25,7 +25,9 @@ def mediator() -> None:
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from the first line of standard input (scripts, install).")
 def set_password(state_dir: Path | None, password_stdin: bool) -> None:
-    """Set the mediator password (asked twice; stored as a scrypt hash in config.toml)."""
+    """Set the mediator password (asked twice; stored as a scrypt hash, in secrets/ when the
+    installer created it, else in config.toml). Run it as kiosk-admin on a terminal."""
+    from kiosk.keeper import Keeper
     from portal.auth import PasswordError, check_new_password, hash_password
 
     state = resolve_state_dir(state_dir)
@@ -36,10 +38,8 @@ def set_password(state_dir: Path | None, password_stdin: bool) -> None:
         again = click.prompt("Le même mot de passe, encore une fois", hide_input=True)
     try:
         check_new_password(password, again)
-        config = Config.load(state)
-        config.set("admin_password_hash", hash_password(password))
-        config.save()
-    except (PasswordError, SettingError) as exc:
+        Keeper(state).write_hash(hash_password(password))
+    except (PasswordError, SettingError, PermissionError) as exc:
         raise click.ClickException(str(exc)) from exc
     AuditLog(state).record("password_set", "mot de passe changé en ligne de commande")
     click.echo("Mot de passe du médiateur enregistré.")

@@ -276,7 +276,10 @@ def sign_report(report: dict, key: Ed25519PrivateKey) -> dict:
 
 def signed_report(state: Path, store: CounterStore, month: str,
                   association: str | None = None) -> dict:
-    return sign_report(build_report(state, store, month, association), terminal_key(state))
+    """Signed by whoever holds the terminal key: the secrets service on an installed terminal."""
+    from kiosk.keeper_service import keeper_for
+
+    return keeper_for(state).sign_report(build_report(state, store, month, association))
 
 
 def export_bytes(state: Path, store: CounterStore, month: str, fmt: str,

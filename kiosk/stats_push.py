@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.counters import CounterStore, months_back
-from kiosk.export import public_key_b64, signed_report, terminal_id, terminal_key
+from kiosk.export import signed_report, terminal_id
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,9 @@ def tick(state: Path, store: CounterStore, url: str | None, today: date | None =
 
 def enrol(state: Path, url: str, code: str, association: str) -> dict:
     """Register this terminal's public key with the hub using a one-time code; saves the URL."""
-    body = {"terminal_id": terminal_id(state), "public_key": public_key_b64(terminal_key(state)),
+    from kiosk.keeper_service import keeper_for
+
+    body = {"terminal_id": terminal_id(state), "public_key": keeper_for(state).terminal_public_key(),
             "association": association, "code": code}
     status, answer = post_json(f"{url.rstrip('/')}/api/enrol", body)
     if status != 201:

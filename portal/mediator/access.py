@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, session, url_for
 
-from kiosk.config import SettingError
-from portal.auth import burn_time, verify_password
+from kiosk.keeper_service import SecretsUnavailable
+from portal.auth import Attempt
 from portal.security import is_local
 
 from . import auth, bp, context, remember_session_marker
 from .i18n import _m
 
 ACCOUNT = "mediator"
+GRANT_KEY = "mediator_grant"
 SHORT_IDLE = 2 * 60
 
 
@@ -22,18 +23,25 @@ def safe_next(target: str | None) -> str:
     return url_for("mediator.status")
 
 
-def password_hash() -> str:
-    try:
-        return context.config()["admin_password_hash"]
-    except SettingError:
-        return ""
+def keeper():
+    """Who holds the password hash and keys: the secrets service on an installed terminal."""
+    from kiosk.keeper_service import keeper_for
+
+    return keeper_for(context.state(), clock=context.clock())
 
 
-def check_password(password: str):
-    """Every password check of the area goes through the same persisted throttle."""
-    stored = password_hash()
-    return context.throttle().attempt(
-        ACCOUNT, lambda: verify_password(stored, password[:1024]) if stored else (burn_time(password) or False))
+def has_password() -> bool:
+    return keeper().has_password()
+
+
+def check_password(password: str) -> Attempt:
+    """Every password check of the area goes through the keeper's persisted throttle; an
+    accepted one leaves a grant in the mediator's session (needed to sign a catalogue)."""
+    answer = dict(keeper().check_password(password[:1024]))
+    grant = answer.pop("grant", None)
+    if grant:
+        session[GRANT_KEY] = grant
+    return Attempt(**answer)
 
 
 def refusal(attempt) -> str:
@@ -43,7 +51,7 @@ def refusal(attempt) -> str:
 
 @bp.route("/connexion", methods=["GET", "POST"])
 def login():
-    stored = password_hash()
+    stored = has_password()
     if request.method == "GET":
         return render_template("mediator/login.html", no_password=not stored,
                                next=request.args.get("next", ""), error=None,
@@ -78,6 +86,9 @@ def logout():
         left = getattr(context.port(), "mediator_left", None)
         if left is not None:
             left()
+    grant = session.pop(GRANT_KEY, None)
+    if grant:
+        keeper().revoke(grant)
     auth.logout()
     return redirect(url_for("mediator.login"), 303)
 
@@ -113,5 +124,11 @@ def render_error(exc):
     return render_template("mediator/error.html", code=code), code
 
 
+def secrets_unavailable(_exc):
+    """Fail closed: no password check, no signature, and a message saying so."""
+    return render_template("mediator/error.html", code=503), 503
+
+
 bp.register_error_handler(400, render_error)
+bp.register_error_handler(SecretsUnavailable, secrets_unavailable)
 bp.register_error_handler(403, render_error)

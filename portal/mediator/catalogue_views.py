@@ -6,14 +6,26 @@ import difflib
 import tomllib
 from typing import Any
 
-from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
+from kiosk.keeper import KeeperError
+from kiosk.keeper_service import SecretsUnavailable
 from policies import Allowlist, PolicyError, PolicyIssue, parse_policy
-from policies.signing import load_private_key, sign_bytes
 from portal.catalogue import get_policy
 from portal.icons import PICTOGRAMS
 
 from . import auth, bp, context, drafts
+from .access import GRANT_KEY, keeper
 from .french import decision_text, issue_text
 from .i18n import _m
 
@@ -35,10 +47,12 @@ def current_doc() -> dict[str, Any]:
 
 def save_bytes(data: bytes, action: str, detail: str) -> list[PolicyIssue]:
     """Validate, sign when a key is configured, save atomically, show it now. Issues on refusal."""
-    store, key = context.store(), context.signing_key()
+    store = context.store()
     if store.path.exists() and store.path.read_bytes() == data:
         return []  # nothing changed: no new version in the history
-    sign = (lambda raw: sign_bytes(raw, load_private_key(key))) if key else (lambda raw: None)
+    holder, grant = keeper(), session.get(GRANT_KEY)
+    sign = (lambda raw: holder.sign_policy(grant, raw)) if holder.policy_signing() \
+        else (lambda raw: None)
     try:
         parse_policy(data, "<catalogue>")
         signature = sign(data)
@@ -49,6 +63,8 @@ def save_bytes(data: bytes, action: str, detail: str) -> list[PolicyIssue]:
         policy = store.save(data, signature)
     except PolicyError as exc:
         return exc.issues
+    except (KeeperError, SecretsUnavailable):  # an expired grant, or the service is down
+        return [PolicyIssue("signing_refused", "the catalogue could not be signed")]
     show_policy(policy)
     context.audit().record(action, detail)
     return []

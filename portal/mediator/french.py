@@ -19,6 +19,9 @@ def issue_text(issue: PolicyIssue) -> str:
         return _m("Ce fichier n'est pas un catalogue lisible : erreur d'écriture%(where)s.", where=where)
     if code == "missing_key":
         return _m("Ce champ est obligatoire.")
+    if code == "signing_refused":
+        return _m("Le catalogue n'a pas pu être signé : déconnectez-vous, reconnectez-vous, puis "
+                  "enregistrez à nouveau. Rien n'a été modifié.")
     if code == "unknown_key":
         return _m("Le champ « %(name)s » n'est pas connu.", name=name)
     if code == "unsupported_version":

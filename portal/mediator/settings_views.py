@@ -10,12 +10,12 @@ from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
 from policies import SessionLimits, SignatureError, atomic_write
 from policies.signing import signature_path, trusted_keys, verify_bytes
 from policies.store import TRUSTED_DIR
-from portal.auth import PasswordError, check_new_password, hash_password
+from portal.auth import Attempt, PasswordError
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 
 from . import auth, bp, context, drafts
-from .access import check_password, refusal
+from .access import keeper, refusal
 from .catalogue_views import current_doc, save_doc
 from .i18n import _m
 
@@ -213,19 +213,16 @@ def password():
         return render_template("mediator/password.html", errors={}, message=request.args.get("message"))
     form = request.form
     errors: dict[str, str] = {}
-    attempt = check_password(form.get("current", ""))
-    if not attempt.accepted:
-        errors["current"] = _m("Ce n'est pas le mot de passe actuel.") if not attempt.wait_seconds \
-            else refusal(attempt)
-    else:
-        try:
-            check_new_password(form.get("new", ""), form.get("again", ""))
-        except PasswordError as exc:
-            errors["new"] = _m(str(exc))
+    try:
+        answer = keeper().set_password(form.get("current", "")[:1024], form.get("new", ""),
+                                       form.get("again", ""))
+        if not answer["accepted"]:
+            attempt = Attempt(**{k: v for k, v in answer.items() if k in Attempt.__annotations__})
+            errors["current"] = _m("Ce n'est pas le mot de passe actuel.") \
+                if not attempt.wait_seconds else refusal(attempt)
+    except PasswordError as exc:
+        errors["new"] = _m(str(exc))
     if errors:
         return render_template("mediator/password.html", errors=errors, message=None), 400
-    config = context.config()
-    config.set("admin_password_hash", hash_password(form["new"]))
-    config.save()
     context.audit().record("password_set", "mot de passe changé depuis l'espace médiateur")
     return redirect(url_for("mediator.password", message="changed"), 303)

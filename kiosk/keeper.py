@@ -1,0 +1,174 @@
+"""The terminal's secrets and the only operations allowed on them.
+
+The mediator password hash and the two Ed25519 keys (terminal reports, signed catalogues) must
+stay out of reach of the resident-facing processes (portal and browser run as `kiosk`). On an
+installed terminal they belong to `kiosk-admin`, and `kiosk secrets serve` (running as that user)
+answers a small set of questions over a Unix socket; see `keeper_service`. Every operation is
+safe to offer to a hostile caller of the `kiosk` user:
+- a password check goes through the persisted throttle (growing lockout), and never returns the
+  hash; a successful one returns a short-lived grant;
+- a password change needs the current password;
+- a catalogue is signed only with a live grant (a mediator logged in with the password);
+- only report-shaped payloads are signed with the terminal key.
+In a demo or a test (no service), the portal uses a `Keeper` in its own process: same rules.
+"""
+
+from __future__ import annotations
+
+import secrets as token_source
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from kiosk.config import Config, SettingError
+from kiosk.paths import keys_dir
+from policies import atomic_write
+from portal.auth import (
+    Attempt,
+    Throttle,
+    burn_time,
+    check_new_password,
+    hash_password,
+    verify_password,
+)
+
+ACCOUNT = "mediator"
+SECRETS_DIR = "secrets"
+HASH_NAME = "mediator.hash"
+THROTTLE_NAME = "mediator-login.json"
+POLICY_KEY_NAME = "policy-signing.key"
+GRANT_SECONDS = 15 * 60  # a grant lives as long as an idle mediator session
+REPORT_KEYS = {"schema_version", "terminal_id", "month", "figures"}  # every report has them
+MAX_PASSWORD = 1024
+
+
+class KeeperError(Exception):
+    """A refused or malformed request, with a reason code."""
+
+
+class Keeper:
+    """Holds the secrets of one state dir (in `kiosk secrets serve`, or in-process for a demo)."""
+
+    def __init__(self, state: Path, clock: Callable[[], float] = time.time) -> None:
+        self.state = Path(state)
+        self.clock = clock
+        self._grants: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    # -- where things are ----------------------------------------------------------------------
+    @property
+    def secrets_dir(self) -> Path:
+        return self.state / SECRETS_DIR
+
+    def _hash_file(self) -> Path:
+        return self.secrets_dir / HASH_NAME
+
+    def _throttle(self) -> Throttle:
+        """Beside the hash when the secrets dir exists (installed terminal), else in the state
+        dir, where the demo and older versions kept it."""
+        base = self.secrets_dir if self.secrets_dir.is_dir() else self.state
+        return Throttle(base / THROTTLE_NAME, clock=self.clock)
+
+    def _stored_hash(self) -> str:
+        try:
+            return self._hash_file().read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            pass
+        try:  # a demo, or a terminal installed before the secrets dir existed
+            return Config.load(self.state)["admin_password_hash"]
+        except (SettingError, OSError):
+            return ""
+
+    # -- password ------------------------------------------------------------------------------
+    def has_password(self) -> bool:
+        return bool(self._stored_hash())
+
+    def check_password(self, password: str) -> dict:
+        """The throttled check; accepted -> also a grant for signing catalogues."""
+        if not isinstance(password, str):
+            raise KeeperError("bad_request")
+        stored = self._stored_hash()
+        attempt = self._throttle().attempt(
+            ACCOUNT, lambda: verify_password(stored, password[:MAX_PASSWORD]) if stored
+            else (burn_time(password) or False))
+        answer = asdict(attempt)
+        if attempt.accepted:
+            answer["grant"] = self._new_grant()
+        return answer
+
+    def set_password(self, current: str | None, new: str, again: str | None = None) -> dict:
+        """Change the password: `current` must be right (throttled) unless none is set yet."""
+        if self.has_password():
+            if not isinstance(current, str):
+                raise KeeperError("bad_request")
+            attempt = self.check_password(current)
+            if not attempt["accepted"]:
+                return attempt | {"error": "wrong_password"}
+        check_new_password(new, again)  # PasswordError: the caller shows its French text
+        self.write_hash(hash_password(new))
+        return asdict(Attempt(True))
+
+    def write_hash(self, value: str) -> None:
+        """Into the secrets dir when there is one (installed terminal), else config.toml."""
+        if self.secrets_dir.is_dir():
+            atomic_write(self._hash_file(), (value + "\n").encode(), mode=0o600)
+            return
+        config = Config.load(self.state)
+        config.set("admin_password_hash", value)
+        config.save()
+
+    # -- grants --------------------------------------------------------------------------------
+    def _new_grant(self) -> str:
+        grant = token_source.token_urlsafe(24)
+        with self._lock:
+            now = self.clock()
+            self._grants = {g: t for g, t in self._grants.items() if t > now}
+            self._grants[grant] = now + GRANT_SECONDS
+        return grant
+
+    def _use_grant(self, grant: object) -> bool:
+        if not isinstance(grant, str):
+            return False
+        with self._lock:
+            expires = self._grants.get(grant, 0.0)
+            if expires <= self.clock():
+                self._grants.pop(grant, None)
+                return False
+            self._grants[grant] = self.clock() + GRANT_SECONDS  # idle lifetime
+            return True
+
+    def revoke(self, grant: object) -> None:
+        with self._lock:
+            self._grants.pop(grant, None)  # type: ignore[arg-type]
+
+    # -- signatures ----------------------------------------------------------------------------
+    def policy_signing(self) -> bool:
+        return (keys_dir(self.state) / POLICY_KEY_NAME).is_file()
+
+    def sign_policy(self, grant: object, data: bytes) -> bytes | None:
+        """The detached signature of a catalogue, or None when no signing key is configured."""
+        from policies.signing import load_private_key, sign_bytes
+
+        if not self._use_grant(grant):
+            raise KeeperError("no_grant")
+        path = keys_dir(self.state) / POLICY_KEY_NAME
+        if not path.is_file():
+            return None
+        return sign_bytes(data, load_private_key(path))
+
+    def sign_report(self, report: dict) -> dict:
+        """The signed envelope of a monthly report (nothing else gets the terminal's key)."""
+        from kiosk.export import sign_report, terminal_id, terminal_key
+
+        if not isinstance(report, dict) or not REPORT_KEYS <= report.keys():
+            raise KeeperError("not_a_report")
+        if report["terminal_id"] != terminal_id(self.state):
+            raise KeeperError("not_this_terminal")
+        return sign_report(report, terminal_key(self.state))
+
+    def terminal_public_key(self) -> str:
+        from kiosk.export import public_key_b64, terminal_key
+
+        return public_key_b64(terminal_key(self.state))

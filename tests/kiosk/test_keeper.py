@@ -1,0 +1,173 @@
+"""The secrets keeper behind its socket: a caller can check a password and get signatures under
+the keeper's rules, never read the hash or a key; the portal uses it when the unit names it."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives import serialization
+
+from kiosk.keeper import HASH_NAME, POLICY_KEY_NAME, Keeper, KeeperError
+from kiosk.keeper_service import KeeperClient, SecretsUnavailable
+from portal.auth import PasswordError, hash_password
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery 42"
+
+
+@pytest.fixture
+def state(tmp_path) -> Path:
+    state = tmp_path / "state"
+    (state / "secrets").mkdir(parents=True)
+    (state / "keys").mkdir()
+    (state / "secrets" / HASH_NAME).write_text(hash_password(PASSWORD) + "\n")
+    key = Ed25519PrivateKey.generate()
+    (state / "keys" / POLICY_KEY_NAME).write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    return state
+
+
+@pytest.fixture
+def service(state, tmp_path):
+    """A real `kiosk secrets serve` process; every raw answer is kept for inspection."""
+    path = tmp_path / "run" / "keeper.sock"
+    path.parent.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "secrets", "serve", "--state-dir",
+                             str(state), "--socket", str(path)],
+                            env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while not path.exists():
+        assert proc.poll() is None, proc.stdout.read()
+        assert time.monotonic() < deadline, "the service never listened"
+        time.sleep(0.05)
+    yield RecordingClient(path)
+    proc.terminate()
+    proc.wait(10)
+    proc.stdout.close()
+
+
+class RecordingClient(KeeperClient):
+    def __init__(self, path):
+        super().__init__(path)
+        self.raw: list[bytes] = []
+
+    def _exchange(self, request: bytes) -> bytes:
+        answer = super()._exchange(request)
+        self.raw.append(answer)
+        return answer
+
+
+def public_key(state: Path, name: str = POLICY_KEY_NAME) -> Ed25519PublicKey:
+    key = serialization.load_pem_private_key((state / "keys" / name).read_bytes(), password=None)
+    return key.public_key()
+
+
+def test_the_socket_is_group_writable_only(service):
+    assert oct(service.path.stat().st_mode & 0o777) == "0o660"
+
+
+def test_a_right_password_is_accepted_and_the_hash_never_leaves(service, state):
+    answer = service.check_password(PASSWORD)
+    assert answer["accepted"] and answer["grant"]
+    stored = (state / "secrets" / HASH_NAME).read_text().strip()
+    salt_and_digest = stored.split("$")[-2:]
+    assert not any(part.encode() in raw for raw in service.raw for part in salt_and_digest)
+
+
+def test_wrong_passwords_lock_the_account_with_a_growing_delay(service):
+    answers = [service.check_password(f"wrong {n}") for n in range(4)]
+    assert not any(a["accepted"] for a in answers)
+    assert answers[-1]["wait_seconds"] > 0
+    locked = service.check_password(PASSWORD)  # even the right one, while locked
+    assert not locked["accepted"] and locked["locked"] and "grant" not in locked
+
+
+def test_a_catalogue_is_signed_only_with_a_live_grant(service, state):
+    with pytest.raises(KeeperError, match="no_grant"):
+        service.sign_policy("forged", b"version = 1\n")
+    grant = service.check_password(PASSWORD)["grant"]
+    signature = service.sign_policy(grant, b"version = 1\n")
+    public_key(state).verify(base64.b64decode(signature), b"version = 1\n")
+    service.revoke(grant)
+    with pytest.raises(KeeperError, match="no_grant"):
+        service.sign_policy(grant, b"version = 1\n")
+
+
+def test_only_this_terminals_reports_get_the_terminal_key(service, state):
+    from kiosk.export import terminal_id
+
+    with pytest.raises(KeeperError, match="not_a_report"):
+        service.sign_report({"anything": "I want signed"})
+    report = {"schema_version": 1, "terminal_id": "00000000-0000-4000-8000-000000000000",
+              "month": "2026-10", "figures": {}}
+    with pytest.raises(KeeperError, match="not_this_terminal"):
+        service.sign_report(report)
+    report["terminal_id"] = terminal_id(state)
+    envelope = service.sign_report(report)
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(service.terminal_public_key()))
+    key.verify(base64.b64decode(envelope["signature"]), envelope["payload"].encode())
+
+
+def test_changing_the_password_needs_the_current_one(service, state):
+    before = (state / "secrets" / HASH_NAME).read_text()
+    refused = service.set_password("not it", "a brand new password 7")
+    assert not refused["accepted"]
+    assert (state / "secrets" / HASH_NAME).read_text() == before
+    with pytest.raises(PasswordError):
+        service.set_password(PASSWORD, "short")
+    assert service.set_password(PASSWORD, "a brand new password 7")["accepted"]
+    assert service.check_password("a brand new password 7")["accepted"]
+    assert (state / "secrets" / HASH_NAME).stat().st_mode & 0o777 == 0o600
+
+
+def test_garbage_on_the_socket_is_refused_and_the_service_goes_on(service):
+    with socket.socket(socket.AF_UNIX) as conn:
+        conn.connect(str(service.path))
+        conn.sendall(b"\xff not json\n")
+        with conn.makefile("rb") as answer:
+            assert json.loads(answer.readline()) == {"ok": False, "error": "bad_request"}
+    assert service.has_password()
+
+
+def test_no_service_means_refusal_not_a_local_fallback(tmp_path):
+    with pytest.raises(SecretsUnavailable):
+        KeeperClient(tmp_path / "absent.sock").check_password(PASSWORD)
+
+
+def test_without_a_secrets_dir_the_demo_keeps_the_hash_in_its_config(tmp_path):
+    keeper = Keeper(tmp_path)
+    assert not keeper.has_password()
+    assert keeper.set_password(None, PASSWORD)["accepted"]
+    assert "admin_password_hash" in (tmp_path / "config.toml").read_text()
+    assert keeper.check_password(PASSWORD)["accepted"]
+
+
+def test_the_mediator_works_through_the_service(service, state, tmp_path, monkeypatch):
+    """The portal reads no secret itself: with the service's socket named, login and the
+    signature of a saved catalogue go through it, and an outage refuses rather than guesses."""
+    from policies.signing import verify_file
+    from portal import create_app
+    from tests.mediator.conftest import login
+    from tests.mediator.test_catalogue import add_site
+
+    monkeypatch.setenv("KIOSK_SECRETS_SOCKET", str(service.path))
+    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state), "PORTAL_SECRET": "test",
+                      "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs")})
+    client = app.test_client()
+    assert login(client, "wrong").status_code == 401
+    assert login(client, PASSWORD).status_code == 303
+    assert add_site(client).status_code == 303
+    verify_file(state / "policy.toml", [public_key(state)])
+    monkeypatch.setenv("KIOSK_SECRETS_SOCKET", str(state / "gone.sock"))
+    assert app.test_client().get("/mediateur/connexion").status_code == 503
