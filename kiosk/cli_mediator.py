@@ -41,5 +41,8 @@ def set_password(state_dir: Path | None, password_stdin: bool) -> None:
         Keeper(state).write_hash(hash_password(password))
     except (PasswordError, SettingError, PermissionError) as exc:
         raise click.ClickException(str(exc)) from exc
-    AuditLog(state).record("password_set", "mot de passe changé en ligne de commande")
+    try:
+        AuditLog(state).record("password_set", "mot de passe changé en ligne de commande")
+    except PermissionError:  # kiosk-admin may not write the session's journal: the change stands
+        click.echo("(journal des actions non mis à jour : droits insuffisants)", err=True)
     click.echo("Mot de passe du médiateur enregistré.")

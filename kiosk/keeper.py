@@ -72,11 +72,14 @@ class Keeper:
         return Throttle(base / THROTTLE_NAME, clock=self.clock)
 
     def _stored_hash(self) -> str:
-        try:
-            return self._hash_file().read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            pass
-        try:  # a demo, or a terminal installed before the secrets dir existed
+        if self.secrets_dir.is_dir():
+            # Installed terminal: only this file. config.toml is the session's to write, so a
+            # hash planted there must never count.
+            try:
+                return self._hash_file().read_text(encoding="utf-8").strip()
+            except FileNotFoundError:
+                return ""
+        try:  # a demo or a test: no secrets dir, the hash lives in config.toml
             return Config.load(self.state)["admin_password_hash"]
         except (SettingError, OSError):
             return ""

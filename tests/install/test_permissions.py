@@ -42,10 +42,12 @@ def test_secret_folders_are_0700_for_kiosk_admin_in_the_manifest(seeded, folder)
     assert (files.mode, files.owner) == ("0600", "kiosk-admin:kiosk-admin")
 
 
-def test_settings_are_readable_by_the_session_but_not_writable(seeded) -> None:
+def test_settings_belong_to_the_session_which_saves_them(seeded) -> None:
+    """Mediators save settings from the portal (user kiosk); no secret is in that file any more:
+    the password hash lives in secrets/, which only kiosk-admin (the keeper) can read."""
     root, output = seeded
     assert mode_of(root / STATE / "config.toml") == 0o640
-    assert f"would run: chown kiosk-admin:kiosk {root / STATE / 'config.toml'}" in output
+    assert f"would run: chown kiosk:kiosk {root / STATE / 'config.toml'}" in output
 
 
 def test_trusted_keys_belong_to_root_so_the_session_cannot_add_one(seeded) -> None:

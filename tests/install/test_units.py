@@ -40,6 +40,32 @@ def service(installed) -> dict[str, list[str]]:
     return unit_settings(root / UNITS / "kiosk.service")
 
 
+@pytest.fixture(scope="module")
+def keeper_unit(installed) -> dict[str, list[str]]:
+    root, _ = installed
+    return unit_settings(root / UNITS / "kiosk-secrets.service")
+
+
+def test_the_secrets_keeper_runs_as_kiosk_admin_behind_a_group_socket(keeper_unit) -> None:
+    assert keeper_unit["Service.User"] == ["kiosk-admin"]
+    assert keeper_unit["Service.Group"] == ["kiosk"]  # the socket's group: the session may ask
+    assert keeper_unit["Service.RuntimeDirectory"] == ["kiosk-secrets"]
+    assert keeper_unit["Service.RuntimeDirectoryMode"] == ["0750"]
+    (start,) = keeper_unit["Service.ExecStart"]
+    assert start.split()[1:] == ["secrets", "serve", "--state-dir", "/var/lib/kiosk", "--socket",
+                                 "/run/kiosk-secrets/keeper.sock"]
+    assert keeper_unit["Service.PrivateNetwork"] == ["yes"]
+
+
+def test_the_session_asks_the_keeper_instead_of_reading_secrets(service, installed) -> None:
+    root, _ = installed
+    assert "KIOSK_SECRETS_SOCKET=/run/kiosk-secrets/keeper.sock" in service["Service.Environment"]
+    assert "kiosk-secrets.service" in " ".join(service["Unit.Wants"])
+    assert "kiosk-secrets.service" in " ".join(service["Unit.After"])
+    wants = root / UNITS / "multi-user.target.wants/kiosk-secrets.service"
+    assert os.readlink(wants) == "/etc/systemd/system/kiosk-secrets.service"
+
+
 def test_units_pass_systemd_analyze_verify(installed, tmp_path) -> None:
     analyze = shutil.which("systemd-analyze")
     assert analyze, "systemd-analyze is missing: apt-get install systemd (it is in TEST_PACKAGES)"
@@ -56,8 +82,13 @@ def test_units_pass_systemd_analyze_verify(installed, tmp_path) -> None:
         stub.chmod(0o755)
         text = text.replace(command, str(stub))
     (units / "kiosk.service").write_text(text)
+    keeper = (root / UNITS / "kiosk-secrets.service").read_text()
+    for command in SESSION_COMMANDS:
+        keeper = keeper.replace(command, str(stubs / Path(command).name))
+    (units / "kiosk-secrets.service").write_text(keeper)
     env = {**os.environ, "SYSTEMD_UNIT_PATH": f"{units}:", "SYSTEMD_LOG_LEVEL": "notice"}
-    result = subprocess.run([analyze, "verify", "--man=no", str(units / "kiosk.service")],
+    result = subprocess.run([analyze, "verify", "--man=no", str(units / "kiosk.service"),
+                             str(units / "kiosk-secrets.service")],
                             capture_output=True, text=True, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout + result.stderr == "", "systemd warned:\n" + result.stderr

@@ -145,6 +145,19 @@ def test_no_service_means_refusal_not_a_local_fallback(tmp_path):
         KeeperClient(tmp_path / "absent.sock").check_password(PASSWORD)
 
 
+def test_a_hash_planted_in_the_sessions_config_does_not_count(state):
+    """config.toml is writable by the session: on an installed terminal only secrets/ counts."""
+    from kiosk.config import Config
+
+    (state / "secrets" / HASH_NAME).unlink()
+    config = Config.load(state)
+    config.set("admin_password_hash", hash_password("planted by the session 1"))
+    config.save()
+    keeper = Keeper(state)
+    assert not keeper.has_password()
+    assert not keeper.check_password("planted by the session 1")["accepted"]
+
+
 def test_without_a_secrets_dir_the_demo_keeps_the_hash_in_its_config(tmp_path):
     keeper = Keeper(tmp_path)
     assert not keeper.has_password()
@@ -171,3 +184,67 @@ def test_the_mediator_works_through_the_service(service, state, tmp_path, monkey
     verify_file(state / "policy.toml", [public_key(state)])
     monkeypatch.setenv("KIOSK_SECRETS_SOCKET", str(state / "gone.sock"))
     assert app.test_client().get("/mediateur/connexion").status_code == 503
+
+
+SESSION_UID, KEEPER_UID, KIOSK_GID = 64003, 64001, 64002
+ASK_AS_SESSION = r"""
+import json, socket, sys
+state, sock = sys.argv[1], sys.argv[2]
+try:
+    open(state + "/secrets/mediator.hash").read()
+    read = "read"
+except PermissionError:
+    read = "denied"
+with socket.socket(socket.AF_UNIX) as conn:
+    conn.connect(sock)
+    conn.sendall(json.dumps({"op": "check_password", "password": sys.argv[3]}).encode() + b"\n")
+    answer = json.loads(conn.makefile("rb").readline())
+print(json.dumps({"read": read, "accepted": answer["value"]["accepted"]}))
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as two users")
+def test_the_session_user_can_ask_but_cannot_read(tmp_path):
+    """As installed: secrets/ belongs to the keeper's user (0700); the session's user (another
+    uid, group kiosk) is refused the file but gets its answer through the 0660 socket."""
+    import shutil
+    import tempfile
+    import threading
+
+    from kiosk.keeper_service import KeeperServer
+
+    python = shutil.which("python3", path="/usr/bin:/bin")
+    assert python, "the system python3 is needed to act as the session user"
+    base = Path(tempfile.mkdtemp(prefix="kiosk-keeper-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        state, run = base / "state", base / "run"
+        (state / "secrets").mkdir(parents=True)
+        (state / "secrets" / HASH_NAME).write_text(hash_password(PASSWORD) + "\n")
+        (state / "secrets" / HASH_NAME).chmod(0o600)
+        os.chown(state / "secrets" / HASH_NAME, KEEPER_UID, KEEPER_UID)
+        (state / "secrets").chmod(0o700)
+        os.chown(state / "secrets", KEEPER_UID, KEEPER_UID)
+        state.chmod(0o755)
+        run.mkdir(mode=0o750)
+        os.chown(run, KEEPER_UID, KIOSK_GID)
+        server = KeeperServer(run / "keeper.sock", Keeper(state))
+        os.chown(run / "keeper.sock", KEEPER_UID, KIOSK_GID)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            def as_session() -> None:
+                os.setgroups([])
+                os.setgid(KIOSK_GID)
+                os.setuid(SESSION_UID)
+
+            result = subprocess.run([python, "-c", ASK_AS_SESSION, str(state),
+                                     str(run / "keeper.sock"), PASSWORD],
+                                    capture_output=True, text=True, timeout=30,
+                                    preexec_fn=as_session, cwd="/")
+            assert result.returncode == 0, result.stderr
+            assert json.loads(result.stdout) == {"read": "denied", "accepted": True}
+        finally:
+            server.shutdown()
+            server.server_close()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
