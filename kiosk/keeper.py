@@ -147,8 +147,11 @@ class Keeper:
             self._grants.pop(grant, None)  # type: ignore[arg-type]
 
     # -- signatures ----------------------------------------------------------------------------
+    def _policy_key(self) -> Path:
+        return keys_dir(self.state) / POLICY_KEY_NAME
+
     def policy_signing(self) -> bool:
-        return (keys_dir(self.state) / POLICY_KEY_NAME).is_file()
+        return self._policy_key().is_file()
 
     def sign_policy(self, grant: object, data: bytes) -> bytes | None:
         """The detached signature of a catalogue, or None when no signing key is configured."""
@@ -156,10 +159,9 @@ class Keeper:
 
         if not self._use_grant(grant):
             raise KeeperError("no_grant")
-        path = keys_dir(self.state) / POLICY_KEY_NAME
-        if not path.is_file():
+        if not self.policy_signing():
             return None
-        return sign_bytes(data, load_private_key(path))
+        return sign_bytes(data, load_private_key(self._policy_key()))
 
     def sign_report(self, report: dict) -> dict:
         """The signed envelope of a monthly report (nothing else gets the terminal's key)."""

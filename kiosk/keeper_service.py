@@ -157,9 +157,7 @@ def keeper_for(state: Path, clock=None) -> Keeper | KeeperClient:
     if path:
         return KeeperClient(Path(path))
     key = Path(state).resolve()
-    keeper = _LOCAL.get(key)
-    if keeper is None:
-        keeper = _LOCAL.setdefault(key, Keeper(key))
+    keeper = _LOCAL.get(key) or _LOCAL.setdefault(key, Keeper(key))
     if clock is not None:
         keeper.clock = clock
     return keeper

@@ -21,6 +21,16 @@ log = logging.getLogger(__name__)
 ENGINE_HELPER = "QtWebEngineProcess"  # Chromium's zygote and renderers, under Qt WebEngine
 
 
+def renderer_pids(window_pid: int) -> set[int]:
+    """The engine's renderer processes under a window: Chromium's zygote is the window's child
+    and forks the renderers, where the pages of the current profile live."""
+    try:
+        return {p.pid for p in psutil.Process(window_pid).children(recursive=True)
+                if p.ppid() != window_pid}
+    except psutil.Error:
+        return set()
+
+
 class LauncherProcess:
     """Starts `kiosk launch` and turns its stdout into a queue of events."""
 
@@ -60,15 +70,6 @@ class LauncherProcess:
             except (ValueError, KeyError, TypeError):
                 log.warning("ignored a malformed line from the launcher")
         self.process.stdout.close()
-
-    def renderers(self) -> set[int]:
-        """The engine's renderer processes (forked by its zygote, a child of ours): where the
-        pages of the current profile live."""
-        try:
-            return {p.pid for p in psutil.Process(self.pid).children(recursive=True)
-                    if p.ppid() != self.pid}
-        except psutil.Error:
-            return set()
 
     def engine_spare(self, old_renderers: set[int]):
         """For the wipe after `clear`: keep this window and its engine helpers, except the old

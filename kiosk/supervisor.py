@@ -21,7 +21,7 @@ from pathlib import Path
 import wipe
 from kiosk.config import Config
 from kiosk.events import END_REASONS, Event, EventSink
-from kiosk.launcher_process import LauncherProcess
+from kiosk.launcher_process import LauncherProcess, renderer_pids
 from kiosk.timers import CancelWarning, End, SessionTimer, Warn
 from policies import PolicyStore, default_policy_path
 
@@ -190,9 +190,9 @@ class Supervisor:
         self._handle = wipe.prepare_session(self.state_dir, homes=self.options.homes,
                                             tmp_roots=self.options.tmp_roots,
                                             session_uid=self.options.session_uid)
-        create_layout(SessionPaths(self.session_dir))
         policy_copy = self._write_policy_copy()
         if self._launcher is not None and self._launcher.alive():
+            create_layout(SessionPaths(self.session_dir))
             self._launcher.send("reload_policy")
         else:
             env = {**self._handle.env(), **self.options.launcher_env}
@@ -237,8 +237,7 @@ class Supervisor:
         self.state, self.end_reason = ENDING, reason
         # The old tree is renamed out of reach and verified gone from session/ at once; its bulk
         # delete runs in the background while the next resident is welcomed.
-        self.last_wipe = self._close_session(defer_delete=True,
-                                             keep_window=self.options.keep_window)
+        self.last_wipe = self._close_session(defer_delete=True, keep_window=True)
         threading.Thread(target=self._purge, daemon=True, name="purge").start()
         if was_session:
             self.last_end_reason = reason
@@ -267,7 +266,7 @@ class Supervisor:
         launcher = self._launcher
         if launcher is None or not launcher.kept or not launcher.alive():
             return None
-        old_renderers = launcher.renderers()
+        old_renderers = renderer_pids(launcher.pid)
         self.ready = False
         launcher.send("clear")
         deadline = time.monotonic() + CLEAR_TIMEOUT

@@ -14,14 +14,6 @@ class SessionPaths:
     root: Path
 
     @property
-    def profile(self) -> Path:
-        return self.root / "profile"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / "cache" / "http"
-
-    @property
     def downloads(self) -> Path:
         return self.root / "downloads"
 
@@ -35,7 +27,7 @@ class SessionPaths:
         return self.root / "tmp"
 
     def create(self) -> None:
-        for path in (self.profile, self.cache, self.downloads, self.incoming, self.tmp):
+        for path in (self.downloads, self.incoming, self.tmp):
             path.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, session, url_for
 
+from kiosk.keeper import MAX_PASSWORD
 from kiosk.keeper_service import SecretsUnavailable
 from portal.auth import Attempt
 from portal.security import is_local
@@ -11,7 +12,6 @@ from portal.security import is_local
 from . import auth, bp, context, remember_session_marker
 from .i18n import _m
 
-ACCOUNT = "mediator"
 GRANT_KEY = "mediator_grant"
 SHORT_IDLE = 2 * 60
 
@@ -34,14 +34,18 @@ def has_password() -> bool:
     return keeper().has_password()
 
 
+def as_attempt(answer: dict) -> Attempt:
+    """A keeper's answer (which may also carry a grant or an error code) as an Attempt."""
+    return Attempt(**{k: v for k, v in answer.items() if k in Attempt.__annotations__})
+
+
 def check_password(password: str) -> Attempt:
     """Every password check of the area goes through the keeper's persisted throttle; an
     accepted one leaves a grant in the mediator's session (needed to sign a catalogue)."""
-    answer = dict(keeper().check_password(password[:1024]))
-    grant = answer.pop("grant", None)
-    if grant:
-        session[GRANT_KEY] = grant
-    return Attempt(**answer)
+    answer = keeper().check_password(password[:MAX_PASSWORD])
+    if answer.get("grant"):
+        session[GRANT_KEY] = answer["grant"]
+    return as_attempt(answer)
 
 
 def refusal(attempt) -> str:

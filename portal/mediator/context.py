@@ -10,13 +10,9 @@ from flask import current_app
 
 from kiosk.audit import AuditLog
 from kiosk.config import Config
-from kiosk.paths import keys_dir, state_dir
+from kiosk.paths import state_dir
 from policies import PolicyStore
-from portal.auth import Throttle
 from portal.session import get_session
-
-SIGNING_KEY = "policy-signing.key"
-THROTTLE_FILE = "mediator-login.json"
 
 BlockedHosts = Callable[[], list[tuple[str, int, str]]]
 
@@ -44,21 +40,12 @@ def store() -> PolicyStore:
     return cached
 
 
-def signing_key() -> Path | None:
-    path = keys_dir(state()) / SIGNING_KEY
-    return path if path.is_file() else None
-
-
 def audit() -> AuditLog:
     return AuditLog(state(), clock=clock())
 
 
 def clock() -> Callable[[], float]:
     return current_app.config.get("AUTH_CLOCK") or time.time
-
-
-def throttle() -> Throttle:
-    return Throttle(state() / THROTTLE_FILE, clock=clock())
 
 
 def port():

@@ -7,15 +7,16 @@ from typing import Any
 from flask import current_app, redirect, render_template, request, url_for
 
 from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
+from kiosk.keeper import MAX_PASSWORD
 from policies import SessionLimits, SignatureError, atomic_write
 from policies.signing import signature_path, trusted_keys, verify_bytes
 from policies.store import TRUSTED_DIR
-from portal.auth import Attempt, PasswordError
+from portal.auth import PasswordError
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 
 from . import auth, bp, context, drafts
-from .access import keeper, refusal
+from .access import as_attempt, keeper, refusal
 from .catalogue_views import current_doc, save_doc
 from .i18n import _m
 
@@ -214,10 +215,10 @@ def password():
     form = request.form
     errors: dict[str, str] = {}
     try:
-        answer = keeper().set_password(form.get("current", "")[:1024], form.get("new", ""),
-                                       form.get("again", ""))
+        answer = keeper().set_password(form.get("current", "")[:MAX_PASSWORD],
+                                       form.get("new", ""), form.get("again", ""))
         if not answer["accepted"]:
-            attempt = Attempt(**{k: v for k, v in answer.items() if k in Attempt.__annotations__})
+            attempt = as_attempt(answer)
             errors["current"] = _m("Ce n'est pas le mot de passe actuel.") \
                 if not attempt.wait_seconds else refusal(attempt)
     except PasswordError as exc:

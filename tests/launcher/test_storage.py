@@ -6,9 +6,9 @@ import json
 import time
 from urllib.parse import unquote
 
-import psutil
 import pytest
 
+from kiosk.launcher_process import renderer_pids
 from tests.fakesites import Response
 from tests.launcher.harness import Launcher, files_under
 
@@ -62,10 +62,7 @@ def last_report(fake_sites):
 
 
 def renderers(launcher) -> set[int]:
-    """PIDs of the launcher's renderer processes (where a page's memory lives): Chromium's zygote
-    is a child of the launcher, and renderers are forked from it."""
-    return {child.pid for child in psutil.Process(launcher.proc.pid).children(recursive=True)
-            if child.ppid() != launcher.proc.pid}
+    return renderer_pids(launcher.proc.pid)
 
 
 @pytest.fixture

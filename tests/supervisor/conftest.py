@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from kiosk import control
+from kiosk.launcher_process import renderer_pids
 from policies import default_policy_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,15 +103,8 @@ class RunningKiosk:
         return [p.pid for p in children if "launch" in " ".join(_cmdline(p))]
 
     def renderer_pids(self) -> set[int]:
-        """The window's renderer processes (forked by the engine's zygote, not by the window)."""
-        found = set()
-        for launcher in self.launcher_pids():
-            try:
-                found |= {c.pid for c in psutil.Process(launcher).children(recursive=True)
-                          if c.ppid() != launcher}
-            except psutil.NoSuchProcess:
-                continue
-        return found
+        """The window's renderer processes (where a session's pages live)."""
+        return set().union(*(renderer_pids(pid) for pid in self.launcher_pids()))
 
     def kill9(self) -> None:
         os.killpg(self.process.pid, signal.SIGKILL)  # the whole group: supervisor and launcher
