@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import signal
 import subprocess
 import sys
@@ -46,7 +47,10 @@ class Launcher:
     """One launcher process with a fresh HOME, XDG dirs and a fake bin dir on PATH."""
 
     def __init__(self, base: Path, home_url: str, display: str, strict: bool = True,
-                 extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None,
+                 user: str | None = None) -> None:
+        """user: run as this unprivileged account with the Chromium sandbox on, as in
+        production (root only); otherwise a root test run turns the sandbox off."""
         self.base = base
         self.home = base / "home"
         self.xdg = base / "xdg"
@@ -71,15 +75,17 @@ class Launcher:
         env.update(extra_env or {})
         if os.environ.get("XAUTHORITY"):
             env["XAUTHORITY"] = os.environ["XAUTHORITY"]
-        if os.geteuid() == 0:
+        command = [sys.executable, "-m", "kiosk", "launch", "--policy", str(self.policy),
+                   "--home", home_url, "--session-dir", str(self.session), *(extra_args or [])]
+        if user:
+            command = [*as_user(user, base), *command]
+        elif os.geteuid() == 0:
             env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
         self.started = time.monotonic()
         self.stderr_path = base / "stderr.log"
         stderr = self.stderr_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "launch", "--policy", str(self.policy),
-             "--home", home_url, "--session-dir", str(self.session), *(extra_args or [])],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
             env=env, cwd=str(ROOT), text=True, start_new_session=True)
         stderr.close()
         self.raw_lines: list[str] = []
@@ -137,6 +143,18 @@ class Launcher:
                 stream.close()
             except (OSError, ValueError):
                 pass
+
+
+def as_user(user: str, base: Path) -> list[str]:
+    """A setpriv prefix that runs a command as `user`, owner of `base`. The test's interpreter may
+    live under a directory only root can enter (/root), so the account keeps one capability,
+    CAP_DAC_READ_SEARCH (read anything, write nothing of root's); Chromium drops it with every
+    other capability in its sandboxed processes."""
+    entry = pwd.getpwnam(user)
+    for path in [base, *base.rglob("*")]:
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+    return ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--clear-groups",
+            "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
 
 
 def xdotool(*args: str, display: str) -> None:
