@@ -10,6 +10,7 @@ import pytest
 from launcher.live_policy import LivePolicy
 from launcher.protocol import parse_command
 from policies import parse_policy
+from tests.fakesites import Response
 from tests.launcher.harness import POLICY, Launcher
 
 KNOCK = """<p>caf</p><script>
@@ -79,3 +80,42 @@ def test_accompanied_unlock_opens_one_site_for_this_window(knocking_launcher, fa
     assert len(ameli_documents(fake_sites)) == before
     knocking_launcher.send(op="allow_site", site_id="ameli", hosts=["ameli.localhost"])
     fake_sites.wait_for("ameli.localhost", "/welcome", timeout=15, count=before + 1)
+
+
+def test_history_back_to_a_site_removed_since_is_refused(tmp_path, display, fake_sites):
+    """Back/forward is a navigation like any other: a page kept in history (or in the
+    back-forward cache) does not come back once the mediator has removed its site."""
+    flag = {"back": False}
+    caf = fake_sites.url("caf.localhost", "/hist-caf")
+    shown_url = fake_sites.add("caf.localhost", "/fc-shown", "ok", content_type="text/plain")
+    fake_sites.page("franceconnect.localhost", "/hist-fc", (
+        f"<p>fc</p><script>addEventListener('pageshow', e => fetch('{shown_url}'"
+        " + '?persisted=' + e.persisted, {mode: 'no-cors'}));"
+        "if (!sessionStorage.getItem('went')) { sessionStorage.setItem('went', '1');"
+        f" setTimeout(() => {{ location.href = '{caf}'; }}, 300); }}</script>"))
+    fake_sites.add("caf.localhost", "/hist-flag",
+                   lambda _request: Response(b"back" if flag["back"] else b"wait", 200,
+                                                      (("Content-Type", "text/plain"),)))
+    fake_sites.page("caf.localhost", "/hist-caf", (
+        "<p>caf</p><script>setInterval(() => fetch('/hist-flag').then(r => r.text())"
+        ".then(t => { if (t === 'back') history.back(); }), 200);</script>"))
+    fc = fake_sites.url("franceconnect.localhost", "/hist-fc")
+    home = fake_sites.page("portal.localhost", "/hist-home",
+                           f"<script>location.href='{fc}'</script>")
+    launcher = Launcher(tmp_path, home, display)
+    try:
+        fake_sites.wait_for("caf.localhost", "/hist-flag", timeout=30)
+        shown = len(fake_sites.requests("caf.localhost", "/fc-shown"))
+        fc_documents = len(fake_sites.requests("franceconnect.localhost", "/hist-fc"))
+        policy = launcher.policy
+        policy.write_text(policy.read_text().split("[[shared]]")[0])
+        mark = launcher.mark()
+        launcher.send(op="reload_policy")
+        time.sleep(0.5)
+        flag["back"] = True
+        launcher.wait_event("navigation_refused", since=mark, site_id="caf")
+        time.sleep(1.0)
+        assert len(fake_sites.requests("caf.localhost", "/fc-shown")) == shown
+        assert len(fake_sites.requests("franceconnect.localhost", "/hist-fc")) == fc_documents
+    finally:
+        launcher.stop()

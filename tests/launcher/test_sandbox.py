@@ -17,8 +17,8 @@ import pytest
 from kiosk.launcher_process import renderer_pids
 from tests.launcher.harness import Launcher
 
-pytestmark = [pytest.mark.gui,
-              pytest.mark.skipif(os.geteuid() != 0, reason="switching to another account needs root")]
+pytestmark = [pytest.mark.gui, pytest.mark.skipif(os.geteuid() != 0,
+                                                  reason="switching to another account needs root")]
 
 
 def _status(pid: int) -> dict[str, str]:
