@@ -6,6 +6,9 @@ server, and the time from process start to that report is "first paint". PSS (pr
 size, from /proc/PID/smaps_rollup) is summed over the whole process tree and sampled until a few
 seconds after the paint; the peak is kept. Prints medians and launcher/chromium ratios.
 
+Run as root, every browser has its sandbox off (it refuses to start otherwise); `--user kiosk`
+runs them as that account with their sandboxes on, as in production.
+
 Every run starts from nothing, as a kiosk session does: a fresh HOME with its own (cold) cache
 directory, Mesa's shader cache included, and a fresh profile for each browser.
 """
@@ -25,9 +28,13 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from measure import chromium_kiosk_command, cold_env, tree_pss_kib
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from measure import chromium_kiosk_command, cold_env, tree_pss_kib  # noqa: E402
+
+from tests.launcher.harness import as_user  # noqa: E402
+
 PAGE = b"""<!doctype html><meta charset=utf-8><title>Accueil</title>
 <h1>Bienvenue</h1><p>Choisissez un site pour commencer votre demarche.</p>
 <script>
@@ -107,41 +114,52 @@ def measure(command: list[str], env: dict[str, str], server: PaintServer,
     return paint, peak
 
 
-def launcher_run(server: PaintServer, work: Path, settle: float) -> tuple[float, int]:
+def launcher_run(server: PaintServer, work: Path, settle: float,
+                 user: str | None) -> tuple[float, int]:
     home = work / "home"
     shutil.rmtree(work / "session", ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir()
     env = {**cold_env(home), "PYTHONPATH": str(ROOT)}  # it moves its caches into D anyway
-    if os.geteuid() == 0:
-        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     command = [sys.executable, "-m", "kiosk", "launch", "--policy", str(work / "policy.toml"),
                "--home", server.url, "--session-dir", str(work / "session")]
+    if user:
+        command = [*as_user(user, work), *command]
+    elif os.geteuid() == 0:
+        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     return measure(command, env, server, settle)
 
 
 BARE = "import sys, webview; webview.create_window('x', sys.argv[1]); webview.start(gui='qt')"
 
 
-def bare_run(server: PaintServer, work: Path, settle: float) -> tuple[float, int]:
+def bare_run(server: PaintServer, work: Path, settle: float,
+             user: str | None) -> tuple[float, int]:
     """Reference: a stock pywebview Qt window, no enforcement, also from a fresh HOME."""
     home = work / "bare-home"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir()
     env = cold_env(home)
-    if os.geteuid() == 0:
+    command = [sys.executable, "-c", BARE, server.url]
+    if user:
+        command = [*as_user(user, work), *command]
+    elif os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
-    return measure([sys.executable, "-c", BARE, server.url], env, server, settle)
+    return measure(command, env, server, settle)
 
 
-def chromium_run(server: PaintServer, work: Path, settle: float) -> tuple[float, int]:
+def chromium_run(server: PaintServer, work: Path, settle: float,
+                 user: str | None) -> tuple[float, int]:
     """Same starting point as the launcher: nothing kept from an earlier run (profile, caches)."""
     profile = work / "chromium"
     home = work / "chromium-home"
     shutil.rmtree(profile, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir()
-    return measure(chromium_kiosk_command(server.url, profile), cold_env(home), server, settle)
+    command = chromium_kiosk_command(server.url, profile, sandbox=bool(user))
+    if user:
+        command = [*as_user(user, work), *command]
+    return measure(command, cold_env(home), server, settle)
 
 
 def main() -> None:
@@ -151,9 +169,14 @@ def main() -> None:
                         help="also measure a stock pywebview window, for reference")
     parser.add_argument("--settle", type=float, default=3.0,
                         help="seconds of PSS sampling after the first paint")
+    parser.add_argument("--user", metavar="ACCOUNT",
+                        help="run every browser as this account with its sandbox on, as in "
+                             "production (needs root; without it, a root run turns sandboxes off)")
     args = parser.parse_args()
     if not os.environ.get("DISPLAY"):
         sys.exit("needs a display: run under xvfb-run")
+    if args.user and os.geteuid() != 0:
+        sys.exit("--user needs root")
     server = PaintServer()
     runners = [("launcher", launcher_run), ("chromium", chromium_run)]
     if args.with_bare:
@@ -161,15 +184,16 @@ def main() -> None:
     results: dict[str, list[tuple[float, int]]] = {name: [] for name, _ in runners}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         work = Path(tmp)
+        work.chmod(0o755)
         (work / "home").mkdir()
         (work / "policy.toml").write_text(POLICY)
         for run in range(args.runs):
             # alternate, so warm-up and background noise hit both alike
             for name, runner in runners:
-                paint, pss = runner(server, work, args.settle)
+                paint, pss = runner(server, work, args.settle, args.user)
                 results[name].append((paint, pss))
-                print(f"run {run + 1} {name:9} first paint {paint:.3f} s  peak PSS {pss / 1024:.0f} MB",
-                      flush=True)
+                print(f"run {run + 1} {name:9} first paint {paint:.3f} s  "
+                      f"peak PSS {pss / 1024:.0f} MB", flush=True)
     medians = {name: (statistics.median(p for p, _ in runs), statistics.median(m for _, m in runs))
                for name, runs in results.items()}
     for name, (paint, pss) in medians.items():

@@ -48,10 +48,12 @@ def cold_env(home: Path) -> dict[str, str]:
             "MESA_SHADER_CACHE_DIR": str(home / ".cache" / "mesa_shader_cache")}
 
 
-def chromium_kiosk_command(url: str, profile: Path) -> list[str]:
-    """Debian's Chromium as a bare kiosk, with a profile of its own and no background traffic."""
+def chromium_kiosk_command(url: str, profile: Path, sandbox: bool = False) -> list[str]:
+    """Debian's Chromium as a bare kiosk, with a profile of its own and no background traffic.
+    As root its sandbox must be off, unless the command runs as another account (`as_user`)."""
     command = [CHROMIUM, "--kiosk", "--incognito", "--disable-background-networking",
                "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}", url]
-    if os.geteuid() == 0:
+    if os.geteuid() == 0 and not sandbox:
         command.insert(1, "--no-sandbox")
     return command
+

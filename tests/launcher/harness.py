@@ -152,7 +152,7 @@ def as_user(user: str, base: Path) -> list[str]:
     other capability in its sandboxed processes."""
     entry = pwd.getpwnam(user)
     for path in [base, *base.rglob("*")]:
-        os.chown(path, entry.pw_uid, entry.pw_gid)
+        os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
     return ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--clear-groups",
             "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
 
