@@ -78,7 +78,7 @@ class Launcher:
         command = [sys.executable, "-m", "kiosk", "launch", "--policy", str(self.policy),
                    "--home", home_url, "--session-dir", str(self.session), *(extra_args or [])]
         if user:
-            command = [*as_user(user, base), *command]
+            command = as_user(user, base, command)
         elif os.geteuid() == 0:
             env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
         self.started = time.monotonic()
@@ -145,16 +145,26 @@ class Launcher:
                 pass
 
 
-def as_user(user: str, base: Path) -> list[str]:
-    """A setpriv prefix that runs a command as `user`, owner of `base`. The test's interpreter may
-    live under a directory only root can enter (/root), so the account keeps one capability,
-    CAP_DAC_READ_SEARCH (read anything, write nothing of root's); Chromium drops it with every
-    other capability in its sandboxed processes."""
+def as_user(user: str, base: Path, command: list[str]) -> list[str]:
+    """`command` run as `user`, made owner of `base`, as production runs the window.
+
+    A checkout may live where only root can enter (/root). The command's own interpreter and the
+    test files stay readable through one capability kept by the account, CAP_DAC_READ_SEARCH
+    (read, never write); but Chromium's sandboxed processes drop every capability, so the
+    virtualenv holding Qt is bind-mounted under `base`, in a mount namespace of the command's
+    own, and the command runs its Python from there."""
     entry = pwd.getpwnam(user)
+    venv = base / "venv"
+    venv.mkdir(exist_ok=True)
     for path in [base, *base.rglob("*")]:
         os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
-    return ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--clear-groups",
-            "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
+    if command[0] == sys.executable:
+        command = [str(venv / Path(sys.executable).relative_to(sys.prefix)), *command[1:]]
+    return ["unshare", "--mount", "--propagation", "private", "--",
+            "sh", "-c", 'mount --bind "$1" "$2" && shift 2 && exec "$@"', "sh", sys.prefix,
+            str(venv), "setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
+            "--clear-groups", "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search",
+            *command]
 
 
 def xdotool(*args: str, display: str) -> None:

@@ -46,14 +46,22 @@ def confinement(window_pid: int) -> dict[int, tuple[bool, int, bool]]:
 def started_window(base: Path, display: str, fake_sites, user: str | None) -> Launcher:
     home = fake_sites.page("portal.localhost", "/sandbox", "<h1>Accueil</h1>")
     launcher = Launcher(base, home, display, user=user)
-    launcher.wait_event("ready", timeout=30)
+    try:
+        launcher.wait_event("ready", timeout=30)
+    except AssertionError:
+        launcher.stop()
+        raise
     time.sleep(0.5)  # the page's renderer settles in its sandbox
     return launcher
 
 
 def test_an_unprivileged_window_runs_its_pages_in_the_sandbox(display, fake_sites):
     base = Path(tempfile.mkdtemp(prefix="kiosk-sandbox-"))  # not under root's 0700 pytest dir
-    launcher = started_window(base, display, fake_sites, user="nobody")
+    try:
+        launcher = started_window(base, display, fake_sites, user="nobody")
+    except AssertionError:
+        shutil.rmtree(base, ignore_errors=True)
+        raise
     try:
         assert psutil.Process(launcher.proc.pid).uids().effective == pwd.getpwnam("nobody").pw_uid
         pages = confinement(launcher.proc.pid)
