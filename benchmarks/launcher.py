@@ -124,7 +124,7 @@ def launcher_run(server: PaintServer, work: Path, settle: float,
     command = [sys.executable, "-m", "kiosk", "launch", "--policy", str(work / "policy.toml"),
                "--home", server.url, "--session-dir", str(work / "session")]
     if user:
-        command = as_user(user, work, command)
+        command = as_user(user, work, command, env)
     elif os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     return measure(command, env, server, settle)
@@ -142,7 +142,7 @@ def bare_run(server: PaintServer, work: Path, settle: float,
     env = cold_env(home)
     command = [sys.executable, "-c", BARE, server.url]
     if user:
-        command = as_user(user, work, command)
+        command = as_user(user, work, command, env)
     elif os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     return measure(command, env, server, settle)
@@ -156,10 +156,10 @@ def chromium_run(server: PaintServer, work: Path, settle: float,
     shutil.rmtree(profile, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir()
-    command = chromium_kiosk_command(server.url, profile, sandbox=bool(user))
+    command, env = chromium_kiosk_command(server.url, profile, sandbox=bool(user)), cold_env(home)
     if user:
-        command = as_user(user, work, command)
-    return measure(command, cold_env(home), server, settle)
+        command = as_user(user, work, command, env)
+    return measure(command, env, server, settle)
 
 
 def main() -> None:

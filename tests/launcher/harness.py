@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import shutil
 import signal
 import subprocess
 import sys
@@ -78,7 +79,7 @@ class Launcher:
         command = [sys.executable, "-m", "kiosk", "launch", "--policy", str(self.policy),
                    "--home", home_url, "--session-dir", str(self.session), *(extra_args or [])]
         if user:
-            command = as_user(user, base, command)
+            command = as_user(user, base, command, env)
         elif os.geteuid() == 0:
             env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
         self.started = time.monotonic()
@@ -145,17 +146,23 @@ class Launcher:
                 pass
 
 
-def as_user(user: str, base: Path, command: list[str]) -> list[str]:
+def as_user(user: str, base: Path, command: list[str],
+            env: dict[str, str]) -> list[str]:
     """`command` run as `user`, made owner of `base`, as production runs the window.
 
     A checkout may live where only root can enter (/root). The command's own interpreter and the
     test files stay readable through one capability kept by the account, CAP_DAC_READ_SEARCH
     (read, never write); but Chromium's sandboxed processes drop every capability, so the
     virtualenv holding Qt is bind-mounted under `base`, in a mount namespace of the command's
-    own, and the command runs its Python from there."""
+    own, and the command runs its Python from there. The X cookie is copied for the account
+    (libXau checks it with access(), which ignores capabilities): `env` is updated."""
     entry = pwd.getpwnam(user)
     venv = base / "venv"
     venv.mkdir(exist_ok=True)
+    if env.get("XAUTHORITY"):
+        cookie = base / "Xauthority"
+        shutil.copyfile(env["XAUTHORITY"], cookie)
+        env["XAUTHORITY"] = str(cookie)
     for path in [base, *base.rglob("*")]:
         os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
     if command[0] == sys.executable:
