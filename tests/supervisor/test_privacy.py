@@ -39,6 +39,8 @@ STORE = """<!doctype html><meta charset=utf-8><title>CAF</title><h1>Connexion</h
   const cache = await caches.open("c");
   await cache.put("/cached-secret", new Response(secret));
   await navigator.serviceWorker.register("/sw.js");
+  const img = document.querySelector("img");  // in the HTTP cache before the check phase begins
+  if (!img.complete) await new Promise(ok => { img.onload = ok; img.onerror = ok; });
   await fetch("/stored");
   location.href = "/attestation.pdf";
 })().catch(e => fetch("/error", {method: "POST", body: String(e)}));
