@@ -35,7 +35,8 @@ def median_ms(action) -> float:
 
 def main() -> None:
     stored = hash_password("un mot de passe")
-    print(f"scrypt verify (n=2**14, r=8, p=1): {median_ms(lambda: verify_password(stored, 'x')):.1f} ms")
+    print("scrypt verify (n=2**14, r=8, p=1): "
+          f"{median_ms(lambda: verify_password(stored, 'x')):.1f} ms")
     with tempfile.TemporaryDirectory() as state:
         config = Config(Path(state))
         config.set("admin_password_hash", stored)
@@ -44,12 +45,16 @@ def main() -> None:
         client = app.test_client()
         page = client.get("/mediateur/connexion").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        client.post("/mediateur/connexion", data={"password": "un mot de passe", "csrf_token": token})
-        token = re.search(r'data-csrf="([^"]+)"', client.get("/mediateur/").get_data(as_text=True)).group(1)
-        check = median_ms(lambda: client.post("/mediateur/catalogue/verifier", data={**SITE, "csrf_token": token}))
+        client.post("/mediateur/connexion",
+                    data={"password": "un mot de passe", "csrf_token": token})
+        token = re.search(r'data-csrf="([^"]+)"',
+                          client.get("/mediateur/").get_data(as_text=True)).group(1)
+        check = median_ms(lambda: client.post("/mediateur/catalogue/verifier",
+                                              data={**SITE, "csrf_token": token}))
         counter = iter(range(10_000))
         save = median_ms(lambda: client.post("/mediateur/catalogue/categories/nouvelle",
-                                             data={"label": f"Catégorie {next(counter)}", "csrf_token": token}))
+                                             data={"label": f"Catégorie {next(counter)}",
+                                                   "csrf_token": token}))
         print(f"live validation of a site form: {check:.1f} ms")
         print(f"catalogue save (validate, archive, atomic write, fsync): {save:.1f} ms")
         print(f"ratio save / validation: {save / check:.1f}")

@@ -33,7 +33,8 @@ def big_catalogue(sites: int = 1000) -> str:
 
 def urls(hosts: list[str], count: int, rng: random.Random) -> list[str]:
     """A mix of allowed, refused and tricky URLs, each distinct."""
-    shapes = ["https://www.{h}/page/{i}?q={i}", "https://{h}.evil.net/{i}", "https://{h}@evil.net/{i}",
+    shapes = ["https://www.{h}/page/{i}?q={i}", "https://{h}.evil.net/{i}",
+              "https://{h}@evil.net/{i}",
               "https://static.{h}/img/{i}.png", "http://www.{h}/{i}", "https://evil{i}.net/{h}"]
     return [rng.choice(shapes).format(h=rng.choice(hosts), i=i) for i in range(count)]
 
@@ -54,7 +55,8 @@ def measure(name: str, allow_factory, hosts: list[str]) -> None:
         cold.append(rate(allow, urls(hosts, N, rng), Frame.MAIN_FRAME))
         page = urls(hosts, 300, rng)
         warm.append(rate(allow, [rng.choice(page) for _ in range(N)], Frame.MAIN_FRAME))
-    print(f"{name:<28} cold {statistics.median(cold):>11,.0f}/s   warm {statistics.median(warm):>11,.0f}/s"
+    print(f"{name:<28} cold {statistics.median(cold):>11,.0f}/s   warm "
+          f"{statistics.median(warm):>11,.0f}/s"
           f"   (median of {RUNS} x {N:,})")
 
 

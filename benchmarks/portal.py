@@ -80,8 +80,8 @@ def main() -> int:
     if args.serve:
         serve_forever(args.threads)
         return 0
-    child = subprocess.Popen([sys.executable, __file__, "--serve", "--threads", str(args.threads)], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, __file__, "--serve", "--threads", str(args.threads)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         port = int(child.stdout.readline().strip().rsplit(":", 1)[1])
         measure(port, "/accueil", 4, 20)  # warm up templates and catalogues

@@ -118,7 +118,8 @@ def kiosk_turnover(keep_window: bool = True, runs: int = RUNS,
            "KIOSK_WINDOW_PER_SESSION": "" if keep_window else "1"}
     if os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--state-dir", str(state), "--windowed"],
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--state-dir", str(state),
+                             "--windowed"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 
@@ -142,7 +143,8 @@ def kiosk_turnover(keep_window: bool = True, runs: int = RUNS,
         wait(lambda s: s["state"] == "welcome" and s["ready"])
         for _ in range(runs):
             urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/commencer",
-                                                          data=b"", method="POST"), timeout=10).close()
+                                                          data=b"", method="POST"),
+                                   timeout=10).close()
             wait(lambda s: s["state"] == "active")
             time.sleep(1.0)
             current = tree_pss_mb(proc.pid)
@@ -171,14 +173,16 @@ def main() -> None:
     drift: list[float] = []
     kiosk_turnover(keep_window=True, runs=LONG_DAY, pss_log=drift)
     c, k, f = (statistics.median(t) for t in (chromium_times, kiosk_times, fresh_times))
-    print(f"chromium --kiosk --incognito relaunch: median {c:.3f} s   peak PSS {chromium_pss:.0f} MB")
+    print(f"chromium --kiosk --incognito relaunch: median {c:.3f} s   peak PSS "
+          f"{chromium_pss:.0f} MB")
     print(f"kiosk, kept window (default): end -> welcome ready (wiped, verified): median {k:.3f} s"
           f"  max {max(kiosk_times):.3f} s   (wipe itself median "
           f"{statistics.median(wipe_times) * 1000:.0f} ms)   peak PSS {kiosk_pss:.0f} MB")
     print(f"kiosk, new window per session (KIOSK_WINDOW_PER_SESSION=1): median {f:.3f} s"
           f"  max {max(fresh_times):.3f} s   peak PSS {fresh_pss:.0f} MB")
     print(f"kept window over {LONG_DAY} sessions: PSS {drift[0]:.0f} MB in the 1st, "
-          f"{drift[len(drift) // 2]:.0f} MB in the {len(drift) // 2 + 1}th, {drift[-1]:.0f} MB in the last")
+          f"{drift[len(drift) // 2]:.0f} MB in the {len(drift) // 2 + 1}th, "
+          f"{drift[-1]:.0f} MB in the last")
     print(f"ratios: turnover {k / c:.2f}x chromium relaunch (goal <= 0.5x, never > 1 s), "
           f"{f / c:.2f}x with a new window; memory {kiosk_pss / chromium_pss:.2f}x "
           f"(goal <= 1.0x), {fresh_pss / chromium_pss:.2f}x with a new window")

@@ -34,7 +34,8 @@ class AuditLog:
         self.clock = clock
 
     def record(self, action: str, detail: str = "") -> Entry:
-        """Append one action; `detail` names what changed (a site id, a setting), never resident data."""
+        """Append one action; `detail` names what changed (a site id, a setting),
+        never resident data."""
         entry = Entry(self.clock(), action[:60], " ".join(detail.split())[:MAX_TEXT])
         line = json.dumps({"when": entry.when, "action": entry.action, "detail": entry.detail},
                           ensure_ascii=False) + "\n"
@@ -58,7 +59,8 @@ class AuditLog:
         for line in reversed(lines[-limit:]):
             try:
                 data = json.loads(line)
-                result.append(Entry(float(data["when"]), str(data["action"]), str(data.get("detail", ""))))
+                result.append(Entry(float(data["when"]), str(data["action"]),
+                                    str(data.get("detail", ""))))
             except (ValueError, KeyError, TypeError):
                 continue
         return result

@@ -1,4 +1,5 @@
-"""`kiosk launch`: one locked-down launcher window, alone (tests, debugging) or under the supervisor."""
+"""`kiosk launch`: one locked-down launcher window, alone (tests, debugging)
+or under the supervisor."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import click
 @click.option("--home", required=True, help="Home page URL (the portal); its origin is internal.")
 @click.option("--session-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="The only directory the browser may write to (profile, cache, downloads).")
-@click.option("--windowed", is_flag=True, help="A normal window instead of full screen (debugging).")
+@click.option("--windowed", is_flag=True,
+              help="A normal window instead of full screen (debugging).")
 @click.option("--portal", default=None,
               help="The portal's URL: its pages have their own navigation, so the bar hides there.")
 @click.option("--kept", is_flag=True,
@@ -39,7 +41,8 @@ def launch(policy_path: Path, home: str, session_dir: Path, windowed: bool,
     try:
         SessionPaths(session_dir.resolve()).create()
     except OSError as error:
-        raise click.ClickException(f"cannot use session directory {session_dir}: {error}") from error
+        raise click.ClickException(
+            f"cannot use session directory {session_dir}: {error}") from error
 
     raise SystemExit(run(policy, home, session_dir, windowed, policy_path=policy_path,
                          portal=portal, kept=kept))

@@ -50,7 +50,8 @@ def keygen(out_dir: Path) -> None:
     try:
         private, public = signing.generate_keypair(out_dir)
     except FileExistsError as exc:
-        raise click.ClickException(f"a key already exists in {out_dir}; refusing to overwrite it") from exc
+        raise click.ClickException(
+            f"a key already exists in {out_dir}; refusing to overwrite it") from exc
     click.echo(f"private key: {private}\npublic key:  {public}")
 
 
@@ -69,7 +70,8 @@ def sign(file: Path, key_path: Path) -> None:
 
 @policy.command()
 @click.argument("file", type=_FILE)
-@click.option("--pub", "pub_paths", type=_FILE, multiple=True, help="Trusted public key (repeatable).")
+@click.option("--pub", "pub_paths", type=_FILE, multiple=True,
+              help="Trusted public key (repeatable).")
 @click.option("--trusted-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Directory of trusted *.pub keys (default: STATE/keys/trusted).")
 def verify(file: Path, pub_paths: tuple[Path, ...], trusted_dir: Path | None) -> None:
@@ -85,7 +87,8 @@ def verify(file: Path, pub_paths: tuple[Path, ...], trusted_dir: Path | None) ->
 
 
 @policy.command()
-@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), help="State directory.")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="State directory.")
 def rollback(state_dir: Path | None) -> None:
     """Restore the previous version of the terminal's policy."""
     store = PolicyStore(resolve_state_dir(state_dir))

@@ -37,7 +37,8 @@ def serve(state: Path, windowed: bool) -> None:
 
 @click.command()
 @_STATE
-@click.option("--windowed", is_flag=True, help="A normal window instead of full screen (debugging).")
+@click.option("--windowed", is_flag=True,
+              help="A normal window instead of full screen (debugging).")
 def run(state_dir: Path | None, windowed: bool) -> None:
     """Production: supervisor, portal and launcher, sessions forever."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -49,7 +50,8 @@ def run(state_dir: Path | None, windowed: bool) -> None:
               help="Throwaway state directory to use (default: a new temporary one).")
 @click.option("--fullscreen", is_flag=True, help="Full screen like a real terminal.")
 def demo(state_dir: Path | None, fullscreen: bool) -> None:
-    """Try kiosk on this computer: the whole thing in a window, default catalogue, throwaway state."""
+    """Try kiosk on this computer: the whole thing in a window, default catalogue,
+    throwaway state."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as tmp:
         state = state_dir or Path(tmp)
@@ -75,7 +77,8 @@ def status(state_dir: Path | None) -> None:
             click.echo(f"{key}: {value}")
     wiped = reply.get("last_wipe")
     if wiped:
-        click.echo(f"last wipe: {'verified clean' if wiped['ok'] else 'FAILED'} in {wiped['duration_s']:.2f} s")
+        click.echo(f"last wipe: {'verified clean' if wiped['ok'] else 'FAILED'} in "
+                   f"{wiped['duration_s']:.2f} s")
 
 
 @session.command()
@@ -90,7 +93,8 @@ def _ask(state: Path, command: dict) -> dict:
     try:
         reply = control.request(state, command)
     except OSError as exc:
-        raise click.ClickException(f"no running kiosk found in {state} ({exc.strerror or exc})") from exc
+        raise click.ClickException(
+            f"no running kiosk found in {state} ({exc.strerror or exc})") from exc
     if "error" in reply:
         raise click.ClickException(reply["error"])
     return reply

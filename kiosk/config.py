@@ -35,7 +35,8 @@ def _text(max_length: int) -> Callable[[Any], str]:
 def _boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.lower() in ("true", "yes", "oui", "on", "1", "false", "no", "non", "off", "0"):
+    if isinstance(value, str) and value.lower() in ("true", "yes", "oui", "on", "1", "false", "no",
+                                                    "non", "off", "0"):
         return value.lower() in ("true", "yes", "oui", "on", "1")
     raise SettingError("true or false expected")
 
@@ -47,7 +48,8 @@ def _languages(value: Any) -> list[str]:
     codes = [str(item).strip().lower() for item in items]
     unknown = [code for code in codes if code not in LANGUAGES]
     if unknown:
-        raise SettingError(f"unknown language {', '.join(unknown)}; available: {', '.join(LANGUAGES)}")
+        raise SettingError(f"unknown language {', '.join(unknown)}; available: "
+                           f"{', '.join(LANGUAGES)}")
     if codes[0] != "fr" and "fr" not in codes:
         codes.insert(0, "fr")
     return list(dict.fromkeys(codes))
@@ -82,16 +84,21 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("association_name", "Association", "Name shown on the welcome screen.", _text(80)),
-    Setting("logo", "", "Logo file name inside the state dir (PNG or SVG), empty for none.", _optional_text(200)),
-    Setting("languages", ["fr", "en", "ar"], "Languages offered to residents (French always first).", _languages),
+    Setting("logo", "", "Logo file name inside the state dir (PNG or SVG), empty for none.",
+            _optional_text(200)),
+    Setting("languages", ["fr", "en", "ar"],
+            "Languages offered to residents (French always first).", _languages),
     Setting("downloads", True, "Residents may download documents.", _boolean),
     Setting("printing", True, "Residents may print.", _boolean),
     Setting("mediator_network_access", False,
-            "Mediator pages also served on the network, port portal_port + 1 (trusted network only).",
+            "Mediator pages also served on the network, port portal_port + 1 "
+            "(trusted network only).",
             _boolean),
-    Setting("require_signed_policy", False, "Refuse a policy file that is not signed by a trusted key.", _boolean),
+    Setting("require_signed_policy", False,
+            "Refuse a policy file that is not signed by a trusted key.", _boolean),
     Setting("portal_port", 8765, "Port of the portal on 127.0.0.1.", _port),
-    Setting("admin_password_hash", "", "Mediator password hash (set with `kiosk mediator set-password`).",
+    Setting("admin_password_hash", "",
+            "Mediator password hash (set with `kiosk mediator set-password`).",
             _optional_text(400), secret=True),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -138,7 +145,8 @@ class Config:
         return self.values[name]
 
     def save(self) -> None:
-        """Write only the values that differ from defaults; 0600 because it holds the password hash."""
+        """Write only the values that differ from defaults;
+        0600 because it holds the password hash."""
         lines = ["# kiosk terminal settings (see `kiosk config show`)"]
         for setting in SETTINGS:
             value = self.values[setting.name]

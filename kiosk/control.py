@@ -27,7 +27,8 @@ class ControlServer:
                 line = self.rfile.readline(MAX_REQUEST)
                 try:
                     request = json.loads(line)
-                    reply = handler(request) if isinstance(request, dict) else {"error": "bad request"}
+                    reply = handler(request) if isinstance(request, dict) \
+                        else {"error": "bad request"}
                 except ValueError:
                     reply = {"error": "bad request"}
                 self.wfile.write((json.dumps(reply) + "\n").encode())
@@ -38,7 +39,8 @@ class ControlServer:
         finally:
             os.umask(old_umask)
         self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True, name="control")
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True,
+                                        name="control")
 
     def start(self) -> None:
         self._thread.start()

@@ -1,4 +1,5 @@
-"""The supervisor seen through the portal's `SessionPort`: the portal asks, the supervisor decides."""
+"""The supervisor seen through the portal's `SessionPort`:
+the portal asks, the supervisor decides."""
 
 from __future__ import annotations
 

@@ -90,7 +90,8 @@ def _portal_app(supervisor: Supervisor, counters=None):
         "PORTAL_LANGUAGES": tuple(supervisor.config["languages"]),
         "PORTAL_LOGO": _logo(supervisor),
         "MEDIATOR_STATE_DIR": str(supervisor.state_dir),
-        "MEDIATOR_POLICY_STORE": supervisor.store,  # one store: session limits reach the next session
+        # one store: session limits reach the next session
+        "MEDIATOR_POLICY_STORE": supervisor.store,
         "MEDIATOR_BLOCKED_HOSTS": _blocked_hosts(counters) if counters is not None else None,
         "MEDIATOR_COUNTERS": counters,  # the statistics page; None: it says there is no data yet
     })

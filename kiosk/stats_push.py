@@ -195,7 +195,8 @@ def enrol(state: Path, url: str, code: str, association: str) -> dict:
     """Register this terminal's public key with the hub using a one-time code; saves the URL."""
     from kiosk.keeper_service import keeper_for
 
-    body = {"terminal_id": terminal_id(state), "public_key": keeper_for(state).terminal_public_key(),
+    body = {"terminal_id": terminal_id(state),
+            "public_key": keeper_for(state).terminal_public_key(),
             "association": association, "code": code}
     status, answer = post_json(f"{url.rstrip('/')}/api/enrol", body)
     if status != 201:

@@ -2,8 +2,9 @@
 
 One launcher window kept for all sessions, each session in a new off-the-record profile (or,
 with keep_window off, one launcher process per session), on the portal's welcome page with a
-fresh session directory whose wipe journal is written first; timers from the policy; a verified wipe between
-residents, and "out of service" rather than a dirty session when a wipe cannot be verified.
+fresh session directory whose wipe journal is written first; timers from the policy; a verified
+wipe between residents, and "out of service" rather than a dirty session when a wipe cannot be
+verified.
 State changes happen on the supervisor's own thread: the portal and the control socket only post
 requests to it.
 """

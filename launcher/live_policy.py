@@ -46,7 +46,8 @@ class LivePolicy:
         return True
 
     def allow_site(self, site_id: str, hosts: list[str]) -> bool:
-        """Unlock one extra site for this session; anything malformed is refused, nothing changes."""
+        """Unlock one extra site for this session;
+        anything malformed is refused, nothing changes."""
         if not isinstance(site_id, str) or not _ID.match(site_id):
             return False
         if not isinstance(hosts, list) or not 0 < len(hosts) <= MAX_UNLOCKED_HOSTS:

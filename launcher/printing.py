@@ -25,7 +25,8 @@ _NO_PRINTER_HINTS = ("no default destination", "scheduler not responding",
 
 
 def lp_outcome(returncode: int, stderr: str) -> str:
-    """Event detail for an `lp` run: no CUPS or no default printer is "no_printer", not a failure."""
+    """Event detail for an `lp` run:
+    no CUPS or no default printer is "no_printer", not a failure."""
     if returncode == 0:
         return "sent"
     text = stderr.lower()

@@ -252,7 +252,8 @@ class Controller(QObject):
         if not is_main_frame:
             return self._emit(self.gate.subframe(text)).allowed
         if self.gate.blob_download(text):
-            QTimer.singleShot(0, lambda u=QUrl(url): self.page.download(u))
+            target = QUrl(url)
+            QTimer.singleShot(0, lambda: self.page.download(target))
             return False
         verdict = self._emit(self.gate.main_frame(text))
         if not verdict.allowed:
@@ -264,11 +265,13 @@ class Controller(QObject):
         if url.isEmpty() or url_text(url) == "about:blank":
             return False
         if self.gate.blob_download(url_text(url)):
-            QTimer.singleShot(0, lambda u=QUrl(url): self.page.download(u))
+            download_target = QUrl(url)
+            QTimer.singleShot(0, lambda: self.page.download(download_target))
             return False
         verdict = self._emit(self.gate.main_frame(url_text(url)))
         if verdict.allowed:
-            QTimer.singleShot(0, lambda u=QUrl(url): self.page.setUrl(u))
+            page_target = QUrl(url)
+            QTimer.singleShot(0, lambda: self.page.setUrl(page_target))
         else:
             QTimer.singleShot(0, lambda: self.run_js("__kiosk.blocked()"))
         return False

@@ -14,7 +14,8 @@ from .store import LoadResult, PolicyStore, atomic_write
 
 __all__ = [
     "Allowlist", "Category", "Decision", "Frame", "HostPattern", "HostPatternError", "LoadResult",
-    "Policy", "PolicyError", "PolicyIssue", "PolicyStore", "Reason", "SessionLimits", "SharedService",
+    "Policy", "PolicyError", "PolicyIssue", "PolicyStore", "Reason", "SessionLimits",
+    "SharedService",
     "SignatureError", "Site", "atomic_write", "decide", "default_policy_path", "is_loopback",
     "load_policy", "parse_host_pattern", "parse_policy",
 ]

@@ -30,7 +30,7 @@ class Frame(enum.Enum):
     SUBRESOURCE = "subresource"
 
 
-class Reason(str, enum.Enum):
+class Reason(str, enum.Enum):  # noqa: UP042
     SITE = "site"                      # matched a catalogue site
     SHARED = "shared"                  # matched a shared service (FranceConnect...)
     INTERNAL = "internal"              # the kiosk's own portal

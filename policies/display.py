@@ -16,8 +16,10 @@ def policy_table(policy: Policy) -> str:
     if policy.shared:
         lines.append("\n[shared] passed through by any site")
         for service in policy.shared:
-            lines.append(f"  {service.id:<20} {service.name[:30]:<30} {', '.join(p.text for p in service.hosts)}")
+            lines.append(f"  {service.id:<20} {service.name[:30]:<30} "
+                         f"{', '.join(p.text for p in service.hosts)}")
     limits = policy.session
     lines.append(f"\nsession: idle {limits.idle_minutes} min, warning {limits.warning_seconds} s, "
-                 f"max {limits.max_minutes} min, strict resources {'on' if limits.strict_resources else 'off'}")
+                 f"max {limits.max_minutes} min, strict resources "
+                 f"{'on' if limits.strict_resources else 'off'}")
     return "\n".join(lines)

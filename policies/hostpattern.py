@@ -32,7 +32,8 @@ class HostPattern:
 
     @property
     def text(self) -> str:
-        return ("*." if self.wildcard else "") + self.host + (f":{self.port}" if self.port else "") + self.path
+        return ("*." if self.wildcard else "") + self.host \
+            + (f":{self.port}" if self.port else "") + self.path
 
     def matches_path(self, path: str) -> bool:
         """Path prefix match on a segment boundary: `/aide` allows `/aide/x`, not `/aides`."""
@@ -43,17 +44,21 @@ class HostPattern:
 
 
 def is_loopback(host: str) -> bool:
-    """True for hosts that always resolve to this machine (how the portal and test sites are served)."""
-    return host in LOOPBACK_NAMES or host.endswith(".localhost") or host in LOOPBACK_IPS or host == "::1"
+    """True for hosts that always resolve to this machine
+    (how the portal and test sites are served)."""
+    return host in LOOPBACK_NAMES or host.endswith(".localhost") or host in LOOPBACK_IPS \
+        or host == "::1"
 
 
 def parse_host_pattern(text: str) -> HostPattern:
     """Parse one pattern, or raise HostPatternError saying what is wrong."""
     if not isinstance(text, str) or not text.strip():
-        raise HostPatternError("a host pattern must be a non-empty string such as 'caf.fr' or '*.caf.fr'")
+        raise HostPatternError("a host pattern must be a non-empty string such as "
+                               "'caf.fr' or '*.caf.fr'")
     raw = text.strip()
     if "://" in raw or raw.startswith("//"):
-        raise HostPatternError(f"'{text}' must be a host without a scheme (write 'caf.fr', not 'https://caf.fr')")
+        raise HostPatternError(f"'{text}' must be a host without a scheme (write 'caf.fr', not "
+                               "'https://caf.fr')")
     if any(ch in raw for ch in "@\\?# \t") or any(ord(ch) < 32 for ch in raw):
         raise HostPatternError(f"'{text}' contains a character not allowed in a host pattern")
     host_port, slash, path = raw.partition("/")
@@ -65,13 +70,15 @@ def parse_host_pattern(text: str) -> HostPattern:
         raise HostPatternError(f"'{text}': a wildcard is only allowed as a leading '*.'")
     host, port = _split_port(host_port, text)
     if wildcard and "." not in host.strip("."):
-        raise HostPatternError(f"'{text}': a wildcard needs at least two labels after '*.' (e.g. '*.caf.fr')")
+        raise HostPatternError(f"'{text}': a wildcard needs at least two labels after '*.' "
+                               "(e.g. '*.caf.fr')")
     host = _normalise_host(host, text)
     if wildcard:
         if host.startswith("[") or _IPV4.match(host):
             raise HostPatternError(f"'{text}': an IP address cannot take a wildcard")
         if host.count(".") < 1 or host == "localhost":
-            raise HostPatternError(f"'{text}': a wildcard needs at least two labels after '*.' (e.g. '*.caf.fr')")
+            raise HostPatternError(f"'{text}': a wildcard needs at least two labels after '*.' "
+                                   "(e.g. '*.caf.fr')")
     if path and (".." in path.split("/")):
         raise HostPatternError(f"'{text}': a path prefix cannot contain '..'")
     return HostPattern(host=host, wildcard=wildcard, port=port, path=path)
@@ -98,14 +105,18 @@ def _normalise_host(host: str, text: str) -> str:
     parsed = ada_url.URL(f"https://{host}/") if ada_url.check_url(f"https://{host}/") else None
     if parsed is None or not parsed.hostname:
         raise HostPatternError(f"'{text}' is not a valid host name")
-    ascii_host = parsed.hostname.rstrip(".") if not parsed.hostname.startswith("[") else parsed.hostname
+    ascii_host = parsed.hostname.rstrip(".") if not parsed.hostname.startswith("[") \
+        else parsed.hostname
     if ascii_host.startswith("[") or _IPV4.match(ascii_host):
         if ascii_host != host.lower().rstrip("."):
-            raise HostPatternError(f"'{text}': write IP addresses in the usual dotted form (e.g. 127.0.0.1)")
+            raise HostPatternError(f"'{text}': write IP addresses in the usual dotted form "
+                                   "(e.g. 127.0.0.1)")
         return ascii_host
     labels = ascii_host.split(".")
     if len(ascii_host) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise HostPatternError(f"'{text}' is not a valid host name (letters, digits, '-' and '.' only)")
+        raise HostPatternError(f"'{text}' is not a valid host name (letters, digits, "
+                               "'-' and '.' only)")
     if len(labels) < 2 and not is_loopback(ascii_host):
-        raise HostPatternError(f"'{text}' needs a domain (e.g. 'caf.fr'); a single word is not a site")
+        raise HostPatternError(f"'{text}' needs a domain (e.g. 'caf.fr'); a single "
+                               "word is not a site")
     return ascii_host

@@ -43,7 +43,8 @@ def load_policy(path: str | Path) -> Policy:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise PolicyError([PolicyIssue("unreadable", f"cannot read the file: {exc.strerror}", str(path))]) from exc
+        raise PolicyError([PolicyIssue("unreadable", f"cannot read the file: {exc.strerror}",
+                                       str(path))]) from exc
     return parse_policy(data, str(path))
 
 
@@ -109,7 +110,8 @@ class _Validator:
                            f"{', '.join(sorted(_TOP_KEYS))})", key=key, field=key)
         version = raw.get("version")
         if version != SUPPORTED_VERSION:
-            self.error("unsupported_version", f"'version' must be {SUPPORTED_VERSION}, found {version!r}",
+            self.error("unsupported_version",
+                       f"'version' must be {SUPPORTED_VERSION}, found {version!r}",
                        key="version", field="version")
         session = self._session(raw.get("session", {}))
         categories = self._categories(self._table_list(raw, "category"))
@@ -124,13 +126,15 @@ class _Validator:
     def _table_list(self, raw: dict[str, Any], name: str) -> list[dict[str, Any]]:
         value = raw.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.error("wrong_type", f"'{name}' must be written as [[{name}]] tables", key=name, field=name)
+            self.error("wrong_type", f"'{name}' must be written as [[{name}]] tables",
+                       key=name, field=name)
             return []
         return value
 
     def _session(self, raw: Any) -> SessionLimits:
         if not isinstance(raw, dict):
-            self.error("wrong_type", "'session' must be a [session] table", key="session", field="session")
+            self.error("wrong_type", "'session' must be a [session] table", key="session",
+                       field="session")
             return SessionLimits()
         values: dict[str, Any] = {}
         for key, value in raw.items():
@@ -141,10 +145,11 @@ class _Validator:
             types, low, high = _SESSION[key]
             if isinstance(value, bool) != (bool in types) or not isinstance(value, types):
                 kind = "true or false" if bool in types else "a number"
-                self.error("wrong_type", f"'{key}' must be {kind}, found {value!r}", "session", 0, key,
-                           f"session.{key}")
+                self.error("wrong_type", f"'{key}' must be {kind}, found {value!r}", "session", 0,
+                           key, f"session.{key}")
             elif low is not None and not low <= value <= high:
-                self.error("out_of_range", f"'{key}' must be between {low} and {high}, found {value}",
+                self.error("out_of_range",
+                           f"'{key}' must be between {low} and {high}, found {value}",
                            "session", 0, key, f"session.{key}")
             else:
                 values[key] = value
@@ -164,10 +169,12 @@ class _Validator:
                                table, index, field=f"{table}.{key}")
                     ok = False
             elif key not in ("hosts", "keywords") and not isinstance(raw[key], str):
-                self.error("wrong_type", f"'{key}' must be text in quotes", table, index, key, f"{table}.{key}")
+                self.error("wrong_type", f"'{key}' must be text in quotes", table, index, key,
+                           f"{table}.{key}")
                 ok = False
         if isinstance(raw.get("id"), str) and not _ID.match(raw["id"]):
-            self.error("invalid_id", f"id '{raw['id']}' must be lower-case letters, digits, '_' or '-'",
+            self.error("invalid_id",
+                       f"id '{raw['id']}' must be lower-case letters, digits, '_' or '-'",
                        table, index, "id", f"{table}.id")
             ok = False
         return ok
@@ -178,8 +185,8 @@ class _Validator:
             if not self._fields("category", index, raw, _CATEGORY_KEYS):
                 continue
             if any(c.id == raw["id"] for c in result):
-                self.error("duplicate_id", f"category id '{raw['id']}' is used twice", "category", index,
-                           "id", "category.id")
+                self.error("duplicate_id", f"category id '{raw['id']}' is used twice", "category",
+                           index, "id", "category.id")
                 continue
             result.append(Category(raw["id"], raw["label"], raw.get("icon", "")))
         return result
@@ -195,14 +202,16 @@ class _Validator:
             try:
                 patterns.append(parse_host_pattern(host))
             except HostPatternError as exc:
-                self.error("invalid_host_pattern", str(exc), table, index, "hosts", f"{table}.hosts")
+                self.error("invalid_host_pattern", str(exc), table, index, "hosts",
+                           f"{table}.hosts")
         return tuple(patterns)
 
     def _shared(self, tables: list[dict[str, Any]]) -> list[SharedService]:
         result = []
         for index, raw in enumerate(tables):
             if self._fields("shared", index, raw, _SHARED_KEYS):
-                result.append(SharedService(raw["id"], raw["name"], self._hosts("shared", index, raw)))
+                result.append(SharedService(raw["id"], raw["name"],
+                                            self._hosts("shared", index, raw)))
         return result
 
     def _sites(self, tables: list[dict[str, Any]], category_ids: set[str]) -> list[Site]:
@@ -212,12 +221,14 @@ class _Validator:
                 continue
             hosts = self._hosts("site", index, raw)
             if raw["category"] not in category_ids:
-                self.error("unknown_category", f"site '{raw['id']}' is in category '{raw['category']}', "
-                           "which no [[category]] defines", "site", index, "category", "site.category")
+                self.error("unknown_category",
+                           f"site '{raw['id']}' is in category '{raw['category']}', "
+                           "which no [[category]] defines", "site", index, "category",
+                           "site.category")
             keywords = raw.get("keywords", [])
             if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-                self.error("wrong_type", "'keywords' must be a list of words in quotes", "site", index,
-                           "keywords", "site.keywords")
+                self.error("wrong_type", "'keywords' must be a list of words in quotes", "site",
+                           index, "keywords", "site.keywords")
                 keywords = []
             site = Site(raw["id"], raw["name"], raw["category"], raw["url"], hosts,
                         raw.get("description", ""), raw.get("icon", ""), tuple(keywords))
@@ -229,16 +240,20 @@ class _Validator:
         from .decide import Allowlist  # late import: decide depends on the model only
 
         if not ada_url.check_url(site.url):
-            self.error("invalid_url", f"'{site.url}' is not a valid address", "site", index, "url", "site.url")
+            self.error("invalid_url", f"'{site.url}' is not a valid address", "site", index,
+                       "url", "site.url")
             return
         parsed = ada_url.URL(site.url)
-        if parsed.protocol != "https:" and not (parsed.protocol == "http:" and is_loopback(parsed.hostname)):
-            self.error("insecure_url", f"'{site.url}' must start with https:// (plain http only for "
+        if parsed.protocol != "https:" \
+                and not (parsed.protocol == "http:" and is_loopback(parsed.hostname)):
+            self.error("insecure_url",
+                       f"'{site.url}' must start with https:// (plain http only for "
                        "localhost)", "site", index, "url", "site.url")
             return
         lone = Policy(1, SessionLimits(), (), (site,))
         if site.hosts and not Allowlist(lone).decide(site.url).allowed:
-            self.error("url_outside_hosts", f"the tile address '{site.url}' is not covered by the site's "
+            self.error("url_outside_hosts",
+                       f"the tile address '{site.url}' is not covered by the site's "
                        "own 'hosts'", "site", index, "url", "site.url")
 
     def _unique_ids(self, sites: list[Site], shared: list[SharedService]) -> None:
@@ -246,6 +261,7 @@ class _Validator:
         for table, entries in (("site", sites), ("shared", shared)):
             for index, entry in enumerate(entries):
                 if entry.id in seen:
-                    self.error("duplicate_id", f"id '{entry.id}' is used twice among sites and shared "
+                    self.error("duplicate_id",
+                               f"id '{entry.id}' is used twice among sites and shared "
                                "services", table, index, "id", f"{table}.id")
                 seen.add(entry.id)

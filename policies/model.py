@@ -33,7 +33,8 @@ class Site:
     hosts: tuple[HostPattern, ...]
     description: str = ""
     icon: str = ""
-    keywords: tuple[str, ...] = ()  # search synonyms shown nowhere, e.g. "chômage" for France Travail
+    # search synonyms shown nowhere, e.g. "chômage" for France Travail
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ def generate_keypair(directory: Path) -> tuple[Path, Path]:
 
 
 def public_key_pem(key: Ed25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key.public_bytes(serialization.Encoding.PEM,
+                            serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
@@ -83,7 +84,8 @@ def verify_bytes(data: bytes, signature: bytes | None, trusted: list[Ed25519Publ
             return
         except InvalidSignature:
             continue
-    raise SignatureError("the signature does not match: the file was changed or signed by an untrusted key")
+    raise SignatureError("the signature does not match: the file was changed or signed by "
+                         "an untrusted key")
 
 
 def verify_file(policy_path: Path, trusted: list[Ed25519PublicKey]) -> None:

@@ -15,7 +15,8 @@ _ATTRIBUTES = ("protocol", "hostname", "port", "pathname")
 
 
 def parse_web_url(url: str) -> tuple[str, str, str, str]:
-    """(scheme with colon, host, port or "", path) as the browser sees them; ValueError if invalid."""
+    """(scheme with colon, host, port or "", path) as the browser sees them;
+    ValueError if invalid."""
     if lib is None:
         parts = ada_url.parse_url(url, _ATTRIBUTES)
         return parts["protocol"], parts["hostname"], parts["port"], parts["pathname"]

@@ -57,7 +57,8 @@ def _session_port(app: Flask) -> SessionPort:
     port = app.config["PORTAL_SESSION"]
     if port is not None:
         return port
-    folder = app.config["PORTAL_DOCUMENTS_DIR"] or Path(tempfile.gettempdir()) / "kiosk-portal-downloads"
+    folder = app.config["PORTAL_DOCUMENTS_DIR"] \
+        or Path(tempfile.gettempdir()) / "kiosk-portal-downloads"
     return MemorySession(folder)
 
 

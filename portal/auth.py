@@ -180,7 +180,8 @@ class StaffAuth:
         self.login_endpoint = login_endpoint
         self.idle_seconds = idle_seconds
         self._clock = clock
-        self._user_key, self._seen_key, self._since_key = f"{area}_user", f"{area}_seen", f"{area}_since"
+        self._user_key, self._seen_key, self._since_key = (f"{area}_user", f"{area}_seen",
+                                                           f"{area}_since")
         self._idle_key = f"{area}_idle"
 
     def clock(self) -> float:
@@ -210,7 +211,8 @@ class StaffAuth:
         if not user:
             return None
         now = self.clock()
-        if now - float(session.get(self._seen_key, 0)) > float(session.get(self._idle_key, self.idle_seconds)):
+        if now - float(session.get(self._seen_key, 0)) \
+                > float(session.get(self._idle_key, self.idle_seconds)):
             self.logout()
             return None
         session[self._seen_key] = now

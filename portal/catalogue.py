@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +90,8 @@ class Group:
 def fold(text: str) -> str:
     """Lower case without accents or punctuation, so 'Chomage' finds 'chômage'."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = (" " if ch in "'’-_.,;:/()" else ch for ch in decomposed if not unicodedata.combining(ch))
+    kept = (" " if ch in "'’-_.,;:/()" else ch for ch in decomposed
+            if not unicodedata.combining(ch))
     return " ".join("".join(kept).split())
 
 
@@ -106,7 +107,8 @@ def tile_groups(policy: Policy) -> list[Group]:
     for category in policy.categories:
         tiles = tuple(_tile(site, category.label) for site in policy.sites_in(category.id))
         if tiles:
-            groups.append(Group(category.id, translate(category.label), category.icon or "info", tiles))
+            groups.append(Group(category.id, translate(category.label),
+                                category.icon or "info", tiles))
     orphans = tuple(_tile(s, "") for s in policy.sites if s.category not in known)
     if orphans:
         groups.append(Group("autres", gettext("Autres sites"), "info", orphans))

@@ -23,7 +23,8 @@ class Language:
     code: str
     native: str   # the language's name written in its own script
     rtl: bool = False
-    badge: str = ""  # flag id (static/flags.svg) or, for languages spoken in many countries, a letter
+    # flag id (static/flags.svg) or, for languages spoken in many countries, a letter
+    badge: str = ""
 
 
 LANGUAGES: dict[str, Language] = {lang.code: lang for lang in (

@@ -17,7 +17,8 @@ PICTOGRAMS: dict[str, str] = {
     "health": '<rect x="3" y="3" width="18" height="18" rx="4"/><path d="M12 7v10M7 12h10"/>',
     "work": '<rect x="3" y="7" width="18" height="13" rx="2"/>'
             '<path d="M9 7V5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2v2M3 13h18"/>',
-    "money": '<circle cx="12" cy="12" r="9"/><path d="M15.5 8.5A5 5 0 1 0 15.5 15.5M6.5 10.5h6M6.5 13.5h6"/>',
+    "money": '<circle cx="12" cy="12" r="9"/><path d="M15.5 8.5A5 5 0 1 0 15.5 15.5M6.5 '
+             '10.5h6M6.5 13.5h6"/>',
     "id-card": '<rect x="2" y="5" width="20" height="14" rx="2"/><circle cx="8" cy="11" r="2"/>'
                '<path d="M5 16a3 3 0 0 1 6 0M14 10h5M14 14h4"/>',
     "home": '<path d="M3 11l9-8 9 8"/><path d="M5 10v10h14V10"/><path d="M10 20v-6h4v6"/>',
@@ -29,29 +30,36 @@ PICTOGRAMS: dict[str, str] = {
            '<circle cx="7.5" cy="18" r="2"/><circle cx="16.5" cy="18" r="2"/>',
     "energy": '<path d="M13 2L4 14h7l-1 8 9-12h-7z"/>',
     "school": '<path d="M2 9l10-5 10 5-10 5z"/><path d="M6 11v5c3 2.5 9 2.5 12 0v-5M22 9v5"/>',
-    "retirement": '<circle cx="10" cy="4" r="2"/><path d="M10 7v7l-3 7M10 14l3 7M10 9l5 3M16 12v9"/>',
+    "retirement": '<circle cx="10" cy="4" r="2"/><path d="M10 7v7l-3 7M10 14l3 7M10 '
+                  '9l5 3M16 12v9"/>',
     "info": '<circle cx="12" cy="12" r="9"/><path d="M12 11v6M12 7.5v.5"/>',
     "mail": '<rect x="3" y="5" width="18" height="14" rx="2"/><path d="M3 7l9 6 9-6"/>',
     "help": '<circle cx="12" cy="12" r="9"/>'
             '<path d="M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.7.3-1 .9-1 1.7v.5M12 17v.5"/>',
-    "documents": '<path d="M3 6a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z"/>',
+    "documents": '<path d="M3 6a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 '
+                 '2 0 0 1-2-2z"/>',
     "file": '<path d="M6 2h8l5 5v15H6z"/><path d="M14 2v5h5M9 13h7M9 17h7"/>',
     "image": '<rect x="3" y="4" width="18" height="16" rx="2"/><circle cx="9" cy="10" r="2"/>'
              '<path d="M21 16l-5-5-9 9"/>',
     "end": '<path d="M14 4H6v16h8"/><path d="M10 12h11M17 8l4 4-4 4"/>',
     "search": '<circle cx="10.5" cy="10.5" r="6.5"/><path d="M15.5 15.5L21 21"/>',
-    "print": '<path d="M7 9V3h10v6"/><rect x="3" y="9" width="18" height="8" rx="2"/><path d="M7 14h10v7H7z"/>',
+    "print": '<path d="M7 9V3h10v6"/><rect x="3" y="9" width="18" height="8" rx="2"/><path '
+             'd="M7 14h10v7H7z"/>',
     "trash": '<path d="M4 7h16M10 7V4h4v3M6 7l1 14h10l1-14M10 11v6M14 11v6"/>',
     "back": '<path d="M19 12H5M11 6l-6 6 6 6"/>',
     "next": '<path d="M5 12h14M13 6l6 6-6 6"/>',
-    "usb": '<path d="M9 2h6v6H9z"/><rect x="7" y="8" width="10" height="14" rx="2"/><path d="M11 4.5h.01M13 4.5h.01"/>',
-    "shield": '<path d="M12 2l8 3v6c0 5-3.5 9-8 11-4.5-2-8-6-8-11V5z"/><path d="M8.5 12l2.5 2.5 4.5-5"/>',
+    "usb": '<path d="M9 2h6v6H9z"/><rect x="7" y="8" width="10" height="14" rx="2"/><path d="M11 '
+           '4.5h.01M13 4.5h.01"/>',
+    "shield": '<path d="M12 2l8 3v6c0 5-3.5 9-8 11-4.5-2-8-6-8-11V5z"/><path d="M8.5 '
+              '12l2.5 2.5 4.5-5"/>',
     "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 3"/>',
     "check": '<path d="M4 12l5 5 11-11"/>',
     "bell": '<path d="M6 16v-5a6 6 0 0 1 12 0v5l2 2H4z"/><path d="M10 21h4"/>',
     "person": '<circle cx="12" cy="7" r="4"/><path d="M4 21a8 8 0 0 1 16 0"/>',
-    "eye": '<path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>',
-    "globe": '<circle cx="12" cy="12" r="9"/><path d="M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18"/>',
+    "eye": '<path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"/><circle cx="12" '
+           'cy="12" r="3"/>',
+    "globe": '<circle cx="12" cy="12" r="9"/><path d="M3 12h18M12 3c3 3 3 15 0 18M12 '
+             '3c-3 3-3 15 0 18"/>',
     "lock": '<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>',
     "terminal": '<rect x="3" y="4" width="18" height="12" rx="2"/><path d="M9 20h6M12 16v4"/>',
 }
@@ -63,7 +71,8 @@ def icon(name: str, size: str = "") -> Markup:
     body = PICTOGRAMS.get(name, PICTOGRAMS["info"])
     classes = " ".join(c for c in ("icon", f"icon-{size}" if size else "",
                                     "flip" if name in DIRECTIONAL else "") if c)
-    return Markup(f'<svg class="{classes}" viewBox="0 0 24 24" aria-hidden="true" focusable="false" '
+    return Markup(f'<svg class="{classes}" viewBox="0 0 24 24" aria-hidden="true" '
+                  'focusable="false" '
                   f'fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" '
                   f'stroke-linejoin="round">{body}</svg>')
 
@@ -78,19 +87,25 @@ def _star(cx: float, cy: float, r: float) -> str:
 
 
 FLAGS: dict[str, str] = {
-    "flag-fr": '<rect width="1" height="2" fill="#002654"/><rect x="1" width="1" height="2" fill="#fff"/>'
+    "flag-fr": '<rect width="1" height="2" fill="#002654"/><rect x="1" width="1" '
+               'height="2" fill="#fff"/>'
                '<rect x="2" width="1" height="2" fill="#ce1126"/>',
     "flag-gb": '<g transform="scale(0.05)"><rect width="60" height="40" fill="#012169"/>'
                '<path d="M0 0L60 40M60 0L0 40" stroke="#fff" stroke-width="8"/>'
                '<path d="M0 0L60 40M60 0L0 40" stroke="#c8102e" stroke-width="3"/>'
                '<path d="M30 0v40M0 20h60" stroke="#fff" stroke-width="12"/>'
                '<path d="M30 0v40M0 20h60" stroke="#c8102e" stroke-width="7"/></g>',
-    "flag-es": '<rect width="3" height="2" fill="#aa151b"/><rect y="0.5" width="3" height="1" fill="#f1bf00"/>',
-    "flag-pt": '<rect width="3" height="2" fill="#da291c"/><rect width="1.2" height="2" fill="#046a38"/>'
+    "flag-es": '<rect width="3" height="2" fill="#aa151b"/><rect y="0.5" width="3" height="1" '
+               'fill="#f1bf00"/>',
+    "flag-pt": '<rect width="3" height="2" fill="#da291c"/><rect width="1.2" height="2" '
+               'fill="#046a38"/>'
                '<circle cx="1.2" cy="1" r="0.45" fill="#ffe900"/>',
-    "flag-tr": '<rect width="3" height="2" fill="#e30a17"/><circle cx="1.05" cy="1" r="0.5" fill="#fff"/>'
-               f'<circle cx="1.18" cy="1" r="0.4" fill="#e30a17"/><polygon points="{_star(1.75, 1, 0.25)}" fill="#fff"/>',
-    "flag-ro": '<rect width="1" height="2" fill="#002b7f"/><rect x="1" width="1" height="2" fill="#fcd116"/>'
+    "flag-tr": '<rect width="3" height="2" fill="#e30a17"/><circle cx="1.05" cy="1" '
+               'r="0.5" fill="#fff"/>'
+               '<circle cx="1.18" cy="1" r="0.4" fill="#e30a17"/><polygon '
+               f'points="{_star(1.75, 1, 0.25)}" fill="#fff"/>',
+    "flag-ro": '<rect width="1" height="2" fill="#002b7f"/><rect x="1" width="1" height="2" '
+               'fill="#fcd116"/>'
                '<rect x="2" width="1" height="2" fill="#ce1126"/>',
 }
 
@@ -100,4 +115,5 @@ def badge(code: str, value: str) -> Markup:
     if value in FLAGS:
         return Markup(f'<svg class="flag" viewBox="0 0 3 2" aria-hidden="true" focusable="false">'
                       f'{FLAGS[value]}</svg>')
-    return Markup('<span class="flag flag-letter" aria-hidden="true" lang="{}">{}</span>').format(code, value)
+    return Markup('<span class="flag flag-letter" aria-hidden="true" lang="{}">{}</span>').format(
+        code, value)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from kiosk.events import Event
 
@@ -58,7 +66,8 @@ def home():
 def _render_home(language: str, query: str) -> str:
     groups = get_groups(language)
     shown = search(groups, query) if query.strip() else groups
-    return render_template("resident/home.html", groups=shown, query=query, empty_catalogue=not groups)
+    return render_template("resident/home.html", groups=shown, query=query,
+                           empty_catalogue=not groups)
 
 
 @bp.get("/ouvrir/<site_id>")
@@ -101,7 +110,8 @@ def document_file(name: str):
     if doc.mimetype is None:
         abort(404)
     response = send_file(_folder() / doc.name, mimetype=doc.mimetype, max_age=0)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; img-src 'self'; "
+                                                   "style-src 'unsafe-inline'")
     return response
 
 
@@ -172,7 +182,8 @@ def warning(kind: str):
         abort(404)
     page = "resident/_warning.html" if request.args.get("partiel") else "resident/warning.html"
     seconds = get_session().seconds_left()
-    return render_template(page, kind=WARNING_PAGES[kind], seconds=seconds if seconds is not None else 0)
+    return render_template(page, kind=WARNING_PAGES[kind],
+                           seconds=seconds if seconds is not None else 0)
 
 
 @bp.post("/alerte/continuer")

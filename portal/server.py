@@ -13,11 +13,13 @@ from . import MAX_BODY
 class BackgroundServer:
     """A waitress server on 127.0.0.1 in a daemon thread; `with` stops it and frees the port."""
 
-    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 4) -> None:
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0,
+                 threads: int = 4) -> None:
         self._server = create_server(app, host=host, port=port, threads=threads,
                                      max_request_body_size=MAX_BODY * 4, ident="kiosk")
         self.url = f"http://{host}:{self._server.effective_port}"
-        self._thread = threading.Thread(target=self._server.run, name="portal-waitress", daemon=True)
+        self._thread = threading.Thread(target=self._server.run, name="portal-waitress",
+                                        daemon=True)
 
     def __enter__(self) -> BackgroundServer:
         self._thread.start()

@@ -11,7 +11,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.counters import (
-    DOWNLOAD_OUTCOMES, DURATION_BANDS, HOUR_BANDS, LANGUAGES, OTHER, PRINT_OUTCOMES, THEMATICS,
+    DOWNLOAD_OUTCOMES,
+    DURATION_BANDS,
+    HOUR_BANDS,
+    LANGUAGES,
+    OTHER,
+    PRINT_OUTCOMES,
+    THEMATICS,
 )
 from kiosk.events import END_REASONS
 

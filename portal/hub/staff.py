@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint, Response, flash, g, redirect, render_template, request, session, url_for,
+    Blueprint,
+    Response,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )
 
 from kiosk.export import THEMATIC_LABELS, header_of, to_csv, to_xlsx

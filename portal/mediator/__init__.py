@@ -62,5 +62,10 @@ def remember_session_marker() -> None:
 
 
 from . import (  # noqa: E402,F401  (routes)
-    access, catalogue_views, hub_views, settings_views, stats_views, terminal_views,
+    access,
+    catalogue_views,
+    hub_views,
+    settings_views,
+    stats_views,
+    terminal_views,
 )

@@ -62,11 +62,14 @@ def login():
                                message=request.args.get("message"))
     attempt = check_password(request.form.get("password", ""))
     if not attempt.accepted:
-        context.audit().record("login_refused", "verrouillé" if attempt.locked else "mot de passe incorrect")
-        return render_template("mediator/login.html", no_password=not stored, next=request.form.get("next", ""),
-                               error=_login_error(attempt), message=None), 403 if attempt.locked else 401
+        context.audit().record("login_refused",
+                               "verrouillé" if attempt.locked else "mot de passe incorrect")
+        return render_template("mediator/login.html", no_password=not stored,
+                               next=request.form.get("next", ""), error=_login_error(attempt),
+                               message=None), 403 if attempt.locked else 401
     # On the terminal during a resident's session (accompanied mode), the area closes itself fast.
-    during_session = is_local(request.remote_addr) and context.port().state() in ("active", "warning")
+    during_session = is_local(request.remote_addr) \
+        and context.port().state() in ("active", "warning")
     auth.login("mediateur", idle_seconds=SHORT_IDLE if during_session else None)
     remember_session_marker()
     session["mediator_failures"] = attempt.failures_before
@@ -109,7 +112,8 @@ def status():
 
 @bp.context_processor
 def _failed_logins() -> dict:
-    """Failed attempts before this login: shown once, on the first page after it, whichever it is."""
+    """Failed attempts before this login: shown once, on the first page after it,
+    whichever it is."""
     return {"failures": session.pop("mediator_failures", 0) if session.get("mediator_user") else 0}
 
 

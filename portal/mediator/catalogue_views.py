@@ -91,7 +91,8 @@ def add_host_to_site(site_id: str, host: str) -> str | None:
     if host in site.get("hosts", []):
         return None
     new = dict(site, hosts=[*site.get("hosts", []), host])
-    issues = save_doc(drafts.with_entry(doc, "site", new, site_id), "site_host_added", f"{host} -> site {site_id}")
+    issues = save_doc(drafts.with_entry(doc, "site", new, site_id), "site_host_added",
+                      f"{host} -> site {site_id}")
     return " ".join(issue_text(i) for i in issues) or None
 
 
@@ -109,7 +110,8 @@ def catalogue():
     categories = doc.get("category", [])
     known = {c["id"] for c in categories}
     orphans = [s for s in doc.get("site", []) if s.get("category") not in known]
-    return render_template("mediator/catalogue.html", categories=categories, doc=doc, orphans=orphans,
+    return render_template("mediator/catalogue.html", categories=categories, doc=doc,
+                           orphans=orphans,
                            address=address, verdict=verdict, message=request.args.get("message"))
 
 
@@ -119,7 +121,8 @@ def move(kind: str, entry_id: str):
     table = _table(kind)
     step = -1 if request.form.get("direction") == "up" else 1
     doc = current_doc()
-    issues = save_doc(drafts.moved(doc, table, entry_id, step), f"{table}_moved", f"{table} {entry_id}")
+    issues = save_doc(drafts.moved(doc, table, entry_id, step), f"{table}_moved",
+                      f"{table} {entry_id}")
     return _back(issues, "moved")
 
 
@@ -131,9 +134,10 @@ def remove(kind: str, entry_id: str):
     if drafts.find(doc, table, entry_id) is None:
         return _back([], "missing")
     if table == "category" and any(s.get("category") == entry_id for s in doc.get("site", [])):
-        return render_catalogue_error(_m("Cette catégorie contient encore des sites : déplacez-les ou "
-                                        "supprimez-les d'abord."))
-    issues = save_doc(drafts.without_entry(doc, table, entry_id), f"{table}_removed", f"{table} {entry_id}")
+        return render_catalogue_error(_m("Cette catégorie contient encore des sites : "
+                                         "déplacez-les ou supprimez-les d'abord."))
+    issues = save_doc(drafts.without_entry(doc, table, entry_id), f"{table}_removed",
+                      f"{table} {entry_id}")
     return _back(issues, "removed")
 
 
@@ -151,8 +155,8 @@ def _back(issues: list[PolicyIssue], message: str):
 
 def render_catalogue_error(text: str):
     doc = current_doc()
-    return render_template("mediator/catalogue.html", categories=doc.get("category", []), doc=doc, orphans=[],
-                           address="", verdict=None, message=None, error=text), 400
+    return render_template("mediator/catalogue.html", categories=doc.get("category", []), doc=doc,
+                           orphans=[], address="", verdict=None, message=None, error=text), 400
 
 
 # ---------------------------------------------------------------------------------- site form
@@ -186,7 +190,8 @@ def _tester(site: dict, url: str) -> str | None:
     return decision_text(Allowlist(policy).decide(url), {site["id"]: site.get("name", "")})
 
 
-def _site_form(site: dict, errors: dict, site_id: str | None, tested: str | None = None, status: int = 200):
+def _site_form(site: dict, errors: dict, site_id: str | None, tested: str | None = None,
+               status: int = 200):
     doc = current_doc()
     return render_template("mediator/site_form.html", site=site, errors=errors, site_id=site_id,
                            categories=doc.get("category", []), icons=sorted(PICTOGRAMS),
@@ -228,7 +233,8 @@ def site_check():
     """Live validation for the site form: errors by field, the tile preview, the tester's answer."""
     site_id = request.form.get("site_id") or None
     site, errors, _doc = _site_check(request.form, site_id)
-    return jsonify(errors=errors, tested=_tester(site, request.form.get("test_url", "").strip()[:2000]),
+    return jsonify(errors=errors,
+                   tested=_tester(site, request.form.get("test_url", "").strip()[:2000]),
                    tile={"name": site.get("name", ""), "text": site.get("description", ""),
                          "icon": site.get("icon", "")})
 
@@ -272,7 +278,8 @@ def _version_label(name: str) -> str:
     parts = name.split("-")
     if len(parts) >= 2 and len(parts[1]) == 16:
         stamp = parts[1]
-        return f"n° {int(parts[0])} — {stamp[6:8]}/{stamp[4:6]}/{stamp[:4]} {stamp[9:11]}:{stamp[11:13]} UTC"
+        return (f"n° {int(parts[0])} — {stamp[6:8]}/{stamp[4:6]}/{stamp[:4]} "
+                f"{stamp[9:11]}:{stamp[11:13]} UTC")
     return name
 
 
@@ -303,7 +310,8 @@ def _summary(old: bytes, new: bytes) -> list[str]:
         return []
     lines = []
     for table, added, removed, changed in (
-            ("site", _m("Sites ajoutés depuis"), _m("Sites retirés depuis"), _m("Sites modifiés depuis")),
+            ("site", _m("Sites ajoutés depuis"), _m("Sites retirés depuis"),
+             _m("Sites modifiés depuis")),
             ("category", _m("Catégories ajoutées depuis"), _m("Catégories retirées depuis"),
              _m("Catégories modifiées depuis"))):
         old_entries = {e.get("id"): e for e in before.get(table, [])}
@@ -314,7 +322,8 @@ def _summary(old: bytes, new: bytes) -> list[str]:
                                    (changed, {i for i in old_entries.keys() & new_entries.keys()
                                               if old_entries[i] != new_entries[i]}, new_entries)):
             if ids:
-                lines.append(f"{label} : " + ", ".join(sorted(str(source[i].get(name, i)) for i in ids)))
+                lines.append(f"{label} : "
+                             + ", ".join(sorted(str(source[i].get(name, i)) for i in ids)))
     if before.get("session") != after.get("session"):
         lines.append(_m("Limites de session modifiées depuis."))
     return lines
@@ -328,10 +337,10 @@ def history():
     versions = []
     for path in store.history()[:30]:
         old = path.read_bytes()
-        versions.append({"name": path.name, "label": _version_label(path.name), "diff": _diff(old, current),
-                         "summary": _summary(old, current)})
-    return render_template("mediator/history.html", versions=versions, message=request.args.get("message"),
-                           error=None)
+        versions.append({"name": path.name, "label": _version_label(path.name),
+                         "diff": _diff(old, current), "summary": _summary(old, current)})
+    return render_template("mediator/history.html", versions=versions,
+                           message=request.args.get("message"), error=None)
 
 
 @bp.post("/catalogue/historique/restaurer")
@@ -358,7 +367,8 @@ def rollback():
 @auth.required
 def export_catalogue():
     store = context.store()
-    data = store.path.read_bytes() if store.path.exists() else drafts.to_toml(current_doc()).encode()
+    data = store.path.read_bytes() if store.path.exists() \
+        else drafts.to_toml(current_doc()).encode()
     return Response(data, mimetype="application/toml",
                     headers={"Content-Disposition": 'attachment; filename="catalogue.toml"'})
 

@@ -13,7 +13,14 @@ import tomllib
 import unicodedata
 from typing import Any
 
-from policies import HostPatternError, Policy, PolicyError, PolicyIssue, parse_host_pattern, parse_policy
+from policies import (
+    HostPatternError,
+    Policy,
+    PolicyError,
+    PolicyIssue,
+    parse_host_pattern,
+    parse_policy,
+)
 
 from .french import host_error_text, issue_text
 from .i18n import _m
@@ -32,11 +39,13 @@ def from_policy(policy: Policy) -> dict[str, Any]:
         "version": 1,
         "session": {"idle_minutes": s.idle_minutes, "warning_seconds": s.warning_seconds,
                     "max_minutes": s.max_minutes, "strict_resources": s.strict_resources},
-        "category": [_drop_empty({"id": c.id, "label": c.label, "icon": c.icon}) for c in policy.categories],
+        "category": [_drop_empty({"id": c.id, "label": c.label, "icon": c.icon})
+                     for c in policy.categories],
         "site": [_drop_empty({"id": x.id, "name": x.name, "category": x.category, "url": x.url,
                               "hosts": [h.text for h in x.hosts], "description": x.description,
                               "icon": x.icon, "keywords": list(x.keywords)}) for x in policy.sites],
-        "shared": [{"id": x.id, "name": x.name, "hosts": [h.text for h in x.hosts]} for x in policy.shared],
+        "shared": [{"id": x.id, "name": x.name, "hosts": [h.text for h in x.hosts]}
+                   for x in policy.shared],
     }
 
 
@@ -51,7 +60,8 @@ def _drop_empty(table: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------- TOML out
 def to_toml(doc: dict[str, Any]) -> str:
     """A readable TOML file: one table per category, site and shared service."""
-    lines = ["# Catalogue de la borne, écrit par l'espace médiateur.", f"version = {_value(doc.get('version', 1))}"]
+    lines = ["# Catalogue de la borne, écrit par l'espace médiateur.",
+             f"version = {_value(doc.get('version', 1))}"]
     session = doc.get("session") or {}
     if session:
         lines += ["", "[session]"] + [f"{k} = {_value(v)}" for k, v in session.items()]
@@ -118,24 +128,28 @@ def site_from_form(form, current_id: str | None, taken: set[str]) -> tuple[dict[
         try:
             parse_host_pattern(host)
         except HostPatternError as exc:
-            errors.setdefault("hosts", []).append(_m("Ligne %(n)s (« %(host)s ») : %(why)s", n=number, host=host,
-                                                        why=host_error_text(str(exc))))
+            errors.setdefault("hosts", []).append(_m("Ligne %(n)s (« %(host)s ») : %(why)s",
+                                                     n=number, host=host,
+                                                     why=host_error_text(str(exc))))
     if len(hosts) > MAX_LINES:
         errors.setdefault("hosts", []).append(_m("Au plus %(n)s adresses par site.", n=MAX_LINES))
-    site_id = current_id or form.get("id", "").strip() or unique_id(slug(form.get("name", "")), taken)
+    site_id = current_id or form.get("id", "").strip() \
+        or unique_id(slug(form.get("name", "")), taken)
     keywords = [k.strip() for k in form.get("keywords", "").split(",") if k.strip()]
-    site = {"id": site_id, "name": form.get("name", "").strip(), "category": form.get("category", ""),
-            "url": form.get("url", "").strip(), "hosts": hosts,
-            "description": form.get("description", "").strip(), "icon": form.get("icon", "").strip(),
-            "keywords": keywords}
+    site = {"id": site_id, "name": form.get("name", "").strip(),
+            "category": form.get("category", ""), "url": form.get("url", "").strip(),
+            "hosts": hosts, "description": form.get("description", "").strip(),
+            "icon": form.get("icon", "").strip(), "keywords": keywords}
     if not site["name"]:
         errors.setdefault("name", []).append(_m("Donnez un nom au site."))
     if not current_id and site_id in taken:
-        errors.setdefault("id", []).append(_m("Cet identifiant est déjà utilisé par un autre élément du catalogue."))
+        errors.setdefault("id", []).append(_m("Cet identifiant est déjà utilisé par un autre "
+                                              "élément du catalogue."))
     return _drop_empty(site) | {"hosts": hosts, "name": site["name"], "url": site["url"]}, errors
 
 
-def category_from_form(form, current_id: str | None, taken: set[str]) -> tuple[dict[str, Any], Errors]:
+def category_from_form(form, current_id: str | None,
+                       taken: set[str]) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
     label = form.get("label", "").strip()
     cat_id = current_id or form.get("id", "").strip() or unique_id(slug(label), taken)
@@ -143,10 +157,12 @@ def category_from_form(form, current_id: str | None, taken: set[str]) -> tuple[d
         errors["label"] = [_m("Donnez un nom à la catégorie.")]
     if not current_id and cat_id in taken:
         errors["id"] = [_m("Cet identifiant est déjà utilisé par une autre catégorie.")]
-    return _drop_empty({"id": cat_id, "label": label, "icon": form.get("icon", "").strip()}) | {"label": label}, errors
+    return _drop_empty({"id": cat_id, "label": label,
+                        "icon": form.get("icon", "").strip()}) | {"label": label}, errors
 
 
-def with_entry(doc: dict[str, Any], table: str, entry: dict[str, Any], old_id: str | None) -> dict[str, Any]:
+def with_entry(doc: dict[str, Any], table: str, entry: dict[str, Any],
+               old_id: str | None) -> dict[str, Any]:
     """A copy of the document with this entry replaced (old_id) or appended."""
     new = copy.deepcopy(doc)
     entries = new.setdefault(table, [])

@@ -16,7 +16,8 @@ def issue_text(issue: PolicyIssue) -> str:
     code, name = issue.code, (issue.field or "").rsplit(".", 1)[-1]
     if code == "toml_syntax":
         where = _m(" (ligne %(n)s)", n=issue.line) if issue.line else ""
-        return _m("Ce fichier n'est pas un catalogue lisible : erreur d'écriture%(where)s.", where=where)
+        return _m("Ce fichier n'est pas un catalogue lisible : erreur d'écriture%(where)s.",
+                  where=where)
     if code == "missing_key":
         return _m("Ce champ est obligatoire.")
     if code == "signing_refused":
@@ -33,8 +34,8 @@ def issue_text(issue: PolicyIssue) -> str:
         low, high = match.groups() if match else ("?", "?")
         return _m("La valeur doit être comprise entre %(low)s et %(high)s.", low=low, high=high)
     if code == "invalid_id":
-        return _m("L'identifiant ne peut contenir que des lettres minuscules sans accent, des chiffres, "
-                 "« _ » et « - » (par exemple : caf ou impots_gouv).")
+        return _m("L'identifiant ne peut contenir que des lettres minuscules sans "
+                  "accent, des chiffres, « _ » et « - » (par exemple : caf ou impots_gouv).")
     if code == "duplicate_id":
         return _m("Cet identifiant est déjà utilisé par un autre élément du catalogue.")
     if code == "invalid_host_pattern":
@@ -46,8 +47,8 @@ def issue_text(issue: PolicyIssue) -> str:
     if code == "insecure_url":
         return _m("L'adresse doit commencer par https:// (http:// seulement pour localhost).")
     if code == "url_outside_hosts":
-        return _m("L'adresse de la tuile n'est pas couverte par les adresses autorisées de ce site : "
-                 "ajoutez son nom (par exemple www.caf.fr) dans la liste.")
+        return _m("L'adresse de la tuile n'est pas couverte par les adresses "
+                  "autorisées de ce site : ajoutez son nom (par exemple www.caf.fr) dans la liste.")
     if code == "bad_signature":
         return _m("La signature du catalogue est refusée : il n'a pas été enregistré.")
     if code == "no_history":
@@ -88,7 +89,8 @@ def host_error_text(message: str) -> str:
     for marker, text in _HOST_REASONS:
         if marker in message:
             return _m("Adresse refusée : %(why)s.", why=_m(text))
-    return _m("Adresse refusée : ce n'est pas un nom de site valide (par exemple : caf.fr ou *.caf.fr).")
+    return _m("Adresse refusée : ce n'est pas un nom de site valide (par exemple : "
+              "caf.fr ou *.caf.fr).")
 
 
 def decision_text(decision: Decision, names: dict[str, str]) -> str:
@@ -96,7 +98,8 @@ def decision_text(decision: Decision, names: dict[str, str]) -> str:
     owner = names.get(decision.site_id or "", decision.site_id or "")
     if decision.allowed:
         if decision.reason is Reason.SHARED:
-            return _m("Oui : cette adresse s'ouvre (service de connexion partagé « %(name)s »).", name=owner)
+            return _m("Oui : cette adresse s'ouvre (service de connexion partagé « %(name)s »).",
+                      name=owner)
         if decision.reason is Reason.INTERNAL:
             return _m("Oui : c'est une page de la borne elle-même.")
         return _m("Oui : cette adresse s'ouvre, elle fait partie du site « %(name)s ».", name=owner)

@@ -3,7 +3,8 @@
 French is the source. Mediator strings are marked `_m(...)` / `_mn(...)` (also in templates):
   pybabel extract -k _m -k _mn:1,2 -F portal/mediator/babel.cfg \
       -o portal/mediator/translations/mediator.pot --no-location --omit-header .
-  pybabel init -D mediator -i portal/mediator/translations/mediator.pot -d portal/mediator/translations -l en
+  pybabel init -D mediator -i portal/mediator/translations/mediator.pot \
+      -d portal/mediator/translations -l en
 A language without a compiled `mediator.mo` simply shows French.
 """
 
@@ -13,7 +14,8 @@ from pathlib import Path
 
 from flask_babel import Domain
 
-DOMAIN = Domain(translation_directories=[str(Path(__file__).parent / "translations")], domain="mediator")
+DOMAIN = Domain(translation_directories=[str(Path(__file__).parent / "translations")],
+                domain="mediator")
 
 
 def _m(text: str, /, **variables) -> str:

@@ -34,11 +34,14 @@ LABELS = {  # French labels and help; a setting missing here is shown with its E
                                 "l'association (sinon, seulement sur la borne)."),
     "require_signed_policy": ("Catalogue signé obligatoire",
                               "Refuser un catalogue qui n'est pas signé par une clé de confiance."),
-    "idle_minutes": ("Inactivité (minutes)", "Sans action pendant ce temps, un compte à rebours commence."),
-    "warning_seconds": ("Compte à rebours (secondes)", "Durée de l'avertissement avant la fin de session."),
+    "idle_minutes": ("Inactivité (minutes)",
+                     "Sans action pendant ce temps, un compte à rebours commence."),
+    "warning_seconds": ("Compte à rebours (secondes)",
+                        "Durée de l'avertissement avant la fin de session."),
     "max_minutes": ("Durée maximale d'une session (minutes)", "Prévenu 5 minutes avant."),
     "strict_resources": ("Filtrage strict", "Images, scripts et données doivent aussi venir des "
-                                           "adresses autorisées (plus sûr, mais certains sites cassent)."),
+                                           "adresses autorisées (plus sûr, mais certains "
+                                           "sites cassent)."),
 }
 ERRORS = {
     "association_name": "Entrez un nom de 1 à 80 caractères.",
@@ -56,11 +59,13 @@ def _fields() -> list[dict[str, Any]]:
         label, help_text = _m(label), _m(help_text)
         kind = ("bool" if isinstance(setting.default, bool) else
                 "languages" if setting.name == "languages" else "text")
-        rows.append({"name": setting.name, "label": label, "help": help_text, "kind": kind, "group": "config"})
+        rows.append({"name": setting.name, "label": label, "help": help_text, "kind": kind,
+                     "group": "config"})
     for name in drafts.SESSION_FIELDS:
         label, help_text = map(_m, LABELS[name])
         kind = "bool" if name == "strict_resources" else "number"
-        rows.append({"name": name, "label": label, "help": help_text, "kind": kind, "group": "session"})
+        rows.append({"name": name, "label": label, "help": help_text, "kind": kind,
+                     "group": "session"})
     return rows
 
 
@@ -83,7 +88,8 @@ def _read(field: dict[str, Any], form) -> Any:
 
 def _number(name: str, text: str, errors: dict) -> Any:
     try:
-        return int(text) if name == "warning_seconds" or text.isdigit() else float(text.replace(",", "."))
+        return int(text) if name == "warning_seconds" or text.isdigit() \
+            else float(text.replace(",", "."))
     except ValueError:
         errors[name] = [_m("Entrez un nombre.")]
         return None
@@ -117,7 +123,8 @@ def settings():
             if value is not None and before[field["name"]] != value:
                 session[field["name"]] = value
                 changed.append(field["name"])
-    if config["require_signed_policy"] and not before["require_signed_policy"] and not _signed_now():
+    if config["require_signed_policy"] and not before["require_signed_policy"] \
+            and not _signed_now():
         errors["require_signed_policy"] = [_m(
             "Impossible pour l'instant : le catalogue en service n'est pas signé par une clé de "
             "confiance (keys/trusted/). Sinon la borne n'afficherait plus aucun site.")]
@@ -135,7 +142,8 @@ def _signed_now() -> bool:
     store = context.store()
     try:
         data = store.path.read_bytes()
-        signature = signature_path(store.path).read_bytes() if signature_path(store.path).exists() else None
+        signature = signature_path(store.path).read_bytes() \
+            if signature_path(store.path).exists() else None
         verify_bytes(data, signature, trusted_keys(context.state() / TRUSTED_DIR))
     except (OSError, SignatureError):
         return False
@@ -193,9 +201,11 @@ def logo():
     elif kind is None:
         error = _m("Ce fichier n'est pas une image PNG ou JPEG.")
     if error:
-        return render_template("mediator/settings.html", fields=_fields(), values=_values(), errors={},
-                               languages=[(c, _language_name(c)) for c in LANGUAGES], message=None,
-                               has_logo=bool(current_app.config.get("PORTAL_LOGO")), logo_error=error), 400
+        return render_template("mediator/settings.html", fields=_fields(), values=_values(),
+                               errors={}, languages=[(c, _language_name(c)) for c in LANGUAGES],
+                               message=None,
+                               has_logo=bool(current_app.config.get("PORTAL_LOGO")),
+                               logo_error=error), 400
     name = f"logo.{kind}"
     atomic_write(context.state() / name, data)
     config = context.config()
@@ -211,7 +221,8 @@ def logo():
 def password():
     """Change the password from the page (the same hash `kiosk mediator set-password` writes)."""
     if request.method == "GET":
-        return render_template("mediator/password.html", errors={}, message=request.args.get("message"))
+        return render_template("mediator/password.html", errors={},
+                               message=request.args.get("message"))
     form = request.form
     errors: dict[str, str] = {}
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 
 from policies import Allowlist, HostPatternError, Policy, SessionLimits, Site, parse_host_pattern
-from portal.security import is_local
 from portal.catalogue import get_policy
+from portal.security import is_local
 
 from . import auth, bp, context
 from .access import check_password, refusal
@@ -43,8 +43,8 @@ def accompanied():
             return redirect(url_for("mediator.login", message="unlocked"), 303)
         if not errors:
             return redirect(url_for("mediator.accompanied", message="unlocked"), 303)
-    return render_template("mediator/accompanied.html", sites=policy.sites, errors=errors, form=form,
-                           active=port.state() in ("active", "warning"),
+    return render_template("mediator/accompanied.html", sites=policy.sites, errors=errors,
+                           form=form, active=port.state() in ("active", "warning"),
                            unlocked=port.unlocked_site(), message=request.args.get("message")), \
         400 if errors else 200
 
@@ -55,7 +55,8 @@ def _unlock(port, policy: Policy, form) -> dict[str, str]:
     if not attempt.accepted:
         return {"password": refusal(attempt) + " " + _m("Le site n'a pas été débloqué.")}
     if port.state() not in ("active", "warning"):
-        return {"_": _m("Aucune session n'est en cours : le mode accompagné ne sert que pendant une session.")}
+        return {"_": _m("Aucune session n'est en cours : le mode accompagné ne sert que "
+                        "pendant une session.")}
     site_id, host = form.get("site", ""), form.get("host", "").strip()
     if host:
         try:
@@ -86,15 +87,18 @@ def unlocked_allows(port, url: str) -> bool:
 
 ACTIONS = {
     "login": "Connexion", "logout": "Déconnexion", "login_refused": "Connexion refusée",
-    "password_set": "Mot de passe changé", "site_added": "Site ajouté", "site_changed": "Site modifié",
-    "site_removed": "Site supprimé", "site_moved": "Site déplacé", "category_added": "Catégorie ajoutée",
+    "password_set": "Mot de passe changé", "site_added": "Site ajouté",
+    "site_changed": "Site modifié", "site_removed": "Site supprimé", "site_moved": "Site déplacé",
+    "category_added": "Catégorie ajoutée",
     "category_changed": "Catégorie modifiée", "category_removed": "Catégorie supprimée",
     "category_moved": "Catégorie déplacée", "site_host_added": "Adresse ajoutée à un site",
     "rollback": "Retour à une version précédente", "catalogue_imported": "Catalogue importé",
-    "settings_changed": "Réglages modifiés", "session_limits_changed": "Limites de session modifiées",
+    "settings_changed": "Réglages modifiés",
+    "session_limits_changed": "Limites de session modifiées",
     "logo_changed": "Logo changé", "session_ended": "Session terminée par le médiateur",
     "accompanied_unlock": "Mode accompagné : site débloqué",
-    "stats_exported": "Indicateurs téléchargés", "hub_enrolled": "Borne inscrite auprès du financeur",
+    "stats_exported": "Indicateurs téléchargés",
+    "hub_enrolled": "Borne inscrite auprès du financeur",
     "hub_enrol_refused": "Inscription auprès du financeur refusée",
     "report_pushed": "Rapport envoyé au financeur",
 }

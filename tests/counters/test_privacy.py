@@ -105,7 +105,13 @@ def test_stored_values_are_only_enumerated_ones(state, store):
     import sqlite3
 
     from kiosk.counters import (
-        DOWNLOAD_OUTCOMES, DURATION_BANDS, HOUR_BANDS, LANGUAGES, METRICS, OTHER, PRINT_OUTCOMES,
+        DOWNLOAD_OUTCOMES,
+        DURATION_BANDS,
+        HOUR_BANDS,
+        LANGUAGES,
+        METRICS,
+        OTHER,
+        PRINT_OUTCOMES,
         THEMATICS,
     )
     from kiosk.events import END_REASONS

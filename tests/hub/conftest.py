@@ -64,7 +64,12 @@ def client(app):
 def figures(sessions: int = 5) -> dict:
     """A valid figures block, as kiosk.export.figures_for produces."""
     from kiosk.counters import (
-        DOWNLOAD_OUTCOMES, DURATION_BANDS, HOUR_BANDS, OTHER, PRINT_OUTCOMES, THEMATICS,
+        DOWNLOAD_OUTCOMES,
+        DURATION_BANDS,
+        HOUR_BANDS,
+        OTHER,
+        PRINT_OUTCOMES,
+        THEMATICS,
     )
     from kiosk.events import END_REASONS
 

@@ -140,8 +140,8 @@ def test_an_oversized_report_is_refused_as_json(client, db, terminal):
 
 
 def test_an_enrolment_code_works_once(client, db):
-    from portal.hub.enrolment import create_code
     from kiosk.export import public_key_b64
+    from portal.hub.enrolment import create_code
     code = create_code(db, "Maison de quartier")
     first, second = Terminal(), Terminal()
     body = {"public_key": public_key_b64(first.key), "association": "x", "code": code}
@@ -159,8 +159,8 @@ def test_an_enrolment_code_works_once(client, db):
     {"terminal_id": "not-a-uuid"}, {"code": None},
 ])
 def test_a_bad_enrolment_is_refused(client, db, change):
-    from portal.hub.enrolment import create_code
     from kiosk.export import public_key_b64
+    from portal.hub.enrolment import create_code
     terminal = Terminal()
     body = {"terminal_id": terminal.id, "public_key": public_key_b64(terminal.key),
             "association": "A", "code": create_code(db, "A"), **change}

@@ -17,7 +17,12 @@ from kiosk.cli import cli
 from kiosk.counters import CounterStore
 from kiosk.events import Event
 from kiosk.stats_push import (
-    backoff_delay, default_months, flush, flush_if_due, outbox, push_until_sent,
+    backoff_delay,
+    default_months,
+    flush,
+    flush_if_due,
+    outbox,
+    push_until_sent,
 )
 from policies import default_policy_path
 from portal.hub import create_hub_app

@@ -59,7 +59,8 @@ def test_real_install_refuses_to_run_without_root(mode, tmp_path_factory) -> Non
         folder = tmp_path_factory.mktemp("nobody")
         folder.chmod(0o755)
         for parent in folder.parents:
-            if str(parent).startswith(tempfile.gettempdir()) and parent != Path(tempfile.gettempdir()):
+            if str(parent).startswith(tempfile.gettempdir()) \
+                    and parent != Path(tempfile.gettempdir()):
                 parent.chmod(parent.stat().st_mode | 0o755)
         script = folder / "install.sh"
         shutil.copy(INSTALL_SH, script)

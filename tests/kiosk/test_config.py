@@ -60,5 +60,6 @@ def test_cli_set_validates_and_refuses_the_password_field(tmp_path):
     assert ok.exit_code == 0 and Config.load(tmp_path)["printing"] is False
     bad = runner.invoke(cli, ["config", "set", "--state-dir", str(tmp_path), "portal_port", "22"])
     assert bad.exit_code != 0 and "between 1024" in bad.output
-    pw = runner.invoke(cli, ["config", "set", "--state-dir", str(tmp_path), "admin_password_hash", "x"])
+    pw = runner.invoke(cli,
+                       ["config", "set", "--state-dir", str(tmp_path), "admin_password_hash", "x"])
     assert pw.exit_code != 0 and "set-password" in pw.output

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kiosk.keeper import HASH_NAME, POLICY_KEY_NAME, Keeper, KeeperError
 from kiosk.keeper_service import KeeperClient, SecretsUnavailable

@@ -43,7 +43,8 @@ def test_time_limit_warns_five_minutes_before_and_input_does_not_cancel_it():
 
 
 def test_very_short_limits_warn_a_quarter_before_the_end():
-    timer = SessionTimer(SessionLimits(idle_minutes=60, warning_seconds=60, max_minutes=1), started=10)
+    timer = SessionTimer(SessionLimits(idle_minutes=60, warning_seconds=60, max_minutes=1),
+                         started=10)
     assert timer.tick(54) == []
     assert timer.tick(55) == [Warn("time_limit", 15)]
     assert timer.seconds_left(60) == 10

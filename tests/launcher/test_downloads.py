@@ -10,7 +10,6 @@ import pytest
 
 from tests.launcher.harness import run_scenario
 
-
 pytestmark = pytest.mark.gui
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

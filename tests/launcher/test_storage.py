@@ -98,7 +98,8 @@ def test_nothing_a_site_stores_reaches_the_disk(kept):
     assert files_under(kept.xdg) == []
     graphics = ("mesa", "qtshadercache")  # compiled shaders of the toolkit, nothing of a site
     assert [p for p in files_under(kept.session)
-            if not any(part.startswith(graphics) for part in p.relative_to(kept.session).parts)] == []
+            if not any(part.startswith(graphics)
+                       for part in p.relative_to(kept.session).parts)] == []
 
 
 def test_control_the_same_profile_still_sees_everything(kept, sites):

@@ -26,7 +26,8 @@ r.shadow = String(bar() && bar().shadowRoot);
 r.padding = getComputedStyle(document.documentElement).paddingTop;
 r.top = document.getElementById("top").getBoundingClientRect().top;
 for (const name of ["home", "print", "end", "documents", "bigger"]) {
-  try { window.pywebview.api[name](); r["call_" + name] = "ran"; } catch (e) { r["call_" + name] = "failed"; }
+  try { window.pywebview.api[name](); r["call_" + name] = "ran"; }
+  catch (e) { r["call_" + name] = "failed"; }
 }
 bar().dispatchEvent(new MouseEvent("click", {bubbles: true}));
 bar().remove();
@@ -54,7 +55,8 @@ def report(fake_sites, seen):
 
 
 def reports(fake_sites):
-    return len([r for r in fake_sites.requests("portal.localhost") if r.path.startswith("/report/")])
+    return len([r for r in fake_sites.requests("portal.localhost")
+                if r.path.startswith("/report/")])
 
 
 def test_hostile_page_cannot_reach_the_bridge_or_remove_the_toolbar(launcher, fake_sites):
@@ -203,7 +205,8 @@ def test_text_zoom_shortcuts_still_work(launcher, fake_sites, display):
     xdotool("key", "ctrl+0", display=display)
 
 
-def test_the_bar_hides_on_portal_pages_which_have_their_own_navigation(tmp_path, display, fake_sites):
+def test_the_bar_hides_on_portal_pages_which_have_their_own_navigation(tmp_path, display,
+                                                                       fake_sites):
     """With --portal, portal pages get no bar and no reserved space; listed sites keep both."""
     from tests.launcher.harness import Launcher
 

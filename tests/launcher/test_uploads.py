@@ -14,7 +14,8 @@ PAGE = """<input type=file id=f {accept} style="display:block;width:100%;height:
 <script>
 const f = document.getElementById("f");
 f.onchange = () => fetch("/upload", {method: "POST",
-  body: f.files.length ? f.files[0] : "none", headers: {"X-Name": f.files.length ? f.files[0].name : ""}});
+  body: f.files.length ? f.files[0] : "none",
+  headers: {"X-Name": f.files.length ? f.files[0].name : ""}});
 f.addEventListener("cancel", () => fetch("/upload", {method: "POST", body: "cancel"}));
 </script>"""
 

@@ -83,12 +83,14 @@ def token(client, path: str = "/mediateur/connexion") -> str:
 
 
 def login(client, password: str = PASSWORD):
-    return client.post("/mediateur/connexion", data={"password": password, "csrf_token": token(client)})
+    return client.post("/mediateur/connexion",
+                       data={"password": password, "csrf_token": token(client)})
 
 
 def post(client, path: str, data: dict | None = None, **kwargs):
     """POST a mediator form with this session's token."""
-    return client.post(path, data={**(data or {}), "csrf_token": token(client, "/mediateur/")}, **kwargs)
+    return client.post(path,
+                       data={**(data or {}), "csrf_token": token(client, "/mediateur/")}, **kwargs)
 
 
 @pytest.fixture

@@ -22,9 +22,11 @@ def test_password_hash_is_salted_and_verifies_in_constant_time():
 
 def test_pages_need_login(client):
     for path in ("/mediateur/", "/mediateur/catalogue", "/mediateur/reglages", "/mediateur/journal",
-                 "/mediateur/accompagne", "/mediateur/adresses-bloquees", "/mediateur/catalogue/historique"):
+                 "/mediateur/accompagne", "/mediateur/adresses-bloquees",
+                 "/mediateur/catalogue/historique"):
         response = client.get(path)
-        assert response.status_code == 302 and "/mediateur/connexion" in response.headers["Location"]
+        assert response.status_code == 302 \
+            and "/mediateur/connexion" in response.headers["Location"]
 
 
 def test_correct_password_logs_in_and_wrong_one_is_refused(client):
@@ -51,14 +53,16 @@ def test_lockout_grows_and_failures_are_shown_at_next_login(client, clock, state
     assert login(client).status_code == 303
     page = client.get("/mediateur/").get_data(as_text=True)
     assert "4 essais de connexion ont échoué" in page
-    assert "essais de connexion" not in client.get("/mediateur/").get_data(as_text=True)  # shown once
+    # shown once
+    assert "essais de connexion" not in client.get("/mediateur/").get_data(as_text=True)
 
 
 def test_lockout_survives_a_restart(state, clock):
     throttle = Throttle(state / "mediator-login.json", clock=clock)
     for _ in range(3):
         throttle.attempt("mediator", lambda: False)
-    assert throttle.attempt("mediator", lambda: True).locked  # locked: not even checked, not counted
+    # locked: not even checked, not counted
+    assert throttle.attempt("mediator", lambda: True).locked
     clock.advance(5)
     throttle.attempt("mediator", lambda: False)
     again = Throttle(state / "mediator-login.json", clock=clock)
@@ -70,13 +74,15 @@ def test_no_password_set_refuses_every_login(client, state):
     Config(state).save()  # defaults: empty hash
     response = login(client, "")
     assert response.status_code == 401
-    assert "kiosk mediator set-password" in client.get("/mediateur/connexion").get_data(as_text=True)
+    assert "kiosk mediator set-password" \
+        in client.get("/mediateur/connexion").get_data(as_text=True)
 
 
 def test_post_without_csrf_token_is_refused(mediator):
     assert mediator.post("/mediateur/deconnexion").status_code == 400
     assert mediator.post("/mediateur/terminer", data={"csrf_token": "forged"}).status_code == 400
-    assert mediator.post("/mediateur/catalogue/sites/nouveau", data={"name": "x"}).status_code == 400
+    assert mediator.post("/mediateur/catalogue/sites/nouveau",
+                         data={"name": "x"}).status_code == 400
     assert mediator.get("/mediateur/").status_code == 200  # still logged in: nothing happened
 
 
@@ -136,11 +142,13 @@ def test_network_clients_are_refused_unless_enabled(client, state):
 
 
 def test_loopback_ipv6_is_local(client):
-    assert client.get("/mediateur/connexion", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
+    assert client.get("/mediateur/connexion",
+                      environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
 
 
 def test_open_redirect_after_login_is_refused(client):
-    response = client.post("/mediateur/connexion", data={"password": PASSWORD, "csrf_token": token(client),
+    response = client.post("/mediateur/connexion",
+                           data={"password": PASSWORD, "csrf_token": token(client),
                                                          "next": "//evil.example/"})
     assert response.headers["Location"].endswith("/mediateur/")
 
@@ -162,7 +170,8 @@ def test_set_password_refuses_mismatch_and_short_passwords(tmp_path):
     mismatch = runner.invoke(cli, ["mediator", "set-password", "--state-dir", str(tmp_path)],
                              input="un secret solide\nun autre secret\n")
     assert mismatch.exit_code != 0 and "pas identiques" in mismatch.output
-    short = runner.invoke(cli, ["mediator", "set-password", "--state-dir", str(tmp_path), "--password-stdin"],
+    short = runner.invoke(cli, ["mediator", "set-password", "--state-dir", str(tmp_path),
+                                "--password-stdin"],
                           input="court\n")
     assert short.exit_code != 0 and "au moins" in short.output
     assert not (tmp_path / "config.toml").exists()
@@ -182,7 +191,8 @@ def test_concurrent_guesses_cannot_slip_past_the_lockout(state, clock):
     checked = []
 
     def guess():
-        throttle = Throttle(state / "mediator-login.json", clock=clock)  # one per request, as in the app
+        # one per request, as in the app
+        throttle = Throttle(state / "mediator-login.json", clock=clock)
         throttle.attempt("mediator", lambda: checked.append(1) or False)
 
     threads = [threading.Thread(target=guess) for _ in range(20)]
@@ -204,10 +214,12 @@ def test_throttle_forgets_the_oldest_names_first(state, clock, monkeypatch):
 
 def test_failed_attempts_are_shown_on_the_page_the_login_leads_to(client):
     login(client, "nope")
-    response = client.post("/mediateur/connexion", data={"password": PASSWORD, "csrf_token": token(client),
+    response = client.post("/mediateur/connexion",
+                           data={"password": PASSWORD, "csrf_token": token(client),
                                                          "next": "/mediateur/catalogue"})
     assert response.headers["Location"].endswith("/mediateur/catalogue")
-    assert "1 essai de connexion a échoué" in client.get("/mediateur/catalogue").get_data(as_text=True)
+    assert "1 essai de connexion a échoué" \
+        in client.get("/mediateur/catalogue").get_data(as_text=True)
 
 
 def test_login_on_the_terminal_during_a_session_closes_after_two_idle_minutes(client, port, clock):

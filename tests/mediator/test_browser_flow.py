@@ -12,8 +12,8 @@ from portal import create_app
 from .conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
+ARGS = ["--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,8 @@ def live_url(tmp_path_factory):
     config = Config(state)
     config.set("admin_password_hash", hash_password(PASSWORD))
     config.save()
-    app = create_app({"MEDIATOR_STATE_DIR": str(state), "PORTAL_DOCUMENTS_DIR": str(state / "docs")})
+    app = create_app({"MEDIATOR_STATE_DIR": str(state),
+                      "PORTAL_DOCUMENTS_DIR": str(state / "docs")})
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -97,9 +98,11 @@ def test_log_in_add_site_see_tile_roll_back_tile_gone(page, live_url):
     assert page.locator(".tile-name", has_text="CAF").count() >= 1
 
 
-AXE_PAGES = ["/mediateur/", "/mediateur/catalogue", "/mediateur/catalogue?adresse=https://www.caf.fr/",
+AXE_PAGES = ["/mediateur/", "/mediateur/catalogue",
+             "/mediateur/catalogue?adresse=https://www.caf.fr/",
              "/mediateur/catalogue/sites/caf/modifier", "/mediateur/catalogue/categories/nouvelle",
-             "/mediateur/catalogue/historique", "/mediateur/catalogue/importer", "/mediateur/reglages",
+             "/mediateur/catalogue/historique", "/mediateur/catalogue/importer",
+             "/mediateur/reglages",
              "/mediateur/accompagne", "/mediateur/journal", "/mediateur/adresses-bloquees",
              "/mediateur/mot-de-passe", "/mediateur/statistiques"]
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},

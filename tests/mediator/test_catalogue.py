@@ -7,7 +7,8 @@ from policies.signing import generate_keypair, verify_file
 
 from .conftest import post
 
-NEW_SITE = {"name": "Mairie de Test", "category": "famille_scolarite", "url": "https://www.mairie-test.fr/",
+NEW_SITE = {"name": "Mairie de Test", "category": "famille_scolarite",
+            "url": "https://www.mairie-test.fr/",
             "hosts": "mairie-test.fr\n*.mairie-test.fr", "description": "État civil, inscriptions",
             "icon": "home", "keywords": "mairie, état civil", "action": "save"}
 
@@ -26,14 +27,17 @@ def test_added_site_is_saved_and_shown_on_home(mediator, state):
     assert response.status_code == 303
     policy = load_policy(state / "policy.toml")
     site = policy.site("mairie_de_test")
-    assert site is not None and [h.text for h in site.hosts] == ["mairie-test.fr", "*.mairie-test.fr"]
+    assert site is not None and [h.text for h in site.hosts] == ["mairie-test.fr",
+                                                                 "*.mairie-test.fr"]
     assert site.keywords == ("mairie", "état civil")
     assert "Mairie de Test" in mediator.get("/accueil").get_data(as_text=True)
-    assert mediator.get("/ouvrir/mairie_de_test").headers["Location"] == "https://www.mairie-test.fr/"
+    assert mediator.get("/ouvrir/mairie_de_test").headers["Location"] \
+        == "https://www.mairie-test.fr/"
 
 
 def test_invalid_hosts_are_refused_with_french_messages_next_to_the_field(mediator, state):
-    response = add_site(mediator, hosts="https://mairie-test.fr/\nmairie test.fr\n*.fr\nmairie-test.fr")
+    response = add_site(mediator,
+                        hosts="https://mairie-test.fr/\nmairie test.fr\n*.fr\nmairie-test.fr")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Ligne 1" in page and "sans « https:// »" in page
@@ -52,7 +56,8 @@ def test_tile_address_outside_hosts_is_explained(mediator, state):
 
 
 def test_insecure_url_missing_name_and_no_hosts_are_each_explained(mediator):
-    page = add_site(mediator, url="http://mairie-test.fr/", name="", hosts="").get_data(as_text=True)
+    page = add_site(mediator,
+                    url="http://mairie-test.fr/", name="", hosts="").get_data(as_text=True)
     assert "doit commencer par https://" in page
     assert "Donnez un nom au site" in page
     assert "au moins une adresse autorisée" in page
@@ -72,7 +77,8 @@ def test_check_button_validates_without_saving_and_shows_tester(mediator, state)
 
 def test_live_validation_answers_json(mediator):
     answer = post(mediator, "/mediateur/catalogue/verifier",
-                  {**NEW_SITE, "hosts": "mairie test.fr", "test_url": "https://evil.example/"}).get_json()
+                  {**NEW_SITE, "hosts": "mairie test.fr",
+                   "test_url": "https://evil.example/"}).get_json()
     assert answer["errors"]["hosts"][0].startswith("Ligne 1")
     assert answer["tile"]["name"] == "Mairie de Test"
     ok = post(mediator, "/mediateur/catalogue/verifier",
@@ -98,7 +104,8 @@ def test_edit_unknown_site_is_404(mediator):
 
 def test_remove_and_reorder_sites(mediator, state, app):
     before = [s.id for s in app.extensions["kiosk_policy"].current().sites]
-    assert post(mediator, f"/mediateur/catalogue/sites/{before[1]}/deplacer", {"direction": "up"}).status_code == 303
+    assert post(mediator, f"/mediateur/catalogue/sites/{before[1]}/deplacer",
+                {"direction": "up"}).status_code == 303
     after = [s.id for s in load_policy(state / "policy.toml").sites]
     assert after[:2] == [before[1], before[0]]
     assert post(mediator, f"/mediateur/catalogue/sites/{before[0]}/supprimer").status_code == 303
@@ -106,24 +113,30 @@ def test_remove_and_reorder_sites(mediator, state, app):
 
 
 def test_categories_add_edit_reorder_and_refuse_removing_a_used_one(mediator, state):
-    assert post(mediator, "/mediateur/catalogue/categories/nouvelle", {"label": "Loisirs", "icon": "globe"}).status_code == 303
+    assert post(mediator, "/mediateur/catalogue/categories/nouvelle",
+                {"label": "Loisirs", "icon": "globe"}).status_code == 303
     policy = load_policy(state / "policy.toml")
     assert policy.category("loisirs").label == "Loisirs"
-    assert post(mediator, "/mediateur/catalogue/categories/loisirs/modifier", {"label": "Sport et loisirs"}).status_code == 303
+    assert post(mediator, "/mediateur/catalogue/categories/loisirs/modifier",
+                {"label": "Sport et loisirs"}).status_code == 303
     assert load_policy(state / "policy.toml").category("loisirs").label == "Sport et loisirs"
-    assert post(mediator, "/mediateur/catalogue/categories/loisirs/deplacer", {"direction": "up"}).status_code == 303
+    assert post(mediator, "/mediateur/catalogue/categories/loisirs/deplacer",
+                {"direction": "up"}).status_code == 303
     ids = [c.id for c in load_policy(state / "policy.toml").categories]
     assert ids.index("loisirs") == len(ids) - 2
     used = policy.sites[0].category
     refused = post(mediator, f"/mediateur/catalogue/categories/{used}/supprimer")
-    assert refused.status_code == 400 and "contient encore des sites" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 \
+        and "contient encore des sites" in refused.get_data(as_text=True)
     assert post(mediator, "/mediateur/catalogue/categories/loisirs/supprimer").status_code == 303
     assert load_policy(state / "policy.toml").category("loisirs") is None
 
 
 def test_new_category_with_a_taken_name_gets_its_own_id(mediator, state):
-    assert post(mediator, "/mediateur/catalogue/categories/nouvelle", {"label": "Loisirs"}).status_code == 303
-    assert post(mediator, "/mediateur/catalogue/categories/nouvelle", {"label": "Loisirs"}).status_code == 303
+    assert post(mediator, "/mediateur/catalogue/categories/nouvelle",
+                {"label": "Loisirs"}).status_code == 303
+    assert post(mediator, "/mediateur/catalogue/categories/nouvelle",
+                {"label": "Loisirs"}).status_code == 303
     ids = [c.id for c in load_policy(state / "policy.toml").categories]
     assert "loisirs" in ids and "loisirs_2" in ids
 
@@ -152,14 +165,16 @@ def test_history_shows_a_readable_diff_and_rollback_restores(mediator, state, ap
     assert "Sites ajoutés depuis : Deuxième site</li>" in page  # newest version: one site less
     assert "Sites ajoutés depuis : Deuxième site, Mairie de Test</li>" in page  # the shipped one
     newest = PolicyStore(state).history()[0].name
-    assert post(mediator, "/mediateur/catalogue/historique/restaurer", {"version": newest}).status_code == 303
+    assert post(mediator, "/mediateur/catalogue/historique/restaurer",
+                {"version": newest}).status_code == 303
     assert load_policy(state / "policy.toml").site("deuxieme") is None
     assert "Deuxième site" not in mediator.get("/accueil").get_data(as_text=True)
     assert "Mairie de Test" in mediator.get("/accueil").get_data(as_text=True)
 
 
 def test_rollback_to_unknown_version_is_refused(mediator):
-    response = post(mediator, "/mediateur/catalogue/historique/restaurer", {"version": "../../config.toml"})
+    response = post(mediator, "/mediateur/catalogue/historique/restaurer",
+                    {"version": "../../config.toml"})
     assert response.status_code == 400
 
 
@@ -188,7 +203,8 @@ def test_export_then_import_round_trips(mediator, state):
     assert b"Mairie de Test" in exported.data
     post(mediator, "/mediateur/catalogue/sites/mairie_de_test/supprimer")
     response = post(mediator, "/mediateur/catalogue/importer",
-                    {"file": (io.BytesIO(exported.data), "catalogue.toml")}, content_type="multipart/form-data")
+                    {"file": (io.BytesIO(exported.data), "catalogue.toml")},
+                    content_type="multipart/form-data")
     assert response.status_code == 303
     assert load_policy(state / "policy.toml").site("mairie_de_test") is not None
 
@@ -196,27 +212,30 @@ def test_export_then_import_round_trips(mediator, state):
 def test_invalid_import_lists_errors_with_lines_and_changes_nothing(mediator, state):
     add_site(mediator)
     before = (state / "policy.toml").read_bytes()
-    bad = b'version = 1\n[[category]]\nid = "a"\nlabel = "A"\n[[site]]\nid = "x"\nname = "X"\ncategory = "a"\nurl = "http://x.fr/"\nhosts = ["https://x.fr"]\n'
+    bad = (b'version = 1\n[[category]]\nid = "a"\nlabel = "A"\n[[site]]\nid = "x"\nname = "X"\n'
+           b'category = "a"\nurl = "http://x.fr/"\nhosts = ["https://x.fr"]\n')
     response = post(mediator, "/mediateur/catalogue/importer",
                     {"file": (io.BytesIO(bad), "autre.toml")}, content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Ligne 10" in page and "Ligne 9" in page
     assert (state / "policy.toml").read_bytes() == before
     syntax = post(mediator, "/mediateur/catalogue/importer",
-                  {"file": (io.BytesIO(b"version = = 1"), "x.toml")}, content_type="multipart/form-data")
+                  {"file": (io.BytesIO(b"version = = 1"), "x.toml")},
+                  content_type="multipart/form-data")
     assert syntax.status_code == 400 and "erreur d&#39;écriture" in syntax.get_data(as_text=True)
 
 
 def test_import_too_big_is_refused(mediator):
     data = b"# " + b"x" * (300 * 1024)
-    response = post(mediator, "/mediateur/catalogue/importer", {"file": (io.BytesIO(data), "big.toml")},
-                    content_type="multipart/form-data")
+    response = post(mediator, "/mediateur/catalogue/importer",
+                    {"file": (io.BytesIO(data), "big.toml")}, content_type="multipart/form-data")
     assert response.status_code == 400 and "trop gros" in response.get_data(as_text=True)
 
 
 def test_history_diff_ignores_comments_and_layout(mediator, state):
     from policies import default_policy_path
-    PolicyStore(state).save(default_policy_path().read_bytes())  # the shipped file, full of comments
+    # the shipped file, full of comments
+    PolicyStore(state).save(default_policy_path().read_bytes())
     add_site(mediator)
     page = mediator.get("/mediateur/catalogue/historique").get_data(as_text=True)
     assert 'class="diff-removed">' not in page  # no comment or layout line shows as removed
@@ -227,7 +246,8 @@ def test_remove_or_move_something_unknown_changes_nothing(mediator, state):
     gone = post(mediator, "/mediateur/catalogue/sites/nope/supprimer")
     assert gone.status_code == 303 and "missing" in gone.headers["Location"]
     assert post(mediator, "/mediateur/catalogue/tables/caf/supprimer").status_code == 404
-    assert post(mediator, "/mediateur/catalogue/tables/caf/deplacer", {"direction": "up"}).status_code == 404
+    assert post(mediator, "/mediateur/catalogue/tables/caf/deplacer",
+                {"direction": "up"}).status_code == 404
     assert not (state / "policy.toml").exists()
 
 

@@ -9,8 +9,9 @@ from portal import create_app
 from portal.mediator.french import host_error_text, issue_text
 
 CODES = ["bad_signature", "missing", "no_history", "toml_syntax", "unreadable", "duplicate_id",
-         "insecure_url", "invalid_host_pattern", "invalid_id", "invalid_url", "missing_key", "out_of_range",
-         "unknown_category", "unknown_key", "unsupported_version", "url_outside_hosts", "wrong_type"]
+         "insecure_url", "invalid_host_pattern", "invalid_id", "invalid_url", "missing_key",
+         "out_of_range", "unknown_category", "unknown_key", "unsupported_version",
+         "url_outside_hosts", "wrong_type"]
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,8 @@ def ctx():
 
 @pytest.mark.parametrize("code", CODES)
 def test_every_issue_code_has_its_own_french_sentence(ctx, code):
-    text = issue_text(PolicyIssue(code, "'x' must be between 1 and 10, found 99", field="site.hosts", line=3))
+    text = issue_text(PolicyIssue(code, "'x' must be between 1 and 10, found 99",
+                                  field="site.hosts", line=3))
     assert text and "(" + code + ")" not in text and "must" not in text
 
 
@@ -32,8 +34,8 @@ def test_every_host_mistake_gets_a_specific_reason(ctx, host):
     with pytest.raises(HostPatternError) as caught:
         parse_host_pattern(host)
     text = host_error_text(str(caught.value))
-    assert text.startswith("Adresse refusée : ") and "ce n'est pas un nom de site valide" not in text, \
-        str(caught.value)
+    assert text.startswith("Adresse refusée : ") \
+        and "ce n'est pas un nom de site valide" not in text, str(caught.value)
 
 
 def test_out_of_range_keeps_the_limits(ctx):

@@ -22,12 +22,14 @@ def test_settings_page_is_generated_from_the_table(mediator):
     assert "admin_password_hash" not in page
 
 
-def test_valid_settings_are_saved_in_config_and_session_limits_in_a_new_policy(mediator, state, app):
+def test_valid_settings_are_saved_in_config_and_session_limits_in_a_new_policy(mediator, state,
+                                                                               app):
     response = post(mediator, "/mediateur/reglages", VALID)
     assert response.status_code == 303
     config = Config.load(state)
     assert config["association_name"] == "Maison des habitants"
-    assert config["languages"] == ["fr", "ar"] and config["downloads"] is True and config["printing"] is False
+    assert config["languages"] == ["fr", "ar"] and config["downloads"] is True \
+        and config["printing"] is False
     session = load_policy(state / "policy.toml").session
     assert (session.idle_minutes, session.warning_seconds, session.max_minutes) == (7, 45, 90)
     assert app.config["PORTAL_ASSOCIATION"] == "Maison des habitants"
@@ -37,17 +39,20 @@ def test_valid_settings_are_saved_in_config_and_session_limits_in_a_new_policy(m
 def test_settings_page_and_cli_agree(mediator, state):
     post(mediator, "/mediateur/reglages", VALID)
     from click.testing import CliRunner
+
     from kiosk.cli import cli
     shown = CliRunner().invoke(cli, ["config", "show", "--state-dir", str(state)]).output
     assert '"Maison des habitants"' in shown
-    CliRunner().invoke(cli, ["config", "set", "--state-dir", str(state), "association_name", "Centre social"])
+    CliRunner().invoke(cli, ["config", "set", "--state-dir", str(state), "association_name",
+                             "Centre social"])
     assert 'value="Centre social"' in mediator.get("/mediateur/reglages").get_data(as_text=True)
 
 
 def test_invalid_settings_are_explained_and_nothing_is_saved(mediator, state):
     before = (state / "config.toml").read_bytes()
     response = post(mediator, "/mediateur/reglages",
-                    {**VALID, "association_name": "", "idle_minutes": "beaucoup", "max_minutes": "9999"})
+                    {**VALID, "association_name": "", "idle_minutes": "beaucoup",
+                     "max_minutes": "9999"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Entrez un nom de 1 à 80 caractères" in page
@@ -76,7 +81,8 @@ def test_png_and_jpeg_logos_are_accepted_and_shown(mediator, state):
 
 
 def upload_raw(client, data: bytes):
-    """A multipart body built by hand (the test client would spool a big one to an unclosed file)."""
+    """A multipart body built by hand
+    (the test client would spool a big one to an unclosed file)."""
     from .conftest import token
     boundary = "kioskboundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
@@ -88,7 +94,8 @@ def upload_raw(client, data: bytes):
 
 
 def test_bad_logos_are_refused(mediator, state):
-    fake = post(mediator, "/mediateur/reglages/logo", {"logo": (io.BytesIO(b"<svg onload=alert(1)>"), "a.png")},
+    fake = post(mediator, "/mediateur/reglages/logo",
+                {"logo": (io.BytesIO(b"<svg onload=alert(1)>"), "a.png")},
                 content_type="multipart/form-data")
     assert fake.status_code == 400 and "pas une image PNG ou JPEG" in fake.get_data(as_text=True)
     big = upload_raw(mediator, PNG + b"\x00" * (512 * 1024))
@@ -105,14 +112,18 @@ def test_password_change_needs_the_current_one_and_two_equal_new_ones(mediator, 
     from portal.auth import verify_password
 
     from .conftest import PASSWORD
-    wrong = post(mediator, "/mediateur/mot-de-passe", {"current": "nope", "new": "nouveau secret", "again": "nouveau secret"})
+    wrong = post(mediator, "/mediateur/mot-de-passe",
+                 {"current": "nope", "new": "nouveau secret", "again": "nouveau secret"})
     assert wrong.status_code == 400 and "pas le mot de passe actuel" in wrong.get_data(as_text=True)
-    mismatch = post(mediator, "/mediateur/mot-de-passe", {"current": PASSWORD, "new": "nouveau secret", "again": "autre"})
+    mismatch = post(mediator, "/mediateur/mot-de-passe",
+                    {"current": PASSWORD, "new": "nouveau secret", "again": "autre"})
     assert mismatch.status_code == 400 and "pas identiques" in mismatch.get_data(as_text=True)
-    short = post(mediator, "/mediateur/mot-de-passe", {"current": PASSWORD, "new": "court", "again": "court"})
+    short = post(mediator, "/mediateur/mot-de-passe",
+                 {"current": PASSWORD, "new": "court", "again": "court"})
     assert short.status_code == 400 and "au moins 8" in short.get_data(as_text=True)
     assert verify_password(Config.load(state)["admin_password_hash"], PASSWORD)
-    ok = post(mediator, "/mediateur/mot-de-passe", {"current": PASSWORD, "new": "nouveau secret", "again": "nouveau secret"})
+    ok = post(mediator, "/mediateur/mot-de-passe",
+              {"current": PASSWORD, "new": "nouveau secret", "again": "nouveau secret"})
     assert ok.status_code == 303
     assert verify_password(Config.load(state)["admin_password_hash"], "nouveau secret")
     assert "nouveau secret" not in (state / "config.toml").read_text()
@@ -124,13 +135,15 @@ def test_mandatory_signatures_cannot_be_turned_on_over_an_unsigned_catalogue(med
 
     PolicyStore(state).save(default_policy_path().read_bytes())
     refused = post(mediator, "/mediateur/reglages", {**VALID, "require_signed_policy": "on"})
-    assert refused.status_code == 400 and "pas signé par une clé de confiance" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 \
+        and "pas signé par une clé de confiance" in refused.get_data(as_text=True)
     assert Config.load(state)["require_signed_policy"] is False
     private, public = generate_keypair(state / "keys")
     (state / "keys" / "trusted").mkdir()
     public.rename(state / "keys" / "trusted" / "association.pub")
     sign_file(state / "policy.toml", private)
-    assert post(mediator, "/mediateur/reglages", {**VALID, "require_signed_policy": "on"}).status_code == 303
+    assert post(mediator, "/mediateur/reglages",
+                {**VALID, "require_signed_policy": "on"}).status_code == 303
     assert Config.load(state)["require_signed_policy"] is True
 
 

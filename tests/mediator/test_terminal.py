@@ -50,9 +50,11 @@ def test_accompanied_unlock_of_a_typed_host_needs_the_password_again(client, por
     assert wrong.status_code == 400 and "Mot de passe incorrect" in wrong.get_data(as_text=True)
     assert port.unlocked_site() is None
     ok = post(client, "/mediateur/accompagne", {"host": "mairie-exemple.fr", "password": PASSWORD})
-    assert ok.status_code == 303 and ok.headers["Location"].endswith("/mediateur/connexion?message=unlocked")
+    assert ok.status_code == 303 \
+        and ok.headers["Location"].endswith("/mediateur/connexion?message=unlocked")
     assert client.get("/mediateur/").status_code == 302  # the resident gets the keyboard back
-    assert "la personne peut reprendre la borne" in client.get(ok.headers["Location"]).get_data(as_text=True)
+    assert "la personne peut reprendre la borne" \
+        in client.get(ok.headers["Location"]).get_data(as_text=True)
     assert unlocked_allows(port, "https://mairie-exemple.fr/etat-civil")
     assert not unlocked_allows(port, "https://autre.fr/")
     assert Event("accompanied_unlock", site_id="accompagne") in port.sink.events
@@ -60,7 +62,8 @@ def test_accompanied_unlock_of_a_typed_host_needs_the_password_again(client, por
 
 def test_accompanied_unlock_of_a_catalogue_site(client, port):
     _active(client, port)
-    assert post(client, "/mediateur/accompagne", {"site": "caf", "password": PASSWORD}).status_code == 303
+    assert post(client, "/mediateur/accompagne",
+                {"site": "caf", "password": PASSWORD}).status_code == 303
     assert port.unlocked_site()[0] == "caf"
     assert Event("accompanied_unlock", site_id="caf") in port.sink.events
 
@@ -74,10 +77,12 @@ def test_accompanied_unlock_is_revoked_when_the_session_ends(client, port):
 
 
 def test_accompanied_unlock_refuses_bad_hosts_and_no_session(client, port, mediator):
-    bad_session = post(mediator, "/mediateur/accompagne", {"host": "mairie-exemple.fr", "password": PASSWORD})
+    bad_session = post(mediator, "/mediateur/accompagne",
+                       {"host": "mairie-exemple.fr", "password": PASSWORD})
     assert bad_session.status_code == 400 and "Aucune session" in bad_session.get_data(as_text=True)
     _active(client, port)
-    bad = post(client, "/mediateur/accompagne", {"host": "https://mairie exemple", "password": PASSWORD})
+    bad = post(client, "/mediateur/accompagne",
+               {"host": "https://mairie exemple", "password": PASSWORD})
     assert bad.status_code == 400 and "Adresse refusée" in bad.get_data(as_text=True)
     none = post(client, "/mediateur/accompagne", {"password": PASSWORD})
     assert none.status_code == 400 and "Choisissez un site" in none.get_data(as_text=True)
@@ -107,16 +112,20 @@ def test_blocked_hosts_view_and_add_to_site_in_one_click(mediator, blocked, stat
     assert "static.caf-cdn.fr" in page and "12" in page and "2026-11-24" in page
     assert page.count('name="site_id" value="caf"') == 1  # one click: the site is known
     assert page.count('<select id="site-2" name="site_id">') == 1  # unknown site: pick one
-    response = post(mediator, "/mediateur/adresses-bloquees/ajouter", {"site_id": "caf", "host": "static.caf-cdn.fr"})
+    response = post(mediator, "/mediateur/adresses-bloquees/ajouter",
+                    {"site_id": "caf", "host": "static.caf-cdn.fr"})
     assert response.status_code == 303
     from policies import load_policy
-    assert "static.caf-cdn.fr" in [h.text for h in load_policy(state / "policy.toml").site("caf").hosts]
+    assert "static.caf-cdn.fr" \
+        in [h.text for h in load_policy(state / "policy.toml").site("caf").hosts]
 
 
 def test_blocked_hosts_add_refuses_bad_input(mediator, state):
-    gone = post(mediator, "/mediateur/adresses-bloquees/ajouter", {"site_id": "nope", "host": "x.fr"})
+    gone = post(mediator, "/mediateur/adresses-bloquees/ajouter",
+                {"site_id": "nope", "host": "x.fr"})
     assert gone.status_code == 400 and "n&#39;existe plus" in gone.get_data(as_text=True)
-    bad = post(mediator, "/mediateur/adresses-bloquees/ajouter", {"site_id": "caf", "host": "not a host"})
+    bad = post(mediator, "/mediateur/adresses-bloquees/ajouter",
+               {"site_id": "caf", "host": "not a host"})
     assert bad.status_code == 400 and "Adresse refusée" in bad.get_data(as_text=True)
     assert not (state / "policy.toml").exists()
 
@@ -125,10 +134,12 @@ def test_blocked_hosts_default_provider_is_empty(state, tmp_path):
     from portal import create_app
 
     from .conftest import login
-    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state), "PORTAL_DOCUMENTS_DIR": str(tmp_path)})
+    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state),
+                      "PORTAL_DOCUMENTS_DIR": str(tmp_path)})
     client = app.test_client()
     login(client)
-    assert "Aucune adresse bloquée" in client.get("/mediateur/adresses-bloquees").get_data(as_text=True)
+    assert "Aucune adresse bloquée" \
+        in client.get("/mediateur/adresses-bloquees").get_data(as_text=True)
 
 
 def test_saving_tells_the_session_port_and_logout_lets_it_refresh(state, tmp_path):

@@ -10,13 +10,16 @@ SCRIPT = "<script>alert(1)</script>"
 ATTR = '"><img src=x onerror=alert(1)>'
 RAW = ("<script>alert(1)", "<img src=x", "onerror=alert(1)>")
 
-MEDIATOR_PAGES = ("/mediateur/", "/mediateur/catalogue", "/mediateur/catalogue/sites/piege/modifier",
-                  "/mediateur/catalogue/categories/piege_cat/modifier", "/mediateur/catalogue/historique",
+MEDIATOR_PAGES = ("/mediateur/", "/mediateur/catalogue",
+                  "/mediateur/catalogue/sites/piege/modifier",
+                  "/mediateur/catalogue/categories/piege_cat/modifier",
+                  "/mediateur/catalogue/historique",
                   "/mediateur/reglages", "/mediateur/accompagne", "/mediateur/journal",
-                  "/mediateur/adresses-bloquees", "/mediateur/catalogue/importer", "/mediateur/mot-de-passe",
+                  "/mediateur/adresses-bloquees", "/mediateur/catalogue/importer",
+                  "/mediateur/mot-de-passe",
                   f"/mediateur/catalogue?adresse={ATTR}", f"/mediateur/catalogue?adresse={SCRIPT}")
-RESIDENT_PAGES = ("/", "/accueil", f"/accueil?q={SCRIPT}", "/accueil?q=piege", "/aide", "/documents", "/fin",
-                  "/bloque")
+RESIDENT_PAGES = ("/", "/accueil", f"/accueil?q={SCRIPT}", "/accueil?q=piege", "/aide",
+                  "/documents", "/fin", "/bloque")
 
 
 def assert_escaped(client, path: str) -> str:
@@ -36,7 +39,8 @@ def test_hostile_text_in_every_displayed_field_is_escaped_everywhere(client, por
                 {"id": "piege_cat", "label": SCRIPT + ATTR, "icon": ATTR}).status_code == 303
     site = {"id": "piege", "name": SCRIPT + ATTR, "category": "piege_cat",
             "url": "https://piege.example.fr/?q=" + ATTR, "hosts": "piege.example.fr",
-            "description": ATTR + SCRIPT, "icon": SCRIPT, "keywords": f"{SCRIPT}, {ATTR}", "action": "save"}
+            "description": ATTR + SCRIPT, "icon": SCRIPT, "keywords": f"{SCRIPT}, {ATTR}",
+            "action": "save"}
     saved = post(client, "/mediateur/catalogue/sites/nouveau", site)
     assert saved.status_code == 303, saved.get_data(as_text=True)
     # A second version so the history page shows a diff full of the hostile text.
@@ -45,7 +49,8 @@ def test_hostile_text_in_every_displayed_field_is_escaped_everywhere(client, por
     assert post(client, "/mediateur/reglages",
                 {"association_name": SCRIPT + ATTR, "languages": ["fr"], "idle_minutes": "5",
                  "warning_seconds": "60", "max_minutes": "60"}).status_code == 303
-    assert post(client, "/mediateur/accompagne", {"host": "piege.example.fr", "password": PASSWORD}).status_code == 303
+    assert post(client, "/mediateur/accompagne",
+                {"host": "piege.example.fr", "password": PASSWORD}).status_code == 303
     login(client)  # the unlock on the terminal logged the mediator out
     blocked.rows = [(SCRIPT + ATTR, 3, "piege", ATTR)]
     assert Config.load(state)["association_name"] == SCRIPT + ATTR

@@ -44,7 +44,8 @@ def test_keygen_sign_verify_then_tamper(tmp_path):
     assert run("policy", "keygen", "--out", str(tmp_path / "k")).exit_code == 0
     policy = tmp_path / "policy.toml"
     shutil.copy(default_policy_path(), policy)
-    assert run("policy", "sign", str(policy), "--key", str(tmp_path / "k" / "policy-signing.key")).exit_code == 0
+    assert run("policy", "sign", str(policy), "--key",
+               str(tmp_path / "k" / "policy-signing.key")).exit_code == 0
     pub = str(tmp_path / "k" / "policy-signing.pub")
     ok = run("policy", "verify", str(policy), "--pub", pub)
     assert ok.exit_code == 0 and "signature OK" in ok.output

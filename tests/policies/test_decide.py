@@ -13,7 +13,8 @@ ALLOWED = [
     ("HTTPS://WWW.CAF.FR/x", "caf"),                   # case
     ("https://CAF.FR./", "caf"),                       # trailing dot
     ("https://www.caf.fr:443/", "caf"),                # explicit default port
-    ("https://www.%63af.fr/", "caf"),                  # percent-encoded host, decoded by the browser
+    ("https://www.%63af.fr/", "caf"),                  # percent-encoded host, decoded by the
+                                                       # browser
     ("https://ｗｗｗ.ｃａｆ.ｆｒ/", "caf"),                # full-width letters fold to ASCII
     ("https:\\\\www.caf.fr\\path", "caf"),             # backslashes are slashes for https
     ("  https://www.caf.fr/a \n", "caf"),              # surrounding whitespace is stripped
@@ -102,7 +103,8 @@ def test_trick_url_is_refused_in_subframes_too(allowlist, url, reason):
 
 def test_shared_service_reports_its_own_id(allowlist):
     decision = allowlist.decide("https://franceconnect.gouv.fr/")
-    assert (decision.allowed, decision.reason, decision.site_id) == (True, Reason.SHARED, "franceconnect")
+    assert (decision.allowed, decision.reason, decision.site_id) == (True, Reason.SHARED,
+                                                                     "franceconnect")
 
 
 def test_wildcard_does_not_match_the_apex_unless_listed():
@@ -125,7 +127,8 @@ hosts = ["*.example.fr"]
 
 
 def test_in_page_content_is_allowed_in_subframes_but_never_as_a_page(allowlist):
-    for url in ("about:blank", "about:srcdoc", "data:image/png;base64,AAAA", "blob:https://www.caf.fr/1"):
+    for url in ("about:blank", "about:srcdoc", "data:image/png;base64,AAAA",
+                "blob:https://www.caf.fr/1"):
         assert allowlist.decide(url, Frame.SUBFRAME).allowed
         assert not allowlist.decide(url, Frame.MAIN_FRAME).allowed
 

@@ -97,7 +97,8 @@ def test_killing_the_writer_mid_save_never_leaves_a_broken_policy(tmp_path):
         for old in store.history()[:3]:
             load_policy(old)
     leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-    assert len(leftovers) <= 12  # a killed writer may leave its own temp file, never a broken policy
+    # a killed writer may leave its own temp file, never a broken policy
+    assert len(leftovers) <= 12
 
 
 def test_the_bytes_in_force_are_kept_when_the_file_breaks(tmp_path):

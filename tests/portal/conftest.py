@@ -69,7 +69,8 @@ def live_server(live_session):
     """The portal under waitress on a free loopback port, for the whole test session."""
     from portal.server import BackgroundServer
 
-    app = create_app({"PORTAL_SESSION": live_session, "PORTAL_ASSOCIATION": "Maison de quartier Test"})
+    app = create_app({"PORTAL_SESSION": live_session,
+                      "PORTAL_ASSOCIATION": "Maison de quartier Test"})
     with BackgroundServer(app, threads=4) as server:
         yield server.url
 

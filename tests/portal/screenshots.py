@@ -45,7 +45,8 @@ def take(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         session = sample_session(Path(tmp))
-        app = create_app({"PORTAL_SESSION": session, "PORTAL_ASSOCIATION": "Centre social du quartier"})
+        app = create_app({"PORTAL_SESSION": session,
+                          "PORTAL_ASSOCIATION": "Centre social du quartier"})
         args = ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
         with BackgroundServer(app) as server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)

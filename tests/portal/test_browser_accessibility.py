@@ -8,7 +8,8 @@ from axe_playwright_python.sync_playwright import Axe
 PAGES = ["/", "/accueil", "/accueil?q=zzzz", "/documents", "/documents/attestation-caf.pdf",
          "/documents/attestation-caf.pdf/supprimer", "/aide", "/bloque", "/fin", "/fin/effacee",
          "/alerte/inactivite", "/alerte/limite", "/page-absente"]
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+WCAG = {"runOnly": {"type": "tag",
+                    "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
         "resultTypes": ["violations"]}
 
 
@@ -52,7 +53,8 @@ def test_page_stays_usable_at_200_percent_zoom(browser, live_server, path):
     page = context.new_page()
     try:
         page.goto(live_server + path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate("document.documentElement.scrollWidth - "
+                                 "document.documentElement.clientWidth")
         assert overflow <= 0
     finally:
         context.close()
@@ -65,7 +67,8 @@ def test_keyboard_reaches_the_search_and_a_tile_with_a_visible_focus(page, live_
     focused = []
     for _ in range(12):
         page.keyboard.press("Tab")
-        focused.append(page.evaluate("document.activeElement.id || document.activeElement.className"))
+        focused.append(page.evaluate("document.activeElement.id || "
+                                     "document.activeElement.className"))
         if focused[-1] == "tile":
             break
     assert "q" in focused and focused[-1] == "tile"

@@ -9,7 +9,8 @@ from kiosk.events import Event
 
 def visible_tiles(page) -> list[str]:
     return page.eval_on_selector_all(
-        "a.tile", "els => els.filter(e => e.offsetParent !== null).map(e => e.getAttribute('href'))")
+        "a.tile",
+        "els => els.filter(e => e.offsetParent !== null).map(e => e.getAttribute('href'))")
 
 
 def test_search_filters_tiles_as_you_type_including_synonyms(page, live_server):
@@ -67,7 +68,8 @@ def test_arabic_layout_is_mirrored(page, live_server, live_session):
 def test_french_layout_is_left_to_right(page, live_server):
     page.goto(live_server + "/accueil")
     assert page.locator(".brand").bounding_box()["x"] < 640
-    assert page.evaluate("getComputedStyle(document.querySelector('.menu-end .flip')).transform") == "none"
+    assert page.evaluate("getComputedStyle(document.querySelector('.menu-end .flip')).transform") \
+        == "none"
 
 
 def test_arabic_search_finds_sites_by_arabic_description(page, live_server, live_session):

@@ -22,7 +22,8 @@ description = "Allocations"
 def test_tiles_follow_policy_file_changes_and_invalid_file_shows_no_tile(tmp_path, session):
     path = tmp_path / "policy.toml"
     path.write_bytes(default_policy_path().read_bytes())
-    client = create_app({"TESTING": True, "PORTAL_SESSION": session, "PORTAL_POLICY": str(path)}).test_client()
+    client = create_app({"TESTING": True, "PORTAL_SESSION": session,
+                         "PORTAL_POLICY": str(path)}).test_client()
     assert client.get("/accueil").get_data(as_text=True).count('class="tile"') == 19
     path.write_bytes(SMALL)
     html = client.get("/accueil").get_data(as_text=True)

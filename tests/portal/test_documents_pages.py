@@ -18,7 +18,8 @@ def secret(tmp_path):
 
 def test_no_documents_says_so_and_no_usb_key(client):
     html = client.get("/documents").get_data(as_text=True)
-    assert "Vous n&#39;avez encore aucun document." in html or "Vous n'avez encore aucun document." in html
+    assert "Vous n&#39;avez encore aucun document." in html \
+        or "Vous n'avez encore aucun document." in html
     assert "Aucune clé USB" in html
 
 
@@ -63,8 +64,8 @@ def test_missing_document_is_a_clear_404(client):
 
 
 @pytest.mark.parametrize("name", [
-    "..%2Fsecret.txt", "..%2f..%2fetc%2fpasswd", "%2E%2E%2Fsecret.txt", "..", ".", "..%5Csecret.txt",
-    "%00secret.txt", "/etc/passwd", "sub%2F..%2F..%2Fsecret.txt",
+    "..%2Fsecret.txt", "..%2f..%2fetc%2fpasswd", "%2E%2E%2Fsecret.txt", "..", ".",
+    "..%5Csecret.txt", "%00secret.txt", "/etc/passwd", "sub%2F..%2F..%2Fsecret.txt",
 ])
 @pytest.mark.parametrize("suffix", ["", "/fichier", "/supprimer"])
 def test_path_traversal_in_document_names_is_refused(client, secret, name, suffix):
@@ -92,7 +93,8 @@ def test_delete_asks_first_then_removes_the_file(client, downloads):
     response = client.post("/documents/vieux.pdf/supprimer")
     assert response.status_code == 303
     assert not (downloads / "vieux.pdf").exists()
-    assert "Le document a été supprimé." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Le document a été supprimé." \
+        in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_deleting_a_missing_document_is_404(client):
@@ -103,7 +105,8 @@ def test_copy_without_usb_key_says_no_key(client, downloads):
     (downloads / "a.pdf").write_bytes(PDF)
     response = client.post("/documents/a.pdf/copier")
     assert "message=no_usb" in response.headers["Location"]
-    assert "Aucune clé USB. Branchez" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Aucune clé USB. Branchez" \
+        in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_copy_to_usb_key_never_overwrites(client, session, downloads, tmp_path):

@@ -22,7 +22,8 @@ def post(url: str, path: str, body, content_type: str, chunked: bool) -> int:
 
 
 @pytest.mark.parametrize("path", ["/aide", "/api/help"])
-@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "application/octet-stream"])
+@pytest.mark.parametrize("content_type",
+                         ["application/x-www-form-urlencoded", "application/octet-stream"])
 def test_chunked_body_over_the_limit_is_refused(live_server, live_session, path, content_type):
     before = live_session.help_requested()
     chunks = iter([b"a=" + b"x" * 40_000] + [b"x" * 40_000] * 3)
@@ -32,7 +33,8 @@ def test_chunked_body_over_the_limit_is_refused(live_server, live_session, path,
 
 def test_large_body_is_refused_by_the_app(live_server, live_session):
     state = live_session.state()
-    assert post(live_server, "/fin", b"x" * 100_000, "application/octet-stream", chunked=False) == 413
+    assert post(live_server, "/fin", b"x" * 100_000, "application/octet-stream",
+                chunked=False) == 413
     assert live_session.state() == state
 
 

@@ -85,7 +85,8 @@ def test_search_with_no_match_says_so_and_offers_all_sites(client):
 
 
 def test_search_query_is_escaped(client):
-    html = client.get("/accueil", query_string={"q": '"><script>alert(1)</script>'}).get_data(as_text=True)
+    html = client.get("/accueil",
+                      query_string={"q": '"><script>alert(1)</script>'}).get_data(as_text=True)
     assert "<script>alert(1)" not in html
 
 
@@ -165,7 +166,8 @@ def test_idle_warning_shows_the_seconds_left(client, session):
     client.post("/commencer")
     session.start_warning("idle", 45)
     html = client.get("/alerte/inactivite").get_data(as_text=True)
-    assert "Êtes-vous toujours là ?" in html and 'data-countdown="45"' in html or 'data-countdown="44"' in html
+    assert "Êtes-vous toujours là ?" in html and 'data-countdown="45"' in html \
+        or 'data-countdown="44"' in html
 
 
 def test_time_limit_warning_partial_is_a_fragment(client, session):

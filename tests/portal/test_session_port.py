@@ -20,10 +20,12 @@ def test_lifecycle_welcome_active_warning_active_end(session, events):
     assert session.state() == "warning" and session.warning() == "idle"
     assert session.seconds_left() <= 30
     session.emit(Event("activity"))
-    assert session.state() == "active" and session.warning() is None and session.seconds_left() > 3500
+    assert session.state() == "active" and session.warning() is None \
+        and session.seconds_left() > 3500
     session.request_end()
     assert session.state() == "welcome"
-    assert [e.kind for e in events] == ["session_started", "activity", "end_requested", "session_ended"]
+    assert [e.kind for e in events] == ["session_started", "activity", "end_requested",
+                                        "session_ended"]
 
 
 def test_time_limit_warning_keeps_the_hard_limit_after_activity(session):

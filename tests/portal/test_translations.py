@@ -1,4 +1,5 @@
-"""Catalogues: every French string has an English and an Arabic translation, compiled and current."""
+"""Catalogues: every French string has an English and an Arabic translation,
+compiled and current."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ def test_template_holds_every_string_of_the_templates_and_code():
     project = ROOT.parents[1]
     method_map = [("portal/**.py", "python"), ("portal/templates/**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-    found = {msg for _, _, msg, _, _ in extract_from_dir(str(project), method_map, keywords=keywords)
+    found = {msg for _, _, msg, _, _
+             in extract_from_dir(str(project), method_map, keywords=keywords)
              if isinstance(msg, str)}
     with open(ROOT / "messages.pot", "rb") as f:
         assert found <= msgids(read_po(f))
@@ -58,7 +60,8 @@ def test_template_holds_every_string_of_the_templates_and_code():
 
 def test_default_catalogue_texts_are_all_marked_for_translation():
     policy = load_policy(default_policy_path())
-    texts = {c.label for c in policy.categories} | {s.description for s in policy.sites if s.description}
+    texts = {c.label for c in policy.categories} \
+        | {s.description for s in policy.sites if s.description}
     assert texts <= set(DEFAULT_CATALOGUE_TEXTS)
 
 

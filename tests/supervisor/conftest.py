@@ -29,7 +29,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def short_policy(idle_minutes: float = 60, warning_seconds: int = 60, max_minutes: float = 60) -> bytes:
+def short_policy(idle_minutes: float = 60, warning_seconds: int = 60,
+                 max_minutes: float = 60) -> bytes:
     text = default_policy_path().read_text()
     start = text.index("[session]")
     end = text.index("[[category]]")
@@ -82,10 +83,12 @@ class RunningKiosk:
             except OSError:
                 pass
             time.sleep(0.1)
-        raise AssertionError(f"condition not met in {timeout} s; last status {json.dumps(last)[:500]}")
+        raise AssertionError(f"condition not met in {timeout} s; last status "
+                             f"{json.dumps(last)[:500]}")
 
     def post(self, path: str, data: bytes = b"") -> int:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method="POST")
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data,
+                                         method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
 

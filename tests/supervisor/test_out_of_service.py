@@ -21,7 +21,8 @@ pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a read-only filesystem needs root")
-def test_an_unverifiable_wipe_keeps_the_terminal_out_of_service_until_it_succeeds(tmp_path, display):
+def test_an_unverifiable_wipe_keeps_the_terminal_out_of_service_until_it_succeeds(tmp_path,
+                                                                                  display):
     state = tmp_path / "state"
     state.mkdir()
     port = free_port()

@@ -1,7 +1,7 @@
 """Nothing of one resident reaches the next: a real session stores everything a site can store,
-the session ends, and the next session on the same site finds nothing. The window is kept between residents (a new
-off-the-record profile each session): a control run in that window without "clear" and wipe must
-see the leak, or this test proves nothing."""
+the session ends, and the next session on the same site finds nothing. The window is kept between
+residents (a new off-the-record profile each session): a control run in that window without
+"clear" and wipe must see the leak, or this test proves nothing."""
 
 from __future__ import annotations
 
@@ -56,7 +56,8 @@ CHECK = """<!doctype html><meta charset=utf-8><title>CAF</title><h1>Vérificatio
   found.idb = await new Promise(ok => { const r = indexedDB.open("db", 1);
     r.onupgradeneeded = () => r.result.createObjectStore("s");
     r.onsuccess = () => { const q = r.result.transaction("s").objectStore("s").get("k");
-      q.onsuccess = () => ok(q.result || null); q.onerror = () => ok(null); }; r.onerror = () => ok(null); });
+      q.onsuccess = () => ok(q.result || null); q.onerror = () => ok(null); };
+    r.onerror = () => ok(null); });
   const hit = await (await caches.open("c")).match("/cached-secret");
   found.cache = hit ? await hit.text() : null;
   await fetch("/report", {method: "POST", body: JSON.stringify(found)});
@@ -145,8 +146,8 @@ def terminal(tmp_path, display, fake_sites, monkeypatch):
 
 
 def clipboard(display: str) -> str:
-    result = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True,
-                            env={**os.environ, "DISPLAY": display}, timeout=5)
+    result = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True,
+                            text=True, env={**os.environ, "DISPLAY": display}, timeout=5)
     return result.stdout
 
 
@@ -174,7 +175,8 @@ def test_the_next_resident_finds_nothing_of_the_previous_one(terminal, display, 
 
     assert supervisor.last_wipe.ok and supervisor.last_wipe.verified
     first_page = [r for r in fake_sites.requests("caf.localhost")[since:] if r.path == "/"][0]
-    assert "cookie" not in first_page.headers, "the server received a cookie from the previous session"
+    assert "cookie" not in first_page.headers, \
+        "the server received a cookie from the previous session"
     assert found == {"cookie": "", "local": None, "session": None, "idb": None, "cache": None,
                      "workers": 0}
     assert [r for r in fake_sites.requests("caf.localhost")[since:] if r.path == "/cached.png"], \

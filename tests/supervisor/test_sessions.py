@@ -25,10 +25,12 @@ def test_mediator_end_wipes_the_session_and_shows_welcome_again(kiosk_factory):
     assert session_renderers, "control: the session's pages have renderer processes"
     marker = kiosk.state / "session" / "downloads" / "attestation-caf.pdf"
     marker.write_bytes(b"%PDF-1.4 resident data")
-    result = subprocess.run([sys.executable, "-m", "kiosk", "session", "end", "--state-dir", str(kiosk.state)],
+    result = subprocess.run([sys.executable, "-m", "kiosk", "session", "end", "--state-dir",
+                             str(kiosk.state)],
                             env=kiosk.env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    status = kiosk.wait_for(lambda s: s["state"] == "welcome" and s["last_end_reason"] == "mediator")
+    status = kiosk.wait_for(lambda s: s["state"] == "welcome"
+                            and s["last_end_reason"] == "mediator")
     assert status["last_wipe"]["ok"] and status["last_wipe"]["verified"]
     assert not marker.exists()
     # The window is kept for the next resident; the session's profile and renderers are not.
@@ -124,7 +126,8 @@ def test_kill9_of_the_whole_kiosk_at_a_random_moment_leaves_no_residue(kiosk_fac
 def test_a_manual_wipe_refuses_to_touch_a_live_session(kiosk_factory):
     kiosk = kiosk_factory()
     kiosk.begin()
-    result = subprocess.run([sys.executable, "-m", "kiosk", "wipe", "--state-dir", str(kiosk.state)],
+    result = subprocess.run([sys.executable, "-m", "kiosk", "wipe", "--state-dir",
+                             str(kiosk.state)],
                             env=kiosk.env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "kiosk session end" in result.stderr
     assert kiosk.status()["state"] == "active"
