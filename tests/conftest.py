@@ -1,4 +1,5 @@
-"""Session-wide fixtures shared by every area: a display and the fake web sites."""
+"""Session-wide fixtures shared by every area: a display, the fake web sites, and Debian's
+Chromium driven by Playwright (never `playwright install`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,15 @@ from collections.abc import Iterator
 import pytest
 
 from tests.fakesites import FakeSites, FakeSitesServer
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium_args() -> list[str]:
+    """No background traffic (the network is closed) and no sandbox when tests run as root."""
+    args = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
+            "--disable-gpu"]
+    return args + (["--no-sandbox"] if os.geteuid() == 0 else [])
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +56,14 @@ def fake_sites() -> Iterator[FakeSites]:
     """One threaded HTTP server on 127.0.0.1 answering for caf.localhost, evil.localhost... ."""
     with FakeSitesServer() as sites:
         yield sites
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run; each test opens its own context."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=chromium_args())
+        yield chromium
+        chromium.close()

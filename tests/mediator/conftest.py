@@ -37,14 +37,18 @@ class Blocked:
         return list(self.rows)
 
 
-@pytest.fixture
-def state(tmp_path: Path) -> Path:
-    path = tmp_path / "state"
-    path.mkdir()
+def mediator_state(path: Path) -> Path:
+    """A state directory whose mediator password is PASSWORD."""
+    path.mkdir(exist_ok=True)
     config = Config(path)
     config.set("admin_password_hash", _HASH)
     config.save()
     return path
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    return mediator_state(tmp_path / "state")
 
 
 @pytest.fixture

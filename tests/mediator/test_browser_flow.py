@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import threading
-
 import pytest
 
 from portal import create_app
 
-from .conftest import PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+from .conftest import PASSWORD, mediator_state
 
 
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory):
-    from waitress.server import create_server
+    from portal.server import BackgroundServer
 
-    from kiosk.config import Config
-    from portal.auth import hash_password
-
-    state = tmp_path_factory.mktemp("mediator-live")
-    config = Config(state)
-    config.set("admin_password_hash", hash_password(PASSWORD))
-    config.save()
+    state = mediator_state(tmp_path_factory.mktemp("mediator-live"))
     app = create_app({"MEDIATOR_STATE_DIR": str(state),
                       "PORTAL_DOCUMENTS_DIR": str(state / "docs")})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    args = ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield chromium
-        chromium.close()
+    with BackgroundServer(app) as server:
+        yield server.url
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from kiosk.events import ListSink
@@ -42,10 +40,6 @@ def events(session):
 
 # --- real browser: Debian's Chromium driven by Playwright, the portal served by waitress ---
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
-                 "--disable-gpu"]
-
 PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
              b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
              b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
@@ -73,17 +67,6 @@ def live_server(live_session):
                       "PORTAL_ASSOCIATION": "Maison de quartier Test"})
     with BackgroundServer(app, threads=4) as server:
         yield server.url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    args = CHROMIUM_ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

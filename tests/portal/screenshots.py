@@ -6,7 +6,6 @@ with the default catalogue and two sample downloads.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -19,9 +18,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.server import BackgroundServer  # noqa: E402
 from portal.session import MemorySession  # noqa: E402
+from tests.conftest import CHROMIUM, chromium_args  # noqa: E402
 
-ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
-        "--disable-gpu", "--hide-scrollbars"]
 SHOTS = [  # file name, language, path
     ("welcome-fr.png", "fr", "/"),
     ("home-fr.png", "fr", "/accueil"),
@@ -47,9 +45,9 @@ def take(out: Path) -> list[Path]:
         session = sample_session(Path(tmp))
         app = create_app({"PORTAL_SESSION": session,
                           "PORTAL_ASSOCIATION": "Centre social du quartier"})
-        args = ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
         with BackgroundServer(app) as server, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                                 args=[*chromium_args(), "--hide-scrollbars"])
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             written = []
             for name, lang, path in SHOTS:
