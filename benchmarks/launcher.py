@@ -18,22 +18,27 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from measure import chromium_kiosk_command, cold_env, tree_pss_kib  # noqa: E402
+from measure import (  # noqa: E402
+    LocalPage,
+    cold_env,
+    fresh_chromium,
+    fresh_launcher,
+    stop_group,
+    tree_pss_kib,
+)
 
-from tests.launcher.harness import as_user  # noqa: E402
+from tests.launcher.harness import as_user, write_policy  # noqa: E402
 
 PAGE = b"""<!doctype html><meta charset=utf-8><title>Accueil</title>
 <h1>Bienvenue</h1><p>Choisissez un site pour commencer votre demarche.</p>
@@ -44,17 +49,6 @@ new PerformanceObserver((list) => {
   }
 }).observe({type: "paint", buffered: true});
 </script>"""
-POLICY = """version = 1
-[[category]]
-id = "famille_scolarite"
-label = "Famille"
-[[site]]
-id = "caf"
-name = "CAF"
-category = "famille_scolarite"
-url = "https://www.caf.fr/"
-hosts = ["caf.fr", "*.caf.fr"]
-"""
 
 
 class PaintServer:
@@ -63,27 +57,15 @@ class PaintServer:
     def __init__(self) -> None:
         self.painted = threading.Event()
         self.painted_at = 0.0
-        painted = self.painted
-        server_state = self
+        self.url = LocalPage(self._answer).url
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                if self.path == "/painted" and not painted.is_set():
-                    server_state.painted_at = time.monotonic()  # exact, not the polling tick
-                    painted.set()
-                body = PAGE if self.path == "/" else b""
-                self.send_response(200 if self.path in ("/", "/painted") else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *_args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def _answer(self, _method: str, path: str, _body: bytes) -> tuple[int, bytes]:
+        if path == "/painted" and not self.painted.is_set():
+            self.painted_at = time.monotonic()  # exact, not the polling tick
+            self.painted.set()
+        if path == "/":
+            return 200, PAGE
+        return (200 if path == "/painted" else 404), b""
 
 
 def measure(command: list[str], env: dict[str, str], server: PaintServer,
@@ -102,12 +84,7 @@ def measure(command: list[str], env: dict[str, str], server: PaintServer,
             peak = max(peak, tree_pss_kib(proc.pid))
             time.sleep(0.05)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_group(proc)
         proc.stdin.close()
     if paint is None:
         raise RuntimeError(f"no first paint from {command[0]}")
@@ -116,17 +93,9 @@ def measure(command: list[str], env: dict[str, str], server: PaintServer,
 
 def launcher_run(server: PaintServer, work: Path, settle: float,
                  user: str | None) -> tuple[float, int]:
-    home = work / "home"
-    shutil.rmtree(work / "session", ignore_errors=True)
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir()
-    env = {**cold_env(home), "PYTHONPATH": str(ROOT)}  # it moves its caches into D anyway
-    command = [sys.executable, "-m", "kiosk", "launch", "--policy", str(work / "policy.toml"),
-               "--home", server.url, "--session-dir", str(work / "session")]
+    command, env = fresh_launcher(server.url, work, work / "policy.toml", sandbox=bool(user))
     if user:
         command = as_user(user, work, command, env)
-    elif os.geteuid() == 0:
-        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     return measure(command, env, server, settle)
 
 
@@ -150,13 +119,7 @@ def bare_run(server: PaintServer, work: Path, settle: float,
 
 def chromium_run(server: PaintServer, work: Path, settle: float,
                  user: str | None) -> tuple[float, int]:
-    """Same starting point as the launcher: nothing kept from an earlier run (profile, caches)."""
-    profile = work / "chromium"
-    home = work / "chromium-home"
-    shutil.rmtree(profile, ignore_errors=True)
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir()
-    command, env = chromium_kiosk_command(server.url, profile, sandbox=bool(user)), cold_env(home)
+    command, env = fresh_chromium(server.url, work, sandbox=bool(user))
     if user:
         command = as_user(user, work, command, env)
     return measure(command, env, server, settle)
@@ -185,8 +148,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         work = Path(tmp)
         work.chmod(0o755)
-        (work / "home").mkdir()
-        (work / "policy.toml").write_text(POLICY)
+        write_policy(work / "policy.toml", strict=False)
         for run in range(args.runs):
             # alternate, so warm-up and background noise hit both alike
             for name, runner in runners:

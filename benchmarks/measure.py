@@ -1,12 +1,21 @@
 """Measurement pieces shared by the benchmarks: memory of a process tree, a cold-cache
-environment, and the Chromium kiosk every figure is compared with."""
+environment, the local page the browsers open, the kiosk launcher and the Chromium kiosk every
+figure is compared with, each started from nothing."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def tree_pss_kib(pid: int) -> int:
@@ -57,3 +66,64 @@ def chromium_kiosk_command(url: str, profile: Path, sandbox: bool = False) -> li
         command.insert(1, "--no-sandbox")
     return command
 
+
+
+def fresh_chromium(url: str, work: Path, sandbox: bool = False) -> tuple[list[str], dict[str, str]]:
+    """The Chromium kiosk on `url` with nothing kept from an earlier run (profile, caches)."""
+    profile, home = work / "chromium", work / "chromium-home"
+    shutil.rmtree(profile, ignore_errors=True)
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    return chromium_kiosk_command(url, profile, sandbox), cold_env(home)
+
+
+def fresh_launcher(url: str, work: Path, policy: Path,
+                   sandbox: bool = False) -> tuple[list[str], dict[str, str]]:
+    """`kiosk launch` on `url` from a fresh HOME and session dir (it moves its caches into the
+    session dir anyway). As root the engine's sandbox is off, unless the command runs as another
+    account (`as_user`)."""
+    home = work / "home"
+    shutil.rmtree(work / "session", ignore_errors=True)
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    env = {**cold_env(home), "PYTHONPATH": str(ROOT)}
+    if os.geteuid() == 0 and not sandbox:
+        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+    return [sys.executable, "-m", "kiosk", "launch", "--policy", str(policy), "--home", url,
+            "--session-dir", str(work / "session")], env
+
+
+def stop_group(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM the process group a browser was started in (start_new_session); SIGKILL it if it
+    is still there after `timeout`."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+class LocalPage:
+    """An HTTP server on 127.0.0.1 standing in for the page the browsers open.
+    `answer(method, path, body)` returns each reply as (status, HTML bytes)."""
+
+    def __init__(self, answer: Callable[[str, str, bytes], tuple[int, bytes]]) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                status, body = answer(self.command, self.path, self.rfile.read(length))
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _serve  # noqa: N815
+
+            def log_message(self, *_args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()

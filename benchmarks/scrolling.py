@@ -16,19 +16,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from measure import chromium_kiosk_command, cold_env
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from measure import LocalPage, fresh_chromium, fresh_launcher, stop_group  # noqa: E402
+
+from tests.launcher.harness import write_policy  # noqa: E402
+
 SECONDS = 4
 SECTION = """<section><h2>Rubrique %(n)d : vos ressources</h2>
 <p>Indiquez les montants perçus au cours des trois derniers mois : salaires, indemnités,
@@ -67,31 +68,14 @@ class FrameServer:
     def __init__(self) -> None:
         self.done = threading.Event()
         self.times: list[float] = []
-        state = self
+        self.url = LocalPage(self._answer).url
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                self._answer(PAGE if self.path == "/" else b"", 200 if self.path == "/" else 404)
-
-            def do_POST(self) -> None:  # noqa: N802
-                length = int(self.headers.get("Content-Length") or 0)
-                state.times = json.loads(self.rfile.read(length))
-                state.done.set()
-                self._answer(b"", 200)
-
-            def _answer(self, body: bytes, status: int) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *_args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def _answer(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        if method == "POST":
+            self.times = json.loads(body)
+            self.done.set()
+            return 200, b""
+        return (200, PAGE) if path == "/" else (404, b"")
 
 
 def frames(command: list[str], env: dict[str, str], server: FrameServer) -> tuple[float, float]:
@@ -103,12 +87,7 @@ def frames(command: list[str], env: dict[str, str], server: FrameServer) -> tupl
         if not server.done.wait(60):
             raise RuntimeError(f"no frames from {command[0]}")
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_group(proc)
         proc.stdin.close()
     times = server.times
     gaps = sorted(b - a for a, b in zip(times, times[1:], strict=False))
@@ -117,28 +96,12 @@ def frames(command: list[str], env: dict[str, str], server: FrameServer) -> tupl
 
 
 def launcher_command(server: FrameServer, work: Path, gpu: bool) -> tuple[list[str], dict]:
-    home = work / "home"
-    shutil.rmtree(work / "session", ignore_errors=True)
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir()
-    env = {**cold_env(home), "PYTHONPATH": str(ROOT)}
+    policy = write_policy(work / "policy.toml", strict=False)
+    command, env = fresh_launcher(server.url, work, policy)
     env.pop("KIOSK_LAUNCHER_GPU", None)
     if gpu:
         env["KIOSK_LAUNCHER_GPU"] = "1"
-    if os.geteuid() == 0:
-        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
-    policy = work / "policy.toml"
-    policy.write_text('version = 1\n[[category]]\nid = "famille_scolarite"\nlabel = "Famille"\n')
-    return [sys.executable, "-m", "kiosk", "launch", "--policy", str(policy), "--home",
-            server.url, "--session-dir", str(work / "session")], env
-
-
-def chromium_command(server: FrameServer, work: Path) -> tuple[list[str], dict]:
-    profile, home = work / "chromium", work / "chromium-home"
-    shutil.rmtree(profile, ignore_errors=True)
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir()
-    return chromium_kiosk_command(server.url, profile), cold_env(home)
+    return command, env
 
 
 def main() -> None:
@@ -151,7 +114,7 @@ def main() -> None:
     contenders = {
         "software": lambda work: launcher_command(server, work, gpu=False),
         "opengl": lambda work: launcher_command(server, work, gpu=True),
-        "chromium": lambda work: chromium_command(server, work),
+        "chromium": lambda work: fresh_chromium(server.url, work),
     }
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
     with tempfile.TemporaryDirectory(prefix="kiosk-scroll-") as tmp:

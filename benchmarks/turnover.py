@@ -8,7 +8,6 @@ Goals (issue 4): turnover <= 0.5x the Chromium relaunch and never over 1 s; memo
 
 from __future__ import annotations
 
-import http.server
 import os
 import shutil
 import signal
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from measure import chromium_kiosk_command, cold_env, tree_pss_kib  # noqa: E402
+from measure import LocalPage, cold_env, fresh_chromium, stop_group, tree_pss_kib  # noqa: E402
 
 from kiosk import control  # noqa: E402
 
@@ -48,28 +47,14 @@ class LoadBeacon:
 
     def __init__(self) -> None:
         self.loaded = threading.Event()
-        beacon = self
+        self.url = LocalPage(self._answer).url
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                if self.path.startswith("/loaded"):
-                    beacon.loaded.set()
-                    body = b"ok"
-                else:
-                    body = (b"<!doctype html><title>x</title><h1>Bienvenue</h1><script>"
-                            b"requestAnimationFrame(()=>fetch('/loaded?'+Date.now()))</script>")
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+    def _answer(self, _method: str, path: str, _body: bytes) -> tuple[int, bytes]:
+        if path.startswith("/loaded"):
+            self.loaded.set()
+            return 200, b"ok"
+        return 200, (b"<!doctype html><title>x</title><h1>Bienvenue</h1><script>"
+                     b"requestAnimationFrame(()=>fetch('/loaded?'+Date.now()))</script>")
 
 
 def chromium_relaunch(beacon: LoadBeacon) -> tuple[list[float], float]:
@@ -80,10 +65,8 @@ def chromium_relaunch(beacon: LoadBeacon) -> tuple[list[float], float]:
     work = Path(tempfile.mkdtemp(prefix="bench-chromium-"))
 
     def start() -> subprocess.Popen:
-        shutil.rmtree(work, ignore_errors=True)
-        (work / "home").mkdir(parents=True)
-        return subprocess.Popen(chromium_kiosk_command(beacon.url, work / "profile"),
-                                env=cold_env(work / "home"), stdout=subprocess.DEVNULL,
+        command, env = fresh_chromium(beacon.url, work)
+        return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
 
     current = start()
@@ -93,14 +76,12 @@ def chromium_relaunch(beacon: LoadBeacon) -> tuple[list[float], float]:
         pss = max(pss, tree_pss_mb(current.pid))
         beacon.loaded.clear()
         started = time.perf_counter()
-        os.killpg(current.pid, signal.SIGTERM)
-        current.wait()
+        stop_group(current)
         current = start()
         if not beacon.loaded.wait(30):
             raise RuntimeError("chromium never loaded the page")
         times.append(time.perf_counter() - started)
-    os.killpg(current.pid, signal.SIGTERM)
-    current.wait()
+    stop_group(current)
     shutil.rmtree(work, ignore_errors=True)
     return times, pss
 
