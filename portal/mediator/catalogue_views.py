@@ -30,6 +30,7 @@ from .french import decision_text, issue_text
 from .i18n import _m
 
 IMPORT_LIMIT = 256 * 1024
+MAX_ADDRESS = 2000  # the forms' maxlength for an address to test
 TABLES = {"sites": "site", "categories": "category"}
 
 
@@ -101,7 +102,7 @@ def add_host_to_site(site_id: str, host: str) -> str | None:
 @auth.required
 def catalogue():
     doc = current_doc()
-    address = request.args.get("adresse", "").strip()[:2000]
+    address = request.args.get("adresse", "").strip()[:MAX_ADDRESS]
     verdict = None
     if address:
         policy = get_policy()
@@ -180,7 +181,9 @@ def _site_check(form, site_id: str | None) -> tuple[dict, dict, dict | None]:
     return site, errors, None if errors else new_doc
 
 
-def _tester(site: dict, url: str) -> str | None:
+def _tested_address(site: dict) -> str | None:
+    """What the site being edited would decide for the form's test address, if one was typed."""
+    url = request.form.get("test_url", "").strip()[:MAX_ADDRESS]
     if not url:
         return None
     policy, issues = drafts.validate({"version": 1, "category": [{"id": "x", "label": "x"}],
@@ -211,13 +214,13 @@ def site_edit(site_id: str):
 
 
 def _site_view(site_id: str | None):
-    if site_id is not None and drafts.find(current_doc(), "site", site_id) is None:
+    existing = drafts.find(current_doc(), "site", site_id) if site_id else {"hosts": []}
+    if existing is None:
         abort(404)
     if request.method == "GET":
-        site = drafts.find(current_doc(), "site", site_id) if site_id else {"hosts": []}
-        return _site_form(site, {}, site_id)
+        return _site_form(existing, {}, site_id)
     site, errors, new_doc = _site_check(request.form, site_id)
-    tested = _tester(site, request.form.get("test_url", "").strip()[:2000])
+    tested = _tested_address(site)
     if errors or request.form.get("action") == "check":
         return _site_form(site, errors, site_id, tested, 400 if errors else 200)
     action = "site_changed" if site_id else "site_added"
@@ -234,7 +237,7 @@ def site_check():
     site_id = request.form.get("site_id") or None
     site, errors, _doc = _site_check(request.form, site_id)
     return jsonify(errors=errors,
-                   tested=_tester(site, request.form.get("test_url", "").strip()[:2000]),
+                   tested=_tested_address(site),
                    tile={"name": site.get("name", ""), "text": site.get("description", ""),
                          "icon": site.get("icon", "")})
 
