@@ -39,6 +39,8 @@ class Database:
             raise ValueError(f"unsupported database URL {url!r}"
                              " (sqlite:///... or postgresql://...)")
         self._local = threading.local()
+        self._opened: list[Any] = []  # every thread's connection, so close_all() reaches them
+        self._opened_lock = threading.Lock()
         self._created = False
 
     # -- connections ---------------------------------------------------------------------
@@ -48,6 +50,8 @@ class Database:
         if conn is None or (self.postgres and conn.closed):
             conn = self._connect()
             self._local.conn = conn
+            with self._opened_lock:
+                self._opened.append(conn)
         return conn
 
     def _connect(self) -> Any:
@@ -66,6 +70,14 @@ class Database:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+    def close_all(self) -> None:
+        """Close the connections of every thread (a server's workers included)."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._local = threading.local()
 
     # -- statements ----------------------------------------------------------------------
 

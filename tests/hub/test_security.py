@@ -1,0 +1,98 @@
+"""Security of the hub against an attacker on the network, each over real sockets (issue 14)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from portal.hub import create_hub_app
+from portal.hub.auth import set_password
+from portal.hub.server import BackgroundHub
+from tests.hub.browser import Browser
+from tests.hub.conftest import PASSWORD
+from tests.hub.pgserver import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+# The key found in the hub.sqlite3-wal that was committed in 09ec5ec (now public).
+PUBLISHED_KEY = "d3cc03ac6ad97beeef0227f735aba6b98ed731528c69cb712316b7dfb3e5d863"
+
+
+@pytest.fixture
+def served(app):
+    with BackgroundHub(app) as server:
+        yield server
+
+
+def forged_cookie(key: str, data: dict) -> str:
+    """A session cookie as anyone holding KEY can sign it."""
+    forger = Flask("forger")
+    forger.secret_key = key
+    return forger.session_interface.get_signing_serializer(forger).dumps(data)
+
+
+def test_no_database_file_is_tracked_and_all_are_ignored():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    assert [name for name in tracked if ".sqlite3" in name] == []
+    for name in ("hub.sqlite3", "hub.sqlite3-wal", "hub.sqlite3-shm", "sub/x.sqlite3-journal"):
+        ignored = subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT)
+        assert ignored.returncode == 0, name
+
+
+def test_kiosk_hub_keeps_its_default_database_in_its_state_dir(tmp_path):
+    cwd, state = tmp_path / "checkout", tmp_path / "state"
+    cwd.mkdir()
+    port = free_port()
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("KIOSK_HUB_DATABASE", "KIOSK_HUB_STATE_DIR")}
+    env.update(KIOSK_STATE_DIR=str(state), PYTHONPATH=str(ROOT))
+    process = subprocess.Popen([sys.executable, "-m", "kiosk", "hub", "--port", str(port)],
+                               cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        body = ""
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as page:
+                    body = page.read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "Connexion" in body
+        assert (state / "hub" / "hub.sqlite3").exists()
+        assert list(cwd.iterdir()) == []
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_a_published_session_key_is_replaced_and_its_cookies_refused(database_url):
+    first = create_hub_app(database_url)
+    db = first.extensions["hub_db"]
+    db.execute("UPDATE settings SET value = ? WHERE name = 'secret_key'", (PUBLISHED_KEY,))
+    set_password(db, "financeur", PASSWORD)
+    db.close_all()
+    app = create_hub_app(database_url)
+    try:
+        stored = app.extensions["hub_db"].one(
+            "SELECT value FROM settings WHERE name = 'secret_key'")[0]
+        assert stored != PUBLISHED_KEY and len(stored) == 64
+        assert app.secret_key == stored
+        with BackgroundHub(app) as server:
+            attacker = Browser(server.url)
+            attacker.cookies["kiosk_hub"] = forged_cookie(PUBLISHED_KEY, {"user": "financeur"})
+            answer = attacker.get("/")
+            assert answer.status == 302 and "/login" in answer.headers["location"]
+            # The staff still log in normally with the new key.
+            staff = Browser(server.url)
+            assert staff.login("financeur", PASSWORD).status == 302
+            assert staff.get("/").status == 200
+    finally:
+        app.extensions["hub_db"].close_all()
