@@ -26,6 +26,13 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS staff (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS login_failures (username TEXT PRIMARY KEY,"
     " failures INTEGER NOT NULL, locked_until DOUBLE PRECISION NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS audit (at TEXT NOT NULL, actor TEXT NOT NULL,"
+    " action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL)",
+)
+
+# Columns added after the first release: (table, column, definition), added when missing.
+COLUMNS = (
+    ("terminals", "revoked_at", "TEXT"),
 )
 
 
@@ -116,4 +123,11 @@ class Database:
         with self.transaction():
             for statement in SCHEMA:
                 self.execute(statement)
+            for table, column, definition in COLUMNS:
+                if column not in self.column_names(table):
+                    self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
         self._created = True
+
+    def column_names(self, table: str) -> set[str]:
+        cursor = self.execute(f"SELECT * FROM {table} LIMIT 0")
+        return {column[0] for column in cursor.description}

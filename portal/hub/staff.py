@@ -16,7 +16,7 @@ from flask import (
 
 from kiosk.export import THEMATIC_LABELS, header_of, to_csv, to_xlsx
 
-from . import get_db
+from . import audit, get_db
 from .auth import ClientThrottle, check_login, login_required
 from .charts import bar_chart
 from .consolidate import consolidated, months, terminals
@@ -135,3 +135,19 @@ def terminals_page():
             flash("Indiquez le nom de l'association (200 caractères au plus).")
     return render_template("hub/terminals.html", code=code, terminals=terminals(get_db()),
                            codes=pending_codes(get_db()), user=g.user)
+
+
+@bp.post("/terminals/<terminal_id>/revoke")
+@login_required
+def revoke_terminal(terminal_id: str):
+    """Stop trusting a terminal (stolen, replaced): its reports are refused from now on and its
+    id may be enrolled again with a new code. Stored reports stay where they are."""
+    db = get_db()
+    with db.transaction():
+        changed = db.execute("UPDATE terminals SET revoked_at = ? WHERE terminal_id = ?"
+                             " AND revoked_at IS NULL", (audit.now_iso(), terminal_id))
+        if changed.rowcount == 1:
+            audit.record(db, g.user, "revoke", terminal_id)
+    flash("Borne révoquée : ses rapports sont refusés ; elle peut être inscrite à nouveau."
+          if changed.rowcount == 1 else "Cette borne n'existe pas ou est déjà révoquée.")
+    return redirect(url_for("staff.terminals_page"))

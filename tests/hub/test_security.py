@@ -96,3 +96,92 @@ def test_a_published_session_key_is_replaced_and_its_cookies_refused(database_ur
             assert staff.get("/").status == 200
     finally:
         app.extensions["hub_db"].close_all()
+
+
+def post_json(server, path: str, body: dict):
+    import json
+    return Browser(server.url).request("POST", path, body=json.dumps(body).encode(),
+                                       headers={"Content-Type": "application/json"})
+
+
+def enrolment(terminal, code: str, key=None) -> dict:
+    from kiosk.export import public_key_b64
+    return {"terminal_id": terminal.id, "public_key": public_key_b64(key or terminal.key),
+            "code": code}
+
+
+def test_a_valid_code_cannot_rebind_an_enrolled_terminal(served, db):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from portal.hub.enrolment import create_code
+    from tests.hub.conftest import Terminal
+    victim = Terminal("Bastide")
+    assert post_json(served, "/api/enrol", enrolment(victim, create_code(db, "Bastide"))
+                     ).status == 201
+    assert post_json(served, "/api/reports", victim.report(sessions=7)).status == 201
+    # The attacker holds a genuine code (their own association) and the public terminal id.
+    attacker_key = Ed25519PrivateKey.generate()
+    attacker_code = create_code(db, "Attaquant")
+    answer = post_json(served, "/api/enrol", enrolment(victim, attacker_code, attacker_key))
+    assert answer.status == 409 and b"already_enrolled" in answer.body
+    forged = Terminal("Attaquant")
+    forged.id, forged.key, forged.version = victim.id, attacker_key, 50
+    assert post_json(served, "/api/reports", forged.report(sessions=999)).status == 400
+    # The victim's stored report is intact and its next report is accepted.
+    assert db.all("SELECT association, version FROM reports") == [("Bastide", 1)]
+    assert post_json(served, "/api/reports", victim.report(sessions=8)).status == 201
+    assert db.one("SELECT association, public_key FROM terminals")[0] == "Bastide"
+    # The refused attempt did not spend the attacker's code.
+    assert db.one("SELECT used_by FROM enrolment_codes WHERE association = 'Attaquant'") == (None,)
+
+
+def test_a_rebind_signed_by_the_current_key_is_accepted_and_audited(served, db):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kiosk.export import public_key_b64, sign_report
+    from portal.hub.enrolment import code_hash, create_code
+    from tests.hub.conftest import Terminal
+    terminal = Terminal("Bastide")
+    assert post_json(served, "/api/enrol", enrolment(terminal, create_code(db, "Bastide"))
+                     ).status == 201
+    assert post_json(served, "/api/reports", terminal.report(sessions=7)).status == 201
+    new_key, code = Ed25519PrivateKey.generate(), create_code(db, "Bastide Nord")
+    statement = {"purpose": "rebind", "terminal_id": terminal.id,
+                 "public_key": public_key_b64(new_key), "code": code_hash(code)}
+    wrong = sign_report(statement, new_key)  # signed by the new key only: no proof
+    refused = post_json(served, "/api/enrol", {**enrolment(terminal, code, new_key),
+                                               "proof": wrong})
+    assert refused.status == 409
+    proof = sign_report(statement, terminal.key)
+    answer = post_json(served, "/api/enrol", {**enrolment(terminal, code, new_key),
+                                              "proof": proof})
+    assert answer.status == 201
+    assert db.one("SELECT association FROM terminals") == ("Bastide Nord",)
+    assert db.all("SELECT association FROM reports") == [("Bastide",)]
+    assert db.all("SELECT actor, action, target FROM audit") == [
+        ("terminal", "rebind_with_proof", terminal.id)]
+
+
+def test_staff_revocation_frees_the_id_for_a_new_enrolment(served, db, staff):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from portal.hub.enrolment import create_code
+    from tests.hub.conftest import Terminal
+    terminal = Terminal("Bastide")
+    assert post_json(served, "/api/enrol", enrolment(terminal, create_code(db, "Bastide"))
+                     ).status == 201
+    assert post_json(served, "/api/reports", terminal.report(sessions=7)).status == 201
+    browser = Browser(served.url)
+    assert browser.login("financeur", PASSWORD).status == 302
+    token = browser.csrf("/terminals")
+    answer = browser.post(f"/terminals/{terminal.id}/revoke", {"csrf_token": token})
+    assert answer.status == 302
+    assert "Révoquée le" in browser.get("/terminals").text
+    refused = post_json(served, "/api/reports", terminal.report(month="2026-04"))
+    assert refused.status == 403 and b"revoked_terminal" in refused.body
+    replacement = Ed25519PrivateKey.generate()
+    assert post_json(served, "/api/enrol", enrolment(terminal, create_code(db, "Bastide"),
+                                                     replacement)).status == 201
+    assert db.all("SELECT actor, action FROM audit ORDER BY at, action DESC") == [
+        ("financeur", "revoke"), ("terminal", "enrol_after_revocation")]
+    assert db.all("SELECT association, month FROM reports") == [("Bastide", "2026-03")]
