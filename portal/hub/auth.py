@@ -1,14 +1,16 @@
-"""Staff login: scrypt password hashes, a lockout that grows with each failure, CSRF tokens."""
+"""Staff login: scrypt password hashes, a lockout that grows with each failure, server-side
+sessions, CSRF tokens."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import hmac
 import secrets
 import time
 from collections.abc import Callable
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 
 from portal.auth import hash_password, verify_password  # one scrypt format for every login
 
@@ -17,6 +19,8 @@ from .db import Database
 MIN_PASSWORD = 10
 FREE_FAILURES = 3          # failures allowed before any waiting
 MAX_LOCK_SECONDS = 3600.0
+SESSION_IDLE_SECONDS = 30 * 60        # a staff session unused this long ends
+SESSION_MAX_SECONDS = 12 * 3600       # and none lasts longer than a working day
 
 
 _DUMMY = hash_password("not a real password, only for equal timing")
@@ -30,9 +34,12 @@ def set_password(db: Database, username: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"password must have at least {MIN_PASSWORD} characters")
     db.create_schema()
-    db.execute("INSERT INTO staff (username, password_hash) VALUES (?, ?) ON CONFLICT (username)"
-               " DO UPDATE SET password_hash = excluded.password_hash",
-               (username, hash_password(password)))
+    with db.transaction():
+        db.execute("INSERT INTO staff (username, password_hash) VALUES (?, ?)"
+                   " ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
+                   (username, hash_password(password)))
+        # A new password ends every session opened with the old one.
+        db.execute("DELETE FROM staff_sessions WHERE username = ?", (username,))
 
 
 def lock_delay(failures: int) -> float:
@@ -101,8 +108,52 @@ def check_csrf() -> None:
         abort(400, description="Jeton de sécurité absent ou périmé : rechargez la page.")
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(db: Database, username: str, now: float | None = None) -> str:
+    """A new server-side session; the cookie carries only its random token."""
+    now = time.time() if now is None else now
+    token = secrets.token_urlsafe(32)
+    db.execute("INSERT INTO staff_sessions (token_hash, username, created_at, last_seen)"
+               " VALUES (?, ?, ?, ?)", (_token_hash(token), username, now, now))
+    return token
+
+
+def close_session(db: Database, token: str | None) -> None:
+    if token:
+        db.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (_token_hash(token),))
+
+
+def session_user(db: Database, token: str | None, now: float | None = None,
+                 idle: float = SESSION_IDLE_SECONDS,
+                 longest: float = SESSION_MAX_SECONDS) -> str | None:
+    """The staff member behind this token, if the session is alive (and touch it)."""
+    if not token:
+        return None
+    now = time.time() if now is None else now
+    key = _token_hash(token)
+    row = db.one("SELECT username, created_at, last_seen FROM staff_sessions"
+                 " WHERE token_hash = ?", (key,))
+    if row is None:
+        return None
+    username, created_at, last_seen = row
+    if now - last_seen > idle or now - created_at > longest:
+        db.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (key,))
+        return None
+    db.execute("UPDATE staff_sessions SET last_seen = ? WHERE token_hash = ?", (now, key))
+    return username
+
+
 def load_user() -> None:
-    g.user = session.get("user")
+    from . import get_db
+    if request.path.startswith("/api/"):
+        g.user = None  # terminals sign their reports; no staff session there
+        return
+    g.user = session_user(get_db(), session.get("sid"),
+                          idle=current_app.config.get("HUB_SESSION_IDLE", SESSION_IDLE_SECONDS),
+                          longest=current_app.config.get("HUB_SESSION_MAX", SESSION_MAX_SECONDS))
 
 
 def login_required(view: Callable) -> Callable:

@@ -26,6 +26,9 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS staff (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS login_failures (username TEXT PRIMARY KEY,"
     " failures INTEGER NOT NULL, locked_until DOUBLE PRECISION NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS staff_sessions (token_hash TEXT PRIMARY KEY,"
+    " username TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL,"
+    " last_seen DOUBLE PRECISION NOT NULL)",
     "CREATE TABLE IF NOT EXISTS audit (at TEXT NOT NULL, actor TEXT NOT NULL,"
     " action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL)",
 )

@@ -17,7 +17,7 @@ from flask import (
 from kiosk.export import THEMATIC_LABELS, header_of, to_csv, to_xlsx
 
 from . import audit, get_db
-from .auth import ClientThrottle, check_login, login_required
+from .auth import ClientThrottle, check_login, close_session, login_required, open_session
 from .charts import bar_chart
 from .consolidate import consolidated, months, terminals
 from .enrolment import create_code, pending_codes
@@ -46,8 +46,9 @@ def login():
                 wait = max(wait, _throttle().wait(client))
         if accepted:
             _throttle().succeeded(client)
+            close_session(get_db(), session.get("sid"))
             session.clear()
-            session["user"] = username
+            session["sid"] = open_session(get_db(), username)
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/") and not target.startswith("//")
                             else url_for("staff.index"))
@@ -58,6 +59,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Ends the session on the server: a copy of the cookie is worth nothing afterwards."""
+    close_session(get_db(), session.get("sid"))
     session.clear()
     return redirect(url_for("staff.login"))
 

@@ -185,3 +185,46 @@ def test_staff_revocation_frees_the_id_for_a_new_enrolment(served, db, staff):
     assert db.all("SELECT actor, action FROM audit ORDER BY at, action DESC") == [
         ("financeur", "revoke"), ("terminal", "enrol_after_revocation")]
     assert db.all("SELECT association, month FROM reports") == [("Bastide", "2026-03")]
+
+
+def copy_of(browser: Browser) -> Browser:
+    return Browser(browser.base, dict(browser.cookies))
+
+
+def test_a_copied_staff_cookie_stops_working_at_logout(served, staff):
+    browser = Browser(served.url)
+    assert browser.login("financeur", PASSWORD).status == 302
+    thief = copy_of(browser)
+    assert thief.get("/terminals").status == 200
+    assert browser.post("/logout", {"csrf_token": browser.csrf("/")}).status == 302
+    answer = thief.get("/terminals")
+    assert answer.status == 302 and "/login" in answer.headers["location"]
+
+
+def test_a_password_reset_ends_the_staff_sessions(served, db, staff):
+    browser = Browser(served.url)
+    assert browser.login("financeur", PASSWORD).status == 302
+    assert browser.get("/").status == 200
+    set_password(db, "financeur", "a brand new passphrase")
+    assert browser.get("/").status == 302
+    assert browser.login("financeur", "a brand new passphrase").status == 302
+    assert browser.get("/").status == 200
+
+
+@pytest.mark.parametrize("column, age", [("last_seen", 31 * 60), ("created_at", 13 * 3600)])
+def test_staff_sessions_end_after_idle_and_absolute_lifetimes(served, db, staff, column, age):
+    browser = Browser(served.url)
+    assert browser.login("financeur", PASSWORD).status == 302
+    assert browser.get("/").status == 200
+    db.execute(f"UPDATE staff_sessions SET {column} = {column} - ?", (age,))
+    assert browser.get("/").status == 302
+    assert db.all("SELECT * FROM staff_sessions") == []
+
+
+def test_the_staff_cookie_holds_only_a_random_token(app, served, staff):
+    browser = Browser(served.url)
+    browser.login("financeur", PASSWORD)
+    content = app.session_interface.get_signing_serializer(app).loads(
+        browser.cookies["kiosk_hub"])
+    assert set(content) <= {"sid", "csrf"} and "sid" in content
+    assert "financeur" not in repr(content)
