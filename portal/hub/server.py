@@ -26,14 +26,22 @@ class BackgroundHub:
     def __init__(self, app: Flask, threads: int = 8) -> None:
         self._server = hub_server(app, port=0, threads=threads)
         self.url = f"http://127.0.0.1:{self._server.effective_port}"
-        self._thread = threading.Thread(target=self._server.run, name="hub-waitress",
-                                        daemon=True)
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name="hub-waitress", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self._server.run()
+        except OSError:
+            if not self._closing:  # closing the sockets under select() is expected, not else
+                raise
 
     def __enter__(self) -> BackgroundHub:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._closing = True
         self._server.task_dispatcher.shutdown()
         while self._server._map:
             for dispatcher in list(self._server._map.values()):
