@@ -7,6 +7,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 from collections.abc import Callable
 
@@ -49,48 +50,78 @@ def lock_delay(failures: int) -> float:
     return min(MAX_LOCK_SECONDS, 5.0 * 2 ** (failures - FREE_FAILURES))
 
 
-def check_login(db: Database, username: str, password: str,
-                now: float | None = None) -> tuple[bool, float]:
-    """(accepted, seconds to wait). A locked account is refused without checking the password."""
+def reserve_attempt(db: Database, username: str, now: float) -> tuple[int, float]:
+    """Count this attempt, in one transaction, before any password is checked.
+
+    Returns (attempts counted so far, seconds still locked). Parallel attempts each get their
+    own number, so the lock falls after FREE_FAILURES of them whatever the timing; an attempt
+    made while locked is counted but does not lengthen the lock."""
+    with db.transaction():
+        failures, locked_until = db.one(
+            "INSERT INTO login_failures (username, failures, locked_until) VALUES (?, 1, 0)"
+            " ON CONFLICT (username) DO UPDATE SET failures = login_failures.failures + 1"
+            " RETURNING failures, locked_until", (username,))
+        if locked_until > now:
+            return failures, locked_until - now
+        db.execute("UPDATE login_failures SET locked_until = ? WHERE username = ?",
+                   (now + lock_delay(failures), username))
+    return failures, 0.0
+
+
+def check_login(db: Database, username: str, password: str, now: float | None = None,
+                refuse: bool = False) -> tuple[bool, float]:
+    """(accepted, seconds to wait). The attempt is counted first; a locked account (or
+    `refuse`, when the client itself must wait) is refused without checking the password."""
     now = time.time() if now is None else now
-    row = db.one("SELECT failures, locked_until FROM login_failures WHERE username = ?",
-                 (username,))
-    failures, locked_until = row if row else (0, 0.0)
-    if locked_until > now:
-        return False, locked_until - now
+    attempt, wait = reserve_attempt(db, username, now)
+    if wait > 0 or refuse:
+        return False, wait
     account = db.one("SELECT password_hash FROM staff WHERE username = ?", (username,))
     if verify_password(account[0] if account else _DUMMY, password) and account:
-        db.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+        # Forget the failures, unless attempts were counted meanwhile: those still count.
+        forgotten = db.execute("DELETE FROM login_failures WHERE username = ? AND failures = ?",
+                               (username, attempt))
+        if forgotten.rowcount != 1:
+            db.execute("UPDATE login_failures SET failures = failures - 1 WHERE username = ?",
+                       (username,))
         return True, 0.0
-    failures += 1
-    until = now + lock_delay(failures)
-    db.execute("INSERT INTO login_failures (username, failures, locked_until) VALUES (?, ?, ?)"
-               " ON CONFLICT (username) DO UPDATE SET failures = excluded.failures,"
-               " locked_until = excluded.locked_until", (username, failures, until))
-    return False, until - now
+    row = db.one("SELECT locked_until FROM login_failures WHERE username = ?", (username,))
+    return False, max(0.0, (row[0] if row else 0.0) - now)
 
 
 class ClientThrottle:
-    """Failures per client address, in memory only: slows a password spray across user names."""
+    """Attempts per client address, in memory only: slows a password spray across user names.
+    Like the account lock, an attempt is counted (under a lock) before anything is checked."""
 
     def __init__(self, limit: int = 1000):
         self._failures: dict[str, tuple[int, float]] = {}
         self._limit = limit
+        self._lock = threading.Lock()
 
     def wait(self, client: str, now: float | None = None) -> float:
-        _failures, until = self._failures.get(client, (0, 0.0))
+        with self._lock:
+            _failures, until = self._failures.get(client, (0, 0.0))
         return max(0.0, until - (time.time() if now is None else now))
 
-    def failed(self, client: str, now: float | None = None) -> None:
-        failures = self._failures.pop(client, (0, 0.0))[0] + 1
-        if len(self._failures) >= self._limit:
-            self._failures.pop(next(iter(self._failures)))
-        # Twice the per-account allowance before waiting: colleagues behind one address.
-        delay = lock_delay(max(0, failures - FREE_FAILURES))
-        self._failures[client] = (failures, (time.time() if now is None else now) + delay)
+    def reserve(self, client: str, now: float | None = None) -> float:
+        """Count an attempt from this client; seconds it must still wait (0: go ahead)."""
+        now = time.time() if now is None else now
+        with self._lock:
+            failures, until = self._failures.pop(client, (0, 0.0))
+            failures += 1
+            if len(self._failures) >= self._limit:
+                self._failures.pop(next(iter(self._failures)))
+            if until <= now:
+                # Twice the per-account allowance before waiting: colleagues behind one address.
+                until = now + lock_delay(max(0, failures - FREE_FAILURES))
+                self._failures[client] = (failures, until)
+                return 0.0
+            self._failures[client] = (failures, until)
+            return until - now
 
     def succeeded(self, client: str) -> None:
-        self._failures.pop(client, None)
+        with self._lock:
+            self._failures.pop(client, None)
 
 
 def csrf_token() -> str:

@@ -37,13 +37,10 @@ def login():
     if request.method == "POST":
         client = request.remote_addr or "?"
         username = request.form.get("username", "").strip()[:64]
-        wait = _throttle().wait(client)
-        accepted = False
-        if wait <= 0:
-            accepted, wait = check_login(get_db(), username, request.form.get("password", ""))
-            if not accepted:
-                _throttle().failed(client)
-                wait = max(wait, _throttle().wait(client))
+        client_wait = _throttle().reserve(client)
+        accepted, wait = check_login(get_db(), username, request.form.get("password", ""),
+                                     refuse=client_wait > 0)
+        wait = max(wait, client_wait)
         if accepted:
             _throttle().succeeded(client)
             close_session(get_db(), session.get("sid"))

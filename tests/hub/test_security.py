@@ -228,3 +228,38 @@ def test_the_staff_cookie_holds_only_a_random_token(app, served, staff):
         browser.cookies["kiosk_hub"])
     assert set(content) <= {"sid", "csrf"} and "sid" in content
     assert "financeur" not in repr(content)
+
+
+def parallel_logins(server, passwords: list[str]) -> list:
+    """Each password from its own browser (own CSRF token), all posted at the same time."""
+    from concurrent.futures import ThreadPoolExecutor
+    browsers = [Browser(server.url) for _ in passwords]
+    tokens = [browser.csrf() for browser in browsers]
+
+    def post(index: int):
+        return browsers[index].post("/login", {"username": "financeur",
+                                               "password": passwords[index],
+                                               "csrf_token": tokens[index]})
+
+    with ThreadPoolExecutor(max_workers=len(passwords)) as pool:
+        return list(pool.map(post, range(len(passwords))))
+
+
+def test_forty_parallel_wrong_passwords_all_count_and_lock_after_three(served, db, staff):
+    answers = parallel_logins(served, ["wrong password!"] * 40)
+    assert [answer.status for answer in answers] == [401] * 40
+    assert db.one("SELECT failures FROM login_failures WHERE username = 'financeur'") == (40,)
+    # Only the attempts counted before the lock were checked: at most two say "incorrect",
+    # the third locks the account, the rest are told to wait.
+    plain = [answer for answer in answers if "Identifiant ou mot de passe incorrect" in answer.text]
+    assert len(plain) <= 2
+    assert sum("Trop d&#39;essais" in answer.text for answer in answers) >= 38
+
+
+def test_a_parallel_batch_with_the_right_password_does_not_log_in_once_locked(served, db, staff):
+    parallel_logins(served, ["wrong password!"] * 8)
+    batch = ["wrong password!"] * 10 + [PASSWORD] + ["wrong password!"] * 10
+    answers = parallel_logins(served, batch)
+    assert [answer.status for answer in answers] == [401] * len(batch)
+    assert db.all("SELECT * FROM staff_sessions") == []
+    assert db.one("SELECT failures FROM login_failures WHERE username = 'financeur'") == (29,)
