@@ -263,3 +263,22 @@ def test_a_parallel_batch_with_the_right_password_does_not_log_in_once_locked(se
     assert [answer.status for answer in answers] == [401] * len(batch)
     assert db.all("SELECT * FROM staff_sessions") == []
     assert db.one("SELECT failures FROM login_failures WHERE username = 'financeur'") == (29,)
+
+
+@pytest.mark.parametrize("path", ["/api/reports", "/login"])
+def test_an_oversized_body_is_refused_from_its_headers(served, path):
+    import socket
+    port = int(served.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                     f"application/json\r\nContent-Length: {10 << 20}\r\n\r\n".encode())
+        # No body is sent: the answer must come from the headers alone, not after reading it.
+        sock.settimeout(5)
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+
+
+def test_the_server_cap_sits_just_above_the_app_limit():
+    from portal.hub import MAX_REPORT_BYTES
+    from portal.hub.server import MAX_BODY_BYTES
+    assert MAX_REPORT_BYTES < MAX_BODY_BYTES <= 4 * MAX_REPORT_BYTES
