@@ -17,7 +17,14 @@ from flask import (
 from kiosk.export import THEMATIC_LABELS, header_of, to_csv, to_xlsx
 
 from . import audit, get_db
-from .auth import ClientThrottle, check_login, close_session, login_required, open_session
+from .auth import (
+    ClientThrottle,
+    check_login,
+    close_session,
+    login_required,
+    open_session,
+    safe_next,
+)
 from .charts import bar_chart
 from .consolidate import consolidated, months, terminals
 from .enrolment import create_code, pending_codes
@@ -46,9 +53,7 @@ def login():
             close_session(get_db(), session.get("sid"))
             session.clear()
             session["sid"] = open_session(get_db(), username)
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//")
-                            else url_for("staff.index"))
+            return redirect(safe_next(request.args.get("next", "")) or url_for("staff.index"))
         error = ("Identifiant ou mot de passe incorrect." if wait <= 0 else
                  f"Trop d'essais. Réessayez dans {int(wait) + 1} secondes.")
     return render_template("hub/login.html", error=error), 401 if error else 200

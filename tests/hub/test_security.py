@@ -282,3 +282,20 @@ def test_the_server_cap_sits_just_above_the_app_limit():
     from portal.hub import MAX_REPORT_BYTES
     from portal.hub.server import MAX_BODY_BYTES
     assert MAX_REPORT_BYTES < MAX_BODY_BYTES <= 4 * MAX_REPORT_BYTES
+
+
+@pytest.mark.parametrize("evil", ["/%09/evil.example", "/%0d%0a/evil.example", "//evil.example",
+                                  "/%5Cevil.example", "https://evil.example/", "%20//evil.example",
+                                  "/%E2%80%AE/evil.example"])
+def test_login_never_redirects_off_the_hub(served, staff, evil):
+    answer = Browser(served.url).login("financeur", PASSWORD, query=f"?next={evil}")
+    assert answer.status == 302
+    assert answer.headers["location"] == "/"
+
+
+def test_login_returns_to_the_page_asked_for(served, staff):
+    browser = Browser(served.url)
+    asked = browser.get("/terminals")
+    assert asked.headers["location"] == "/login?next=/terminals"
+    answer = browser.login("financeur", PASSWORD, query="?next=/terminals")
+    assert answer.headers["location"] == "/terminals"
