@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import (
     Blueprint,
-    Response,
+    abort,
     flash,
     g,
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -28,6 +31,7 @@ from .auth import (
 from .charts import bar_chart
 from .consolidate import consolidated, months, terminals
 from .enrolment import create_code, pending_codes
+from .months import checked_month
 
 bp = Blueprint("staff", __name__)
 
@@ -113,19 +117,20 @@ def index():
 @login_required
 def export(fmt: str):
     """The consolidated table as CSV (`;`, or `,` with ?sep=comma) or XLSX."""
-    month = request.args.get("month") or None
+    month = checked_month(request.args.get("month"))
+    if fmt not in ("csv", "xlsx"):
+        abort(404, description="Format inconnu : CSV ou Excel (xlsx).")
     rows = consolidated(get_db(), month)
     name = f"indicateurs-{month or 'tous'}"
     if fmt == "csv":
         data = to_csv(rows, "," if request.args.get("sep") == "comma" else ";")
-        mime = "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
+        mime = "text/csv"
+    else:
         data = to_xlsx(rows)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        return Response("Format inconnu", status=404)
-    return Response(data, mimetype=mime,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    # send_file writes Content-Disposition per RFC 6266 (quoted, filename* when needed).
+    return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True,
+                     download_name=f"{name}.{fmt}", max_age=0)
 
 
 @bp.route("/terminals", methods=["GET", "POST"])

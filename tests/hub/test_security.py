@@ -299,3 +299,24 @@ def test_login_returns_to_the_page_asked_for(served, staff):
     assert asked.headers["location"] == "/login?next=/terminals"
     answer = browser.login("financeur", PASSWORD, query="?next=/terminals")
     assert answer.headers["location"] == "/terminals"
+
+
+@pytest.mark.parametrize("month", ["2026-13", "2026-03\r\nSet-Cookie: x=1", '2026-03"; x="',
+                                   "2026-03\u202egpj.exe", "../../etc", "2026-3"])
+def test_an_export_month_that_is_not_yyyy_mm_is_refused_in_french(served, staff, month):
+    import urllib.parse
+    browser = Browser(served.url)
+    browser.login("financeur", PASSWORD)
+    answer = browser.get("/export.csv?month=" + urllib.parse.quote(month))
+    assert answer.status == 400
+    assert "Mois invalide" in answer.text
+    assert "content-disposition" not in answer.headers and "x" not in browser.cookies
+
+
+def test_an_export_names_its_file_through_the_framework(served, staff):
+    browser = Browser(served.url)
+    browser.login("financeur", PASSWORD)
+    answer = browser.get("/export.csv?month=2026-03")
+    assert answer.status == 200
+    assert answer.headers["content-disposition"] == "attachment; filename=indicateurs-2026-03.csv"
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
