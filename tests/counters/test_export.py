@@ -143,7 +143,9 @@ def test_cli_show_and_hosts_print_the_month_for_mediators(state, store):
 
 def test_language_tags_are_reduced_to_a_listed_language(store):
     for tag in ("fr-FR", "AR", "xx-YY", "pt_BR"):
+        store.record(Event("session_started"), when=datetime(2026, 3, 1, 10))
         store.record(Event("language", detail=tag), when=datetime(2026, 3, 1, 10))
+        store.record(Event("session_ended", detail="user"), when=datetime(2026, 3, 1, 10))
     totals = store.month_totals("2026-03")
     assert totals[("language", "fr")] == 1 and totals[("language", "ar")] == 1
     assert totals[("language", "pt")] == 1 and totals[("language", "other")] == 1
