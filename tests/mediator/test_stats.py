@@ -296,8 +296,8 @@ def hub(tmp_path_factory):
 
 
 def new_code(hub, association: str = "Centre social Bastide") -> str:
-    from portal.hub.enrolment import create_code
-    return create_code(hub[0].extensions["hub_db"], association)
+    from tests.hub.conftest import code_for  # registers the association first
+    return code_for(hub[0].extensions["hub_db"], association)
 
 
 ENROL = "/mediateur/statistiques/inscription"
