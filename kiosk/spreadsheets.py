@@ -133,11 +133,12 @@ def _is_figure(name: str, header: list[str]) -> bool:
 
 
 def totals_row(table: list[list[object]], header: list[str]) -> list[object]:
-    """"Total" then the sum of each figure column (identity columns left empty)."""
-    start = header.index(FIRST_FIGURE)
-    row: list[object] = ["Total"] + [""] * (start - 1)
-    for index in range(start, len(header)):
-        row.append(sum(cells[index] for cells in table if isinstance(cells[index], int)))
+    """"Total" then the sum of each column of numbers (text columns left empty)."""
+    row: list[object] = ["Total"]
+    for index in range(1, len(header)):
+        values = [cells[index] for cells in table if cells[index] != ""]
+        numbers = all(isinstance(value, int) for value in values)
+        row.append(sum(values) if numbers and values else "")
     return row
 
 
