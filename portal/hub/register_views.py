@@ -65,7 +65,7 @@ def place_page(place_id: str):
 
 
 def _rate(part: int, whole: int | None) -> str:
-    return "—" if not whole else f"{round(100 * part / whole)} %"
+    return "—" if not whole else str(round(100 * part / whole))
 
 
 @bp.get("/association/<place_id>")
