@@ -7,7 +7,8 @@ answers a small set of questions over a Unix socket; see `keeper_service`. Every
 safe to offer to a hostile caller of the `kiosk` user:
 - a password check goes through the persisted throttle (growing lockout), and never returns the
   hash; a successful one returns a short-lived grant;
-- a password change needs the current password;
+- a password change needs the current password, and the first password is never set through
+  it (only the administrator's `kiosk mediator set-password` writes it);
 - a catalogue is signed only with a live grant (a mediator logged in with the password);
 - only report-shaped payloads are signed with the terminal key.
 In a demo or a test (no service), the portal uses a `Keeper` in its own process: same rules.
@@ -102,13 +103,16 @@ class Keeper:
         return answer
 
     def set_password(self, current: str | None, new: str, again: str | None = None) -> dict:
-        """Change the password: `current` must be right (throttled) unless none is set yet."""
-        if self.has_password():
-            if not isinstance(current, str):
-                raise KeeperError("bad_request")
-            attempt = self.check_password(current)
-            if not attempt["accepted"]:
-                return attempt | {"error": "wrong_password"}
+        """Change the password: `current` must be right (throttled). The first password is never
+        set here (any caller of the socket could choose it): only `kiosk mediator set-password`,
+        run by the administrator, writes it (`write_hash`)."""
+        if not self.has_password():
+            raise KeeperError("no_password")
+        if not isinstance(current, str):
+            raise KeeperError("bad_request")
+        attempt = self.check_password(current)
+        if not attempt["accepted"]:
+            return attempt | {"error": "wrong_password"}
         check_new_password(new, again)  # PasswordError: the caller shows its French text
         self.write_hash(hash_password(new))
         return asdict(Attempt(True))

@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, redirect, render_template, request, url_for
 
 from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
-from kiosk.keeper import MAX_PASSWORD
+from kiosk.keeper import MAX_PASSWORD, KeeperError
 from policies import SessionLimits, SignatureError, atomic_write
 from policies.signing import signature_path, trusted_keys, verify_bytes
 from policies.store import TRUSTED_DIR
@@ -234,6 +234,9 @@ def password():
                 if not attempt.wait_seconds else refusal(attempt)
     except PasswordError as exc:
         errors["new"] = _m(str(exc))
+    except KeeperError:  # the hash was removed since login: only the command line sets a first one
+        errors["current"] = _m("Aucun mot de passe n'est encore défini. Sur la borne, dans un "
+                               "terminal, tapez : kiosk mediator set-password")
     if errors:
         return render_template("mediator/password.html", errors=errors, message=None), 400
     context.audit().record("password_set", "mot de passe changé depuis l'espace médiateur")

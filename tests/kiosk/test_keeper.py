@@ -131,6 +131,23 @@ def test_changing_the_password_needs_the_current_one(service, state):
     assert (state / "secrets" / HASH_NAME).stat().st_mode & 0o777 == 0o600
 
 
+def test_the_first_password_cannot_be_set_over_the_socket(service, state):
+    """From install until `kiosk mediator set-password`, no hash exists: a caller on the socket
+    must not be the one who chooses it."""
+    (state / "secrets" / HASH_NAME).unlink()
+    assert not service.has_password()
+    for current in (None, "", "anything"):
+        with pytest.raises(KeeperError, match="no_password"):
+            service.set_password(current, "chosen by an attacker 1", "chosen by an attacker 1")
+    assert not (state / "secrets" / HASH_NAME).exists() and not service.has_password()
+    assert not service.check_password("chosen by an attacker 1")["accepted"]
+    # only the administrator's command line sets it; the socket then works as usual
+    subprocess.run([sys.executable, "-m", "kiosk", "mediator", "set-password", "--state-dir",
+                    str(state), "--password-stdin"], input=PASSWORD + "\n", text=True, check=True,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True)
+    assert service.has_password() and service.check_password(PASSWORD)["accepted"]
+
+
 def test_garbage_on_the_socket_is_refused_and_the_service_goes_on(service):
     with socket.socket(socket.AF_UNIX) as conn:
         conn.connect(str(service.path))
@@ -161,7 +178,7 @@ def test_a_hash_planted_in_the_sessions_config_does_not_count(state):
 def test_without_a_secrets_dir_the_demo_keeps_the_hash_in_its_config(tmp_path):
     keeper = Keeper(tmp_path)
     assert not keeper.has_password()
-    assert keeper.set_password(None, PASSWORD)["accepted"]
+    keeper.write_hash(hash_password(PASSWORD))  # what `kiosk mediator set-password` does
     assert "admin_password_hash" in (tmp_path / "config.toml").read_text()
     assert keeper.check_password(PASSWORD)["accepted"]
 
