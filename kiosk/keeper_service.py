@@ -47,6 +47,8 @@ def handle(keeper: Keeper, request: dict) -> dict:
         if op == "set_password":
             return {"ok": True, "value": keeper.set_password(
                 request.get("current"), request.get("new"), request.get("again"))}
+        if op == "touch_grant":
+            return {"ok": True, "value": keeper.touch_grant(request.get("grant"))}
         if op == "revoke":
             keeper.revoke(request.get("grant"))
             return {"ok": True, "value": None}
@@ -224,6 +226,9 @@ class KeeperClient:
 
     def set_password(self, current: str | None, new: str, again: str | None = None) -> dict:
         return self._ask("set_password", current=current, new=new, again=again)
+
+    def touch_grant(self, grant: object) -> bool:
+        return bool(self._ask("touch_grant", grant=grant))
 
     def revoke(self, grant: object) -> None:
         self._ask("revoke", grant=grant)

@@ -16,7 +16,7 @@ from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 
 from . import auth, bp, context, drafts
-from .access import as_attempt, keeper, refusal
+from .access import GRANT, as_attempt, keeper, refusal
 from .catalogue_views import current_doc, save_doc
 from .i18n import _m
 
@@ -239,5 +239,8 @@ def password():
                                "terminal, tapez : kiosk mediator set-password")
     if errors:
         return render_template("mediator/password.html", errors=errors, message=None), 400
-    context.audit().record("password_set", "mot de passe changé depuis l'espace médiateur")
+    auth.keep_secret(GRANT, answer.get("grant"))  # the keeper ended every grant but this new one
+    others = auth.revoke_others()
+    context.audit().record("password_set", "mot de passe changé depuis l'espace médiateur, "
+                           f"{others} autre(s) connexion(s) fermée(s)")
     return redirect(url_for("mediator.password", message="changed"), 303)
