@@ -407,6 +407,13 @@ install_state() {
     set_owner "$SESSION_USER:$SESSION_USER" "$(at "$STATE_DIR/config.toml")"
   fi
   record state "$STATE_DIR/config.toml" 0640 "$SESSION_USER:$SESSION_USER" keep
+  # The audit log gets lines from the portal (kiosk) and from `kiosk mediator set-password`
+  # (kiosk-admin, group kiosk), in whichever order the README's steps are done.
+  refuse_link "$STATE_DIR/audit.log"
+  [ -f "$(at "$STATE_DIR/audit.log")" ] || : > "$(at "$STATE_DIR/audit.log")"
+  chmod 0660 "$(at "$STATE_DIR/audit.log")"
+  set_owner "$SESSION_USER:$SESSION_USER" "$(at "$STATE_DIR/audit.log")"
+  record state "$STATE_DIR/audit.log" 0660 "$SESSION_USER:$SESSION_USER" keep
 }
 
 write_manifest() {
