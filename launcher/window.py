@@ -26,7 +26,7 @@ from PyQt6.QtWidgets import QApplication
 
 from kiosk.events import Event
 
-from . import bridge, uploads
+from . import bridge, portal_pages, uploads
 from .confine import SessionPaths
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
@@ -122,7 +122,7 @@ class Controller(QObject):
         self.profile: QWebEngineProfile | None = None
         self._ready = False
         self._script: QWebEngineScript | None = None
-        self.downloads = DownloadFlow(paths, writer, self.show_message)
+        self.downloads = DownloadFlow(paths, writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(paths, writer, self.show_message)
         self.interceptor = Interceptor(self)
         self.bridge_object = BridgeObject(self)
@@ -130,7 +130,7 @@ class Controller(QObject):
             "home": self.go_home, "documents": self.show_documents, "print": self.ask_print,
             "print_confirmed": self.printing.start, "bigger": lambda: self.zoom(+1),
             "smaller": lambda: self.zoom(-1), "end": self.end_requested,
-            "dismiss": self.dismiss_warning,
+            "dismiss": self.dismiss_warning, "view_saved": self.view_saved,
         }
         self.command_received.connect(self.on_command)
 
@@ -199,7 +199,7 @@ class Controller(QObject):
 
         self._close_modal()
         old_page, old_profile = self.page, self.profile
-        self.downloads = DownloadFlow(self.paths, self.writer, self.show_message)
+        self.downloads = DownloadFlow(self.paths, self.writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(self.paths, self.writer, self.show_message)
         self.state = ToolbarState(internal_origin=self.state.internal_origin)
         if self.live_policy is not None:
@@ -342,13 +342,29 @@ class Controller(QObject):
             self.browser.close()
 
     def show_documents(self) -> None:
-        """Deferred: a modal list must not run inside the web channel call that asked for it."""
-        from .picker import show_documents
+        """The portal's "Mes documents": one documents experience, in the resident's language."""
+        self.page.setUrl(QUrl(portal_pages.documents(self.portal_origin)))
 
-        QTimer.singleShot(0, lambda: show_documents(
-            self.browser, uploads.candidates(self.paths.downloads)))
+    def view_saved(self) -> None:
+        """Open the document just saved in the portal's viewer (read, print, keep)."""
+        saved = self.downloads.last_saved
+        if saved is not None and saved.exists():
+            self.page.setUrl(QUrl(portal_pages.document(self.portal_origin, saved.name)))
+
+    def show_saved(self, _path) -> None:
+        self.run_js("__kiosk.saved()")
+
+    @property
+    def portal_origin(self) -> str:
+        return self.state.internal_origin or _origin(self.home)
 
     def ask_print(self, *_args) -> None:
+        """On a document of the portal, print the document itself through the portal (it says
+        the page count first); anywhere else, confirm printing the page on screen."""
+        target = portal_pages.print_target(self.portal_origin, url_text(self.page.url()))
+        if target is not None:
+            self.page.setUrl(QUrl(target))
+            return
         self.run_js("__kiosk.confirmPrint()")
 
     def show_message(self, title: str, text: str) -> None:
