@@ -8,6 +8,11 @@ from urllib.parse import quote, unquote, urlsplit
 _DOCUMENT_PATH = re.compile(r"^/documents/([^/]+)/?$")
 
 
+def tiles(origin: str) -> str:
+    """The portal's home with the sites' tiles (not the welcome page)."""
+    return f"{origin}/accueil"
+
+
 def documents(origin: str) -> str:
     """The portal's "Mes documents" list."""
     return f"{origin}/documents"

@@ -6,6 +6,7 @@ Hooked into pywebview's Qt backend by `pywebview_hooks.install`.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import replace
 from importlib import resources
@@ -26,7 +27,7 @@ from PyQt6.QtWidgets import QApplication
 
 from kiosk.events import Event
 
-from . import bridge, portal_pages, uploads
+from . import bridge, error_pages, portal_pages, uploads
 from .confine import SessionPaths
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
@@ -181,6 +182,7 @@ class Controller(QObject):
     def _wire_page(self, page: QWebEnginePage) -> None:
         self.page = page
         page.loadFinished.connect(self.on_load_finished)
+        page.loadingChanged.connect(self.on_loading_changed)
         page.printRequested.connect(self.ask_print)
         self.printing.attach(page)
         page.permissionRequested.connect(lambda permission: permission.deny())
@@ -251,6 +253,10 @@ class Controller(QObject):
         text = url_text(url)
         if not is_main_frame:
             return self._emit(self.gate.subframe(text)).allowed
+        button = error_pages.button(self.portal_origin, text)
+        if button is not None:  # "Réessayer" / "Revenir" on the page of a site that is down
+            QTimer.singleShot(0, self.retry_failed if button == "retry" else self.back_from_failed)
+            return False
         if self.gate.blob_download(text):
             target = QUrl(url)
             QTimer.singleShot(0, lambda: self.page.download(target))
@@ -287,6 +293,42 @@ class Controller(QObject):
         for event in verdict.events:
             self.writer.emit(event)
         return verdict
+
+    def on_loading_changed(self, info) -> None:
+        """A site that does not answer (DNS, refused or reset connection, timeout, TLS, HTTP 5xx):
+        the portal's page in the resident's language instead of Chromium's technical one."""
+        try:
+            statuses = (info.LoadStatus.LoadFailedStatus, info.LoadStatus.LoadSucceededStatus)
+            if info.status() not in statuses:
+                return
+            why = error_pages.cause(info.errorDomain().name, info.errorCode(), info.isDownload())
+            url = url_text(info.url())
+            if why is None or url.startswith(self.portal_origin + "/"):
+                return
+            site = self.gate.allowlist.decide(url).site_id
+            self.unreachable = url
+            self.writer.emit(Event("site_unreachable", site_id=site, detail=why))
+            target = QUrl(error_pages.page(self.portal_origin, site, why))
+            QTimer.singleShot(0, lambda: self.page.setUrl(target))
+        except Exception as exc:  # noqa: BLE001 - Chromium's own page stays: log the kind only
+            print(f"kiosk: unreachable-site page failed: {type(exc).__name__}", file=sys.stderr)
+
+    def retry_failed(self) -> None:
+        """"Réessayer": the address that failed, again through the policy (never sent out)."""
+        url = getattr(self, "unreachable", None)
+        self.page.setUrl(QUrl(url) if url else QUrl(portal_pages.tiles(self.portal_origin)))
+
+    def back_from_failed(self) -> None:
+        """"Revenir": the last page before the failure (history goes through the policy)."""
+        history = self.page.history()
+        failed = getattr(self, "unreachable", None)
+        for item in reversed(history.backItems(50)):
+            url = url_text(item.url())
+            if url != failed and not error_pages.is_page(self.portal_origin, url) \
+                    and not url.startswith("chrome-error:"):
+                history.goToItem(item)
+                return
+        self.page.setUrl(QUrl(portal_pages.tiles(self.portal_origin)))
 
     def on_load_finished(self, ok: bool) -> None:
         if not self._ready:

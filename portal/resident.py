@@ -182,6 +182,30 @@ def help_page():
                            pending=get_session().help_requested())
 
 
+UNREACHABLE_CAUSES = ("dns", "refused", "reset", "timeout", "tls", "server")
+
+
+@bp.get("/injoignable")
+def unreachable():
+    """A site that does not answer, said plainly (the kiosk window sends residents here)."""
+    site = get_policy().site(request.args.get("site", ""))
+    cause = request.args.get("cause")
+    return render_template("resident/unreachable.html", site=site,
+                           cause=cause if cause in UNREACHABLE_CAUSES else "server")
+
+
+@bp.get("/injoignable/reessayer")
+def unreachable_retry():
+    """The kiosk window carries "Réessayer" and "Revenir" out itself (it alone holds the failed
+    address and the history); reached without it, the tiles are the best answer."""
+    return redirect(url_for("resident.home"), 303)
+
+
+@bp.get("/injoignable/revenir")
+def unreachable_back():
+    return redirect(url_for("resident.home"), 303)
+
+
 @bp.get("/hors-service")
 def out_of_service():
     """Shown by the supervisor when a wipe could not be verified: nobody is served."""
