@@ -43,7 +43,8 @@ TOTAL_LABELS = {"sessions_started": "Sessions commencées",
                 "navigation_refused": "Pages refusées", "help_requested": "Demandes d'aide",
                 "accompanied_unlock": "Déverrouillages en mode accompagné",
                 "download": "Téléchargements (acceptés ou refusés)",
-                "print": "Impressions (toutes issues)"}
+                "print": "Impressions (toutes issues)",
+                "site_unreachable": "Sites qui ne répondaient pas"}
 LANGUAGE_NAMES = {
     "fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol", "pt": "portugais",
     "it": "italien", "de": "allemand", "tr": "turc", "ru": "russe", "uk": "ukrainien",

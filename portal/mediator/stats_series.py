@@ -20,7 +20,8 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "octobre", "novembre", "décembre")
 # One vocabulary with the exports and the funder's hub (kiosk/vocabulary.py).
 OTHER_TOTALS = {key: TOTAL_LABELS[key] for key in (
-    "navigation_refused", "help_requested", "accompanied_unlock", "download", "print")}
+    "navigation_refused", "help_requested", "accompanied_unlock", "download", "print",
+    "site_unreachable")}
 
 
 def label(labels: dict[str, str], key: str) -> str:

@@ -204,3 +204,11 @@ def test_retirement_sites_count_under_social_and_health_not_employment(store):
     totals = store.month_totals("2026-03")
     assert totals[("tile_thematic", "social_sante")] == 2
     assert ("tile_thematic", "travail_formation") not in totals
+
+
+def test_a_site_that_did_not_answer_is_counted_per_site_never_by_address(store):
+    store.record(Event("site_unreachable", site_id="caf", detail="dns"), when=DAY)
+    store.record(Event("site_unreachable", site_id="caf", detail="server"), when=DAY)
+    store.record(Event("site_unreachable", site_id="https://caf.fr/x?y=1"), when=DAY)
+    totals = store.month_totals("2026-03")
+    assert totals == {("site_unreachable", "caf"): 2, ("site_unreachable", "other"): 1}
