@@ -10,11 +10,12 @@ from kiosk.vocabulary import SESSIONS_NOT_PEOPLE
 from . import audit, get_db
 from .auth import login_required
 from .charts import bar_chart
-from .consolidate import Register, add_figures, shift
+from .consolidate import Register
 from .enrolment import create_code, pending_codes
 from .months import checked_month, local_time, month_label
 from .places import FIELDS, PlaceError, all_places, create_place, get_place, update_place
-from .staff import theme_items, today, trend_items
+from .staff import today, trend_items
+from .summary import summary
 
 bp = Blueprint("register", __name__)
 
@@ -64,10 +65,6 @@ def place_page(place_id: str):
                            error=error), 400 if error else 200
 
 
-def _rate(part: int, whole: int | None) -> str:
-    return "—" if not whole else str(round(100 * part / whole))
-
-
 @bp.get("/association/<place_id>")
 @login_required
 def association_page(place_id: str):
@@ -78,45 +75,55 @@ def association_page(place_id: str):
     register = Register(db, today())
     month = checked_month(request.args.get("month")) or register.default_month() \
         or register.current
-
-    def cell(m: str):
-        return register.place_cell(place_id, m) if m in register.months else None
-
-    def sessions(m: str) -> int | None:
-        found = cell(m)
-        return found.sessions() if found else None
-
-    now = cell(month)
-    figures = now.figures if now else None
-    started = sessions(month)
-    comparisons = []
-    for label, other in (("Mois précédent", shift(month, -1)),
-                         ("Même mois l'an dernier", shift(month, -12))):
-        before = sessions(other)
-        change = None if before is None or started is None else started - before
-        comparisons.append({"label": label, "month": other, "sessions": before,
-                            "change": change})
-    quarter_start = shift(month, -((int(month[5:7]) - 1) % 3))
-    periods = []
-    for label, months in (("Trimestre", [shift(quarter_start, n) for n in range(3)]),
-                          ("Année", [f"{month[:4]}-{n:02d}" for n in range(1, 13)])):
-        counted = [m for m in months if m <= month and sessions(m) is not None]
-        periods.append({"label": label, "sessions": sum(sessions(m) for m in counted),
-                        "months": len(counted),
-                        "expected": len([m for m in months if m <= month])})
-    total: dict = add_figures({}, figures or {})
-    themes = theme_items(total)[:5]
+    figures = summary(register, {place_id}, month)
     trend = trend_items(register, place_id)
     return render_template(
-        "hub/association.html", place=place, month=month, cell=now,
-        state=register.month_state(month), started=started, comparisons=comparisons,
-        periods=periods, themes=themes,
-        help_rate=_rate(total.get("help_requested", 0), started),
-        accompanied_rate=_rate(total.get("accompanied_unlock", 0), started),
+        "hub/association.html", place=place, month=month, figures=figures,
+        state=register.month_state(month),
         trend_svg=bar_chart("trend", f"Sessions par mois, {place.name}", trend), trend=trend,
         themes_svg=bar_chart("themes", f"Thématiques les plus ouvertes, {month_label(month)}",
-                             themes),
+                             figures["themes"]),
         months=register.months[::-1], sessions_not_people=SESSIONS_NOT_PEOPLE)
+
+
+def _group(register: Register, choice: str) -> tuple[str, set[str]] | None:
+    """`p:<place id>` or `q:<neighbourhood>` -> (title, place ids)."""
+    kind, _sep, value = choice.partition(":")
+    if kind == "p" and value in register.places:
+        return register.places[value].name, {value}
+    if kind == "q":
+        ids = {p.id for p in register.places.values()
+               if (p.neighbourhood or "Quartier non renseigné") == value}
+        if ids:
+            return f"Quartier {value}", ids
+    return None
+
+
+@bp.get("/compare")
+@login_required
+def compare_page():
+    """Two associations, or two neighbourhoods, side by side for one month."""
+    register = Register(get_db(), today())
+    month = checked_month(request.args.get("month")) or register.default_month() \
+        or register.current
+    choices = [(f"p:{p.id}", p.name) for p in sorted(register.places.values(),
+                                                       key=lambda p: p.name.casefold())]
+    quartiers = sorted({p.neighbourhood or "Quartier non renseigné"
+                        for p in register.places.values()}, key=str.casefold)
+    choices += [(f"q:{name}", f"Quartier : {name}") for name in quartiers]
+    sides = []
+    for key in ("a", "b"):
+        picked = request.args.get(key, "")
+        if picked:
+            group = _group(register, picked)
+            if group is None:
+                abort(400, description="Choisissez une association ou un quartier de la liste.")
+            sides.append({"key": picked, "title": group[0],
+                          **summary(register, group[1], month)})
+    return render_template("hub/compare.html", month=month, months=register.months[::-1],
+                           choices=choices, sides=sides, picked=[s["key"] for s in sides],
+                           state=register.month_state(month),
+                           sessions_not_people=SESSIONS_NOT_PEOPLE)
 
 
 @bp.route("/terminals", methods=["GET", "POST"])

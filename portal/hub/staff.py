@@ -115,6 +115,8 @@ def _charts(register: Register, month: str) -> list[dict]:
 @login_required
 def index():
     """The consolidated table for one month (by default the last complete one)."""
+    from .summary import neighbourhoods
+
     register = Register(get_db(), today())
     month = checked_month(request.args.get("month")) or register.default_month()
     rows = register.table(month) if month else []
@@ -124,6 +126,7 @@ def index():
                            month=month, state=register.month_state(month) if month else None,
                            charts=charts, header=header_of(rows, IDENTITY),
                            row_ids=[c.place.id for c in register.cells(month)] if month else [],
+                           quartiers=neighbourhoods(register, month) if month else [],
                            sessions_not_people=SESSIONS_NOT_PEOPLE)
 
 

@@ -48,8 +48,9 @@ def log_in(page, url: str) -> None:
 
 def hub_pages(app) -> list[str]:
     db = app.extensions["hub_db"]
-    place = db.one("SELECT id FROM places ORDER BY name_key")[0]
+    place, other = [row[0] for row in db.all("SELECT id FROM places ORDER BY name_key")][:2]
     return ["/", "/?month=2026-04", "/?month=2026-02", f"/association/{place}",
+            "/compare", f"/compare?a=p:{place}&b=p:{other}&month=2026-03",
             f"/association/{place}?month=2026-04", "/places", f"/places/{place}", "/terminals",
             "/page-qui-n-existe-pas", "/?month=2026-13"]
 
@@ -80,7 +81,7 @@ def test_every_hub_page_has_no_axe_violation_and_its_own_title(page, live_hub):
 def test_the_first_column_stays_visible_and_the_table_scrolls_by_keyboard(page, live_hub):
     url, _app = live_hub
     log_in(page, url)
-    region = page.locator("div.scroll[role=region]").first
+    region = page.locator("div.scroll[role=region][aria-labelledby=table-h]")
     first_cell = region.locator("tbody th").first
     before = first_cell.bounding_box()
     region.focus()  # reachable with Tab: the region itself takes the focus
@@ -110,7 +111,7 @@ def test_print_shows_the_whole_table_without_the_menu(page, live_hub):
     log_in(page, url)
     page.emulate_media(media="print")
     assert not page.locator("nav").is_visible()
-    region = page.locator("div.scroll[role=region]").first
+    region = page.locator("div.scroll[role=region][aria-labelledby=table-h]")
     assert region.evaluate("el => getComputedStyle(el).overflowX") == "visible"
     pdf = page.pdf(format="A4", landscape=True)
     assert pdf.startswith(b"%PDF")
