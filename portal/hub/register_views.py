@@ -86,6 +86,22 @@ def association_page(place_id: str):
         months=register.months[::-1], sessions_not_people=SESSIONS_NOT_PEOPLE)
 
 
+@bp.get("/association/<place_id>/rapport")
+@login_required
+def monthly_report(place_id: str):
+    """One page per association and month for the monthly meeting: printed or saved as PDF
+    from the browser, with no external resource (styles inline, no image, no script)."""
+    db = get_db()
+    place = get_place(db, place_id) or abort(404, description="Ce lieu n'existe pas.")
+    register = Register(db, today())
+    month = checked_month(request.args.get("month")) or register.default_month() \
+        or register.current
+    return render_template(
+        "hub/report.html", place=place, month=month, figures=summary(register, {place_id}, month),
+        state=register.month_state(month), trend=trend_items(register, place_id)[-12:],
+        produced=local_time(audit.now_iso()), sessions_not_people=SESSIONS_NOT_PEOPLE)
+
+
 def _group(register: Register, choice: str) -> tuple[str, set[str]] | None:
     """`p:<place id>` or `q:<neighbourhood>` -> (title, place ids)."""
     kind, _sep, value = choice.partition(":")

@@ -51,6 +51,7 @@ def hub_pages(app) -> list[str]:
     place, other = [row[0] for row in db.all("SELECT id FROM places ORDER BY name_key")][:2]
     return ["/", "/?month=2026-04", "/?month=2026-02", f"/association/{place}",
             "/compare", f"/compare?a=p:{place}&b=p:{other}&month=2026-03",
+            f"/association/{place}/rapport", f"/association/{other}/rapport?month=2026-04",
             f"/association/{place}?month=2026-04", "/places", f"/places/{place}", "/terminals",
             "/page-qui-n-existe-pas", "/?month=2026-13"]
 
@@ -88,7 +89,15 @@ def test_the_first_column_stays_visible_and_the_table_scrolls_by_keyboard(page, 
     assert page.evaluate("document.activeElement.getAttribute('role')") == "region"
     for _ in range(30):
         page.keyboard.press("ArrowRight")
-    assert region.evaluate("el => el.scrollLeft") > 200
+    # Keyboard scrolling is animated: wait for it to get there rather than reading at once.
+    region.evaluate("""el => new Promise((done, fail) => {
+        const start = Date.now();
+        (function check() {
+            if (el.scrollLeft > 200) return done();
+            if (Date.now() - start > 5000) return fail(new Error("scrollLeft " + el.scrollLeft));
+            requestAnimationFrame(check);
+        })();
+    })""")
     after = first_cell.bounding_box()
     assert abs(after["x"] - before["x"]) < 1 and first_cell.is_visible()
     assert first_cell.inner_text() == "Centre social La Bastide"
@@ -115,3 +124,20 @@ def test_print_shows_the_whole_table_without_the_menu(page, live_hub):
     assert region.evaluate("el => getComputedStyle(el).overflowX") == "visible"
     pdf = page.pdf(format="A4", landscape=True)
     assert pdf.startswith(b"%PDF")
+
+
+def test_the_monthly_report_prints_on_one_a4_page_without_external_resources(page, live_hub):
+    import re
+
+    url, app = live_hub
+    place = app.extensions["hub_db"].one("SELECT id FROM places ORDER BY name_key")[0]
+    log_in(page, url)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{url}/association/{place}/rapport?month=2026-03")
+    assert page.locator("h1").inner_text() == "Centre social La Bastide : mars 2026"
+    assert requested == [f"{url}/association/{place}/rapport?month=2026-03"]
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1
