@@ -86,6 +86,7 @@ class Register:
                               " FROM reports")
         firsts = [row[1] for row in self.reports] + [row[3][:7] for row in self.terminals]
         self.months = span(min(firsts), self.current) if firsts else []
+        self._cells: dict[str, list[Cell]] = {}  # per month: pages ask for the same ones often
 
     def complete_months(self) -> list[str]:
         return [m for m in self.months if m < self.current]
@@ -97,6 +98,11 @@ class Register:
 
     def cells(self, month: str) -> list[Cell]:
         """One cell per place that had terminals or reports that month, by place name."""
+        if month not in self._cells:
+            self._cells[month] = self._compute_cells(month)
+        return self._cells[month]
+
+    def _compute_cells(self, month: str) -> list[Cell]:
         cells: dict[str, Cell] = {}
         start, end = f"{month}-01", f"{shift(month, 1)}-01"
         for terminal_id, place_id, _name, enrolled_at, revoked_at, _a in self.terminals:
