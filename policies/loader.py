@@ -10,6 +10,7 @@ from typing import Any
 
 import ada_url
 
+from .breadth import check_breadth
 from .errors import PolicyError, PolicyIssue
 from .hostpattern import HostPatternError, is_loopback, parse_host_pattern
 from .model import Category, Policy, SessionLimits, SharedService, Site
@@ -57,7 +58,29 @@ def parse_policy(data: bytes | str, filename: str = "<policy>") -> Policy:
         line = re.search(r"line (\d+)", str(exc))
         raise PolicyError([PolicyIssue("toml_syntax", f"not valid TOML: {exc}", filename,
                                        int(line.group(1)) if line else None)]) from exc
+    except RecursionError as exc:  # tomllib parses nested arrays and tables recursively
+        raise _too_deep(filename) from exc
+    if _depth(raw) > MAX_DEPTH:
+        raise _too_deep(filename)
     return _Validator(text, filename).validate(raw)
+
+
+MAX_DEPTH = 8  # a catalogue nests tables and lists three levels deep at most
+
+
+def _too_deep(filename: str) -> PolicyError:
+    return PolicyError([PolicyIssue("too_deep", "lists or tables are nested too deeply for a "
+                                    "catalogue", filename)])
+
+
+def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
+    """How deeply lists and tables nest (counting stops past `limit`: no recursion to fear)."""
+    deepest, level = 0, [value]
+    while level and deepest <= limit:
+        level = [child for item in level if isinstance(item, (list, dict))
+                 for child in (item.values() if isinstance(item, dict) else item)]
+        deepest += 1
+    return deepest - 1
 
 
 class _LineIndex:
@@ -97,6 +120,7 @@ class _Validator:
         self.index = _LineIndex(text)
         self.filename = filename
         self.issues: list[PolicyIssue] = []
+        self.warnings: list[PolicyIssue] = []
 
     def error(self, code: str, message: str, table: str = "", index: int = 0,
               key: str | None = None, field: str | None = None) -> None:
@@ -121,7 +145,7 @@ class _Validator:
         if self.issues:
             raise PolicyError(self.issues)
         return Policy(SUPPORTED_VERSION, session, tuple(categories), tuple(sites), tuple(shared),
-                      source=self.filename)
+                      source=self.filename, warnings=tuple(self.warnings))
 
     def _table_list(self, raw: dict[str, Any], name: str) -> list[dict[str, Any]]:
         value = raw.get(name, [])
@@ -200,10 +224,17 @@ class _Validator:
         patterns = []
         for host in hosts:
             try:
-                patterns.append(parse_host_pattern(host))
+                pattern = parse_host_pattern(host)
+                warning = check_breadth(pattern)  # a wildcard on a public suffix, an IP...
             except HostPatternError as exc:
                 self.error("invalid_host_pattern", str(exc), table, index, "hosts",
                            f"{table}.hosts")
+                continue
+            patterns.append(pattern)
+            if warning:
+                self.warnings.append(PolicyIssue("broad_host_pattern", warning, self.filename,
+                                                 self.index.line(table, index, "hosts"),
+                                                 f"{table}.hosts"))
         return tuple(patterns)
 
     def _shared(self, tables: list[dict[str, Any]]) -> list[SharedService]:
