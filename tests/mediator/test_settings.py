@@ -164,3 +164,19 @@ def test_catalogue_without_session_table_gets_no_version_for_unchanged_limits(me
     post(mediator, "/mediateur/reglages", {**VALID, "idle_minutes": "5", "warning_seconds": "60",
                                            "max_minutes": "30"})
     assert b"max_minutes = 30" in (state / "policy.toml").read_bytes()
+
+
+def test_renaming_the_association_reaches_the_welcome_and_home_pages(mediator, app):
+    """Those pages are rendered once per catalogue and language: a new name (or logo) must not
+    wait for the next catalogue change."""
+    assert post(mediator, "/mediateur/reglages", VALID).status_code == 303
+    resident = app.test_client()
+    for path in ("/", "/accueil"):
+        assert "Maison des habitants" in resident.get(path).get_data(as_text=True)
+    renamed = {**VALID, "association_name": "Centre social Les Tilleuls"}
+    assert post(mediator, "/mediateur/reglages", renamed).status_code == 303
+    for path in ("/", "/accueil"):
+        page = resident.get(path).get_data(as_text=True)
+        assert "Centre social Les Tilleuls" in page and "Maison des habitants" not in page, path
+    resident.post("/langue", data={"lang": "ar"})
+    assert "Centre social Les Tilleuls" in resident.get("/").get_data(as_text=True)
