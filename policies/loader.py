@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from .breadth import check_breadth
 from .errors import PolicyError, PolicyIssue
 from .hostpattern import HostPatternError, is_loopback, parse_host_pattern
 from .model import Category, Policy, SessionLimits, SharedService, Site
+from .text import has_bidi_controls, neutralise_bidi
 
 SUPPORTED_VERSION = 1
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -212,7 +214,7 @@ class _Validator:
                 self.error("duplicate_id", f"category id '{raw['id']}' is used twice", "category",
                            index, "id", "category.id")
                 continue
-            result.append(Category(raw["id"], raw["label"], raw.get("icon", "")))
+            result.append(Category(raw["id"], neutralise_bidi(raw["label"]), raw.get("icon", "")))
         return result
 
     def _hosts(self, table: str, index: int, raw: dict[str, Any]) -> tuple:
@@ -241,7 +243,7 @@ class _Validator:
         result = []
         for index, raw in enumerate(tables):
             if self._fields("shared", index, raw, _SHARED_KEYS):
-                result.append(SharedService(raw["id"], raw["name"],
+                result.append(SharedService(raw["id"], neutralise_bidi(raw["name"]),
                                             self._hosts("shared", index, raw)))
         return result
 
@@ -261,31 +263,41 @@ class _Validator:
                 self.error("wrong_type", "'keywords' must be a list of words in quotes", "site",
                            index, "keywords", "site.keywords")
                 keywords = []
-            site = Site(raw["id"], raw["name"], raw["category"], raw["url"], hosts,
-                        raw.get("description", ""), raw.get("icon", ""), tuple(keywords))
-            self._check_tile_url(site, index)
-            result.append(site)
+            site = Site(raw["id"], neutralise_bidi(raw["name"]), raw["category"], raw["url"],
+                        hosts, neutralise_bidi(raw.get("description", "")), raw.get("icon", ""),
+                        tuple(neutralise_bidi(k) for k in keywords))
+            url = self._check_tile_url(site, index)
+            result.append(replace(site, url=url) if url else site)
         return result
 
-    def _check_tile_url(self, site: Site, index: int) -> None:
+    def _check_tile_url(self, site: Site, index: int) -> str | None:
+        """The tile's address as the browser will hold it (what the portal redirects to, and
+        hands to the launcher), or None after recording why it is refused."""
         from .decide import Allowlist  # late import: decide depends on the model only
 
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in site.url) \
+                or has_bidi_controls(site.url):
+            # A line break would go into a Location header; the browser would silently drop it.
+            self.error("invalid_url", f"{site.url!r} contains a line break or a control "
+                       "character", "site", index, "url", "site.url")
+            return None
         if not ada_url.check_url(site.url):
             self.error("invalid_url", f"'{site.url}' is not a valid address", "site", index,
                        "url", "site.url")
-            return
+            return None
         parsed = ada_url.URL(site.url)
         if parsed.protocol != "https:" \
                 and not (parsed.protocol == "http:" and is_loopback(parsed.hostname)):
             self.error("insecure_url",
                        f"'{site.url}' must start with https:// (plain http only for "
                        "localhost)", "site", index, "url", "site.url")
-            return
+            return None
         lone = Policy(1, SessionLimits(), (), (site,))
         if site.hosts and not Allowlist(lone).decide(site.url).allowed:
             self.error("url_outside_hosts",
                        f"the tile address '{site.url}' is not covered by the site's "
                        "own 'hosts'", "site", index, "url", "site.url")
+        return parsed.href
 
     def _unique_ids(self, sites: list[Site], shared: list[SharedService]) -> None:
         seen: set[str] = set()

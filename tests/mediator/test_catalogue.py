@@ -323,3 +323,38 @@ def test_the_accompanied_mode_refuses_a_public_suffix_wildcard(client, port):
                                                      "password": PASSWORD})
     assert refused.status_code == 400 and "n&#39;importe qui" in refused.get_data(as_text=True)
     assert port.unlocked_site() is None
+
+
+def test_a_tile_address_with_a_line_break_is_refused_on_import(mediator, state, app):
+    """Imported as is, it gave HTTP 500 on the tile (a line break in Location) and went raw to
+    the launcher. It is refused with its line; the catalogue in force keeps working."""
+    add_site(mediator)
+    before = (state / "policy.toml").read_bytes()
+    bad = before.replace(b'url = "https://www.mairie-test.fr/"',
+                         b'url = "https://www.mairie-test.fr/\\r\\nSet-Cookie: a=b"')
+    assert bad != before
+    response = post(mediator, "/mediateur/catalogue/importer",
+                    {"file": (io.BytesIO(bad), "crlf.toml")}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "Ligne" in response.get_data(as_text=True)
+    assert (state / "policy.toml").read_bytes() == before
+    tile = app.test_client().get("/ouvrir/mairie_de_test")
+    assert tile.status_code == 303 and tile.headers["Location"] == "https://www.mairie-test.fr/"
+
+
+def test_tile_addresses_are_kept_as_the_browser_reads_them():
+    from policies import parse_policy
+
+    text = (b'version = 1\n[[category]]\nid = "c"\nlabel = "C"\n[[site]]\nid = "s"\nname = "S"\n'
+            b'category = "c"\nurl = "  HTTPS://WWW.Caf.FR:443/aide "\nhosts = ["www.caf.fr"]\n')
+    assert parse_policy(text).site("s").url == "https://www.caf.fr/aide"
+
+
+def test_bidi_overrides_are_removed_from_catalogue_texts(mediator, state, app):
+    response = add_site(mediator, name="Mairie \u202etseT", description="É\u2066tat\u2069 civil",
+                        keywords="mai\u202drie")
+    assert response.status_code == 303
+    site = load_policy(state / "policy.toml").site("mairie_tset")
+    assert (site.name, site.description, site.keywords) == ("Mairie tseT", "État civil",
+                                                            ("mairie",))
+    home = app.test_client().get("/accueil").get_data(as_text=True)
+    assert not any(ch in home for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

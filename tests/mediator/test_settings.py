@@ -180,3 +180,10 @@ def test_renaming_the_association_reaches_the_welcome_and_home_pages(mediator, a
         assert "Centre social Les Tilleuls" in page and "Maison des habitants" not in page, path
     resident.post("/langue", data={"lang": "ar"})
     assert "Centre social Les Tilleuls" in resident.get("/").get_data(as_text=True)
+
+
+def test_a_bidi_override_in_the_association_name_is_removed(mediator, app, state):
+    spoofed = {**VALID, "association_name": "Maison \u202esnatibah sed\u202c"}
+    assert post(mediator, "/mediateur/reglages", spoofed).status_code == 303
+    assert Config.load(state)["association_name"] == "Maison snatibah sed"
+    assert "\u202e" not in app.test_client().get("/").get_data(as_text=True)
