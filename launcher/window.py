@@ -6,6 +6,8 @@ Hooked into pywebview's Qt backend by `pywebview_hooks.install`.
 from __future__ import annotations
 
 import json
+import logging
+import sys
 import time
 from dataclasses import replace
 from importlib import resources
@@ -26,7 +28,7 @@ from PyQt6.QtWidgets import QApplication
 
 from kiosk.events import Event
 
-from . import bridge, uploads
+from . import bridge, error_pages, portal_pages, uploads
 from .confine import SessionPaths
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
@@ -36,6 +38,7 @@ from .protocol import Command, EventWriter
 from .shortcuts import KeyAction, classify
 from .toolbar import ToolbarState
 
+log = logging.getLogger(__name__)
 WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
 ACCEPT_LANGUAGE = "fr-FR,fr;q=0.9"
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
@@ -84,8 +87,9 @@ class Interceptor(QWebEngineUrlRequestInterceptor):
             if not self._controller.request_allowed(url_text(info.requestUrl()),
                                                     info.resourceType()):
                 info.block(True)
-        except Exception:  # noqa: BLE001 - an exception here would abort the process: fail closed
-            info.block(True)
+        except Exception as exc:  # noqa: BLE001 - an exception here would abort the process
+            log.error("request check failed, request blocked: %s", type(exc).__name__)
+            info.block(True)  # fail closed
 
 
 class BridgeObject(QObject):
@@ -99,8 +103,8 @@ class BridgeObject(QObject):
     def call(self, name: str) -> None:
         try:
             bridge.dispatch(self._controller.bridge_actions, name)
-        except Exception:  # noqa: BLE001
-            pass
+        except Exception as exc:  # noqa: BLE001 - a page must never crash the window
+            log.error("bridge call failed: %s", type(exc).__name__)
 
 
 class Controller(QObject):
@@ -122,15 +126,17 @@ class Controller(QObject):
         self.profile: QWebEngineProfile | None = None
         self._ready = False
         self._script: QWebEngineScript | None = None
-        self.downloads = DownloadFlow(paths, writer, self.show_message)
+        self.downloads = DownloadFlow(paths, writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(paths, writer, self.show_message)
         self.interceptor = Interceptor(self)
         self.bridge_object = BridgeObject(self)
+        # Looked up at call time: `clear` replaces the flows for every new resident, and an
+        # action bound to the first resident's PrintFlow would print from a deleted page.
         self.bridge_actions = {
             "home": self.go_home, "documents": self.show_documents, "print": self.ask_print,
-            "print_confirmed": self.printing.start, "bigger": lambda: self.zoom(+1),
+            "print_confirmed": lambda: self.printing.start(), "bigger": lambda: self.zoom(+1),
             "smaller": lambda: self.zoom(-1), "end": self.end_requested,
-            "dismiss": self.dismiss_warning,
+            "dismiss": self.dismiss_warning, "view_saved": self.view_saved,
         }
         self.command_received.connect(self.on_command)
 
@@ -181,6 +187,7 @@ class Controller(QObject):
     def _wire_page(self, page: QWebEnginePage) -> None:
         self.page = page
         page.loadFinished.connect(self.on_load_finished)
+        page.loadingChanged.connect(self.on_loading_changed)
         page.printRequested.connect(self.ask_print)
         self.printing.attach(page)
         page.permissionRequested.connect(lambda permission: permission.deny())
@@ -199,7 +206,11 @@ class Controller(QObject):
 
         self._close_modal()
         old_page, old_profile = self.page, self.profile
-        self.downloads = DownloadFlow(self.paths, self.writer, self.show_message)
+        # The previous resident's flows finish in silence: nothing of theirs reaches the new
+        # session's folder or screen (their outcome is still reported, so it is counted).
+        self.downloads.close()
+        self.printing.close()
+        self.downloads = DownloadFlow(self.paths, self.writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(self.paths, self.writer, self.show_message)
         self.state = ToolbarState(internal_origin=self.state.internal_origin)
         if self.live_policy is not None:
@@ -251,6 +262,10 @@ class Controller(QObject):
         text = url_text(url)
         if not is_main_frame:
             return self._emit(self.gate.subframe(text)).allowed
+        button = error_pages.button(self.portal_origin, text)
+        if button is not None:  # "Réessayer" / "Revenir" on the page of a site that is down
+            QTimer.singleShot(0, self.retry_failed if button == "retry" else self.back_from_failed)
+            return False
         if self.gate.blob_download(text):
             target = QUrl(url)
             QTimer.singleShot(0, lambda: self.page.download(target))
@@ -288,9 +303,49 @@ class Controller(QObject):
             self.writer.emit(event)
         return verdict
 
+    def on_loading_changed(self, info) -> None:
+        """A site that does not answer (DNS, refused or reset connection, timeout, TLS, HTTP 5xx):
+        the portal's page in the resident's language instead of Chromium's technical one."""
+        try:
+            statuses = (info.LoadStatus.LoadFailedStatus, info.LoadStatus.LoadSucceededStatus)
+            if info.status() not in statuses:
+                return
+            why = error_pages.cause(info.errorDomain().name, info.errorCode(), info.isDownload())
+            url = url_text(info.url())
+            if why is None or url.startswith(self.portal_origin + "/"):
+                return
+            site = self.gate.allowlist.decide(url).site_id
+            self.unreachable = url
+            self.writer.emit(Event("site_unreachable", site_id=site, detail=why))
+            target = QUrl(error_pages.page(self.portal_origin, site, why))
+            QTimer.singleShot(0, lambda: self.page.setUrl(target))
+        except Exception as exc:  # noqa: BLE001 - Chromium's own page stays: log the kind only
+            print(f"kiosk: unreachable-site page failed: {type(exc).__name__}", file=sys.stderr)
+
+    def retry_failed(self) -> None:
+        """"Réessayer": the address that failed, again through the policy (never sent out)."""
+        url = getattr(self, "unreachable", None)
+        self.page.setUrl(QUrl(url) if url else QUrl(portal_pages.tiles(self.portal_origin)))
+
+    def back_from_failed(self) -> None:
+        """"Revenir": the last page before the failure (history goes through the policy)."""
+        history = self.page.history()
+        failed = getattr(self, "unreachable", None)
+        for item in reversed(history.backItems(50)):
+            url = url_text(item.url())
+            if url != failed and not error_pages.is_page(self.portal_origin, url) \
+                    and not url.startswith("chrome-error:"):
+                history.goToItem(item)
+                return
+        self.page.setUrl(QUrl(portal_pages.tiles(self.portal_origin)))
+
     def on_load_finished(self, ok: bool) -> None:
         if not self._ready:
             self._ready = True
+            # After `clear` the keyboard focus was in the deleted page's view: without this, the
+            # next resident's keys (typing, Return on "Imprimer") go nowhere until they click.
+            if self.browser is not None:
+                self.browser.webview.setFocus()
             self.writer.emit(Event("ready"))
         self.push_state()
 
@@ -342,13 +397,29 @@ class Controller(QObject):
             self.browser.close()
 
     def show_documents(self) -> None:
-        """Deferred: a modal list must not run inside the web channel call that asked for it."""
-        from .picker import show_documents
+        """The portal's "Mes documents": one documents experience, in the resident's language."""
+        self.page.setUrl(QUrl(portal_pages.documents(self.portal_origin)))
 
-        QTimer.singleShot(0, lambda: show_documents(
-            self.browser, uploads.candidates(self.paths.downloads)))
+    def view_saved(self) -> None:
+        """Open the document just saved in the portal's viewer (read, print, keep)."""
+        saved = self.downloads.last_saved
+        if saved is not None and saved.exists():
+            self.page.setUrl(QUrl(portal_pages.document(self.portal_origin, saved.name)))
+
+    def show_saved(self, _path) -> None:
+        self.run_js("__kiosk.saved()")
+
+    @property
+    def portal_origin(self) -> str:
+        return self.state.internal_origin or _origin(self.home)
 
     def ask_print(self, *_args) -> None:
+        """On a document of the portal, print the document itself through the portal (it says
+        the page count first); anywhere else, confirm printing the page on screen."""
+        target = portal_pages.print_target(self.portal_origin, url_text(self.page.url()))
+        if target is not None:
+            self.page.setUrl(QUrl(target))
+            return
         self.run_js("__kiosk.confirmPrint()")
 
     def show_message(self, title: str, text: str) -> None:

@@ -9,7 +9,7 @@ from kiosk.keeper_service import SecretsUnavailable
 from portal.auth import Attempt, StaffLogin
 from portal.security import is_local
 
-from . import auth, bp, context, remember_session_marker
+from . import auth, bp, context, online, remember_session_marker
 from .i18n import _m
 
 GRANT = "grant"  # the keeper's grant, kept with the login on the server (never in the cookie)
@@ -124,7 +124,8 @@ def status():
     info = port.terminal_status() if hasattr(port, "terminal_status") else {"state": port.state()}
     unlocked = port.unlocked_site() if hasattr(port, "unlocked_site") else None
     return render_template("mediator/status.html", info=info, unlocked=unlocked,
-                           message=request.args.get("message"))
+                           message=request.args.get("message"),
+                           online=online.check(context.config()["online_check"]))
 
 
 @bp.context_processor

@@ -32,6 +32,10 @@ LABELS = {  # French labels and help; a setting missing here is shown with its E
     "mediator_network_access": ("Accès depuis le réseau",
                                 "L'espace médiateur est joignable depuis les autres ordinateurs de "
                                 "l'association (sinon, seulement sur la borne)."),
+    "online_check": ("Adresse de test de la connexion Internet",
+                     "La borne essaie de joindre cette adresse (nom:port) pour vous dire si elle "
+                     "est en ligne, par exemple www.service-public.fr:443. Vide : pas de "
+                     "vérification."),
     "require_signed_policy": ("Catalogue signé obligatoire",
                               "Refuser un catalogue qui n'est pas signé par une clé de confiance."),
     "idle_minutes": ("Inactivité (minutes)",
@@ -46,6 +50,7 @@ LABELS = {  # French labels and help; a setting missing here is shown with its E
 ERRORS = {
     "association_name": "Entrez un nom de 1 à 80 caractères.",
     "languages": "Choisissez au moins une langue de la liste.",
+    "online_check": "Entrez un nom et un port, par exemple www.service-public.fr:443, ou rien.",
 }
 
 

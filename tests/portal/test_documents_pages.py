@@ -35,8 +35,8 @@ def test_downloads_are_listed_with_view_and_delete(client, downloads):
 def test_pdf_is_shown_inside_the_portal_with_a_print_button(client, downloads):
     (downloads / "avis.pdf").write_bytes(PDF)
     html = client.get("/documents/avis.pdf").get_data(as_text=True)
-    assert '<iframe id="viewer"' in html and 'src="/documents/avis.pdf/fichier"' in html
-    assert "data-print" in html
+    assert 'data-pdf="/documents/avis.pdf/fichier"' in html
+    assert "/documents/avis.pdf/imprimer" in html
     with client.get("/documents/avis.pdf/fichier") as response:
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         assert response.get_data() == PDF
