@@ -112,7 +112,7 @@ def catalogue():
     known = {c["id"] for c in categories}
     orphans = [s for s in doc.get("site", []) if s.get("category") not in known]
     return render_template("mediator/catalogue.html", categories=categories, doc=doc,
-                           orphans=orphans,
+                           orphans=orphans, warnings=[issue_text(w) for w in get_policy().warnings],
                            address=address, verdict=verdict, message=request.args.get("message"))
 
 
