@@ -114,7 +114,8 @@ def test_cage_runs_kiosk_run_without_vt_switching(service) -> None:
 
 def test_pending_wipe_is_finished_before_the_session_starts(service) -> None:
     (pre,) = service["Service.ExecStartPre"]
-    assert pre.endswith(" -- /opt/kiosk/venv/bin/kiosk wipe --state-dir /var/lib/kiosk")
+    assert pre.endswith(" -- /opt/kiosk/venv/bin/kiosk wipe --end-stale --state-dir "
+                        "/var/lib/kiosk")
 
 
 def test_the_start_wipe_runs_as_kiosk_in_the_units_journal_not_a_pam_session(service) -> None:
