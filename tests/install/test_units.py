@@ -256,9 +256,11 @@ def test_every_line_of_the_session_goes_through_the_root_relay(service, installe
     """cage and kiosk run live in the PAM session's scope: their lines reach
     `journalctl -u kiosk` only through kiosk-log.service (root, OBJECT_SYSTEMD_UNIT)."""
     root, _ = installed
-    assert service["Service.StandardOutput"] == ["fd:kiosk-log.socket"]
+    # A path: a socket's fds go to the main process only, not to ExecStartPre/ExecStopPost.
+    assert service["Service.StandardOutput"] == ["file:/run/kiosk-log.fifo"]
     assert service["Service.StandardError"] == ["inherit"]
     assert "kiosk-log.service" in service["Unit.Wants"]
+    assert "kiosk-log.socket" in service["Unit.Requires"]
     socket_unit = unit_settings(root / UNITS / "kiosk-log.socket")
     assert socket_unit["Socket.ListenFIFO"] == ["/run/kiosk-log.fifo"]
     assert socket_unit["Socket.SocketMode"] == ["0600"]
