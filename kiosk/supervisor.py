@@ -207,6 +207,7 @@ class Supervisor:
         self._handle.add_process(self._launcher.pid)
         self.state, self._timer, self._started_at = WELCOME, None, None
         self.help_requested, self.language, self.end_reason = False, "fr", None
+        self.warning_kind, self._last_time_left = None, None
 
     def _write_policy_copy(self) -> Path:
         """The launcher enforces exactly the policy in force here (not whatever the file now holds:
@@ -372,19 +373,29 @@ class Supervisor:
             return
         now = time.monotonic()
         self._apply(self._timer.tick(now))
+        if self._timer is None or self.state not in (ACTIVE, WARNING):
+            return  # that tick ended the session (idle or time limit): nothing left to count
         left = self._timer.seconds_left(now)
-        if self._launcher and left != self._last_time_left and (left % 5 == 0 or left < 60):
-            self._launcher.send("time_left", seconds=left)
+        if left != self._last_time_left and (left % 5 == 0 or left < 60):
+            self._send("time_left", seconds=left)
             self._last_time_left = left
 
+    def _send(self, op: str, **fields: object) -> None:
+        """A command to the window, if there is one (a crashed one is noticed by `step`)."""
+        if self._launcher is not None:
+            self._launcher.send(op, **fields)
+
     def _apply(self, actions: list) -> None:
+        """Carry out the timer's decisions; an End ends the session and nothing after it runs."""
         for action in actions:
+            if self.state not in (ACTIVE, WARNING):
+                return
             if isinstance(action, Warn):
                 self.state, self.warning_kind = WARNING, action.kind
-                self._launcher.send("warning", kind=action.kind, seconds=action.seconds)
+                self._send("warning", kind=action.kind, seconds=action.seconds)
             elif isinstance(action, CancelWarning):
                 self.state, self.warning_kind = ACTIVE, None
-                self._launcher.send("warning_cancel")
+                self._send("warning_cancel")
             elif isinstance(action, End):
                 self._end(action.reason)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import stat
@@ -68,6 +69,25 @@ def _stdin_is_pipe() -> bool:
         return False
 
 
+def log_uncaught(kind: type[BaseException], _value: BaseException, tb) -> None:
+    """A Qt callback (slot, signal handler) that raised: logged by exception type and where in
+    our code, never its message (it could quote a URL or page text). Installed as
+    sys.excepthook, it also keeps PyQt from aborting the window."""
+    where = "?"
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith("launcher"):
+            where = f"{tb.tb_frame.f_globals['__name__']}.{tb.tb_frame.f_code.co_name}"
+        tb = tb.tb_next
+    logging.getLogger("launcher").error("callback failed in %s: %s", where, kind.__name__)
+
+
+def _setup_logging() -> None:
+    """Our log lines go to stderr (the supervisor's journal); stdout carries only events."""
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    sys.excepthook = log_uncaught
+
+
 def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False,
         policy_path: Path | None = None, portal: str | None = None, kept: bool = False) -> int:
     """Show HOME in a locked-down window until it is closed, the session ends, or SIGTERM.
@@ -83,6 +103,7 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False,
     sys.stdout.flush()
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
+    _setup_logging()
     writer = EventWriter(out)
     live = LivePolicy(policy, [home_origin(home)], policy_path)
     gate = NavigationGate(live.allowlist())

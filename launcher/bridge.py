@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
+
+log = logging.getLogger(__name__)
 
 # Harmless by construction: none reads or changes configuration, none takes an argument.
 BRIDGE_ACTIONS = (
@@ -31,6 +34,9 @@ def dispatch(actions: Mapping[str, Callable[[], None]], name: object) -> bool:
         return False
     try:
         action()
-    except Exception:  # noqa: BLE001 - a page must never be able to crash the launcher
+    except Exception as exc:  # noqa: BLE001 - a page must never be able to crash the launcher
+        # Visible in the journal: the action's name (one of ours) and the exception's type,
+        # never its message (it could quote a page or an address).
+        log.error("bridge action %s failed: %s", name, type(exc).__name__)
         return False
     return True

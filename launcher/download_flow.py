@@ -32,8 +32,17 @@ class DownloadFlow(QObject):
         self.paths, self.writer, self.show, self.saved = paths, writer, show, saved
         self._active: list[QWebEngineDownloadRequest] = []
         self.last_saved: Path | None = None
+        self._closed = False
+
+    def close(self) -> None:
+        """The session ended: a download still arriving is dropped, never saved among the next
+        resident's documents."""
+        self._closed = True
 
     def on_request(self, request: QWebEngineDownloadRequest) -> None:
+        if self._closed:
+            request.cancel()
+            return
         suggested = request.suggestedFileName() or request.downloadFileName()
         if (not downloads.extension_allowed(downloads.sanitize_name(suggested))
                 or request.totalBytes() > downloads.MAX_BYTES):
@@ -54,6 +63,9 @@ class DownloadFlow(QObject):
             return
         self._active.remove(request)
         part = Path(request.downloadDirectory()) / request.downloadFileName()
+        if self._closed:
+            part.unlink(missing_ok=True)
+            return
         completed = request.state() == QWebEngineDownloadRequest.DownloadState.DownloadCompleted
         decision = downloads.decide(suggested, part) if completed else None
         if decision is None or not decision.allowed:
@@ -72,4 +84,5 @@ class DownloadFlow(QObject):
 
     def _refused(self) -> None:
         self.writer.emit(Event("download", detail="refused"))
-        self.show(*REFUSED)
+        if not self._closed:
+            self.show(*REFUSED)

@@ -6,6 +6,7 @@ Hooked into pywebview's Qt backend by `pywebview_hooks.install`.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import threading
 import time
@@ -38,6 +39,7 @@ from .protocol import Command, EventWriter
 from .shortcuts import KeyAction, classify
 from .toolbar import ToolbarState
 
+log = logging.getLogger(__name__)
 WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
 ACCEPT_LANGUAGE = "fr-FR,fr;q=0.9"
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
@@ -86,8 +88,9 @@ class Interceptor(QWebEngineUrlRequestInterceptor):
             if not self._controller.request_allowed(url_text(info.requestUrl()),
                                                     info.resourceType()):
                 info.block(True)
-        except Exception:  # noqa: BLE001 - an exception here would abort the process: fail closed
-            info.block(True)
+        except Exception as exc:  # noqa: BLE001 - an exception here would abort the process
+            log.error("request check failed, request blocked: %s", type(exc).__name__)
+            info.block(True)  # fail closed
 
 
 class BridgeObject(QObject):
@@ -101,8 +104,8 @@ class BridgeObject(QObject):
     def call(self, name: str) -> None:
         try:
             bridge.dispatch(self._controller.bridge_actions, name)
-        except Exception:  # noqa: BLE001
-            pass
+        except Exception as exc:  # noqa: BLE001 - a page must never crash the window
+            log.error("bridge call failed: %s", type(exc).__name__)
 
 
 class Controller(QObject):
@@ -129,9 +132,11 @@ class Controller(QObject):
         self.printing = PrintFlow(paths, writer, self.show_message)
         self.interceptor = Interceptor(self)
         self.bridge_object = BridgeObject(self)
+        # Looked up at call time: `clear` replaces the flows for every new resident, and an
+        # action bound to the first resident's PrintFlow would print from a deleted page.
         self.bridge_actions = {
             "home": self.go_home, "documents": self.show_documents, "print": self.ask_print,
-            "print_confirmed": self.printing.start, "bigger": lambda: self.zoom(+1),
+            "print_confirmed": lambda: self.printing.start(), "bigger": lambda: self.zoom(+1),
             "smaller": lambda: self.zoom(-1), "end": self.end_requested,
             "dismiss": self.dismiss_warning, "view_saved": self.view_saved,
             "back": self.go_back, "help": self.send_help, "end_ask": self.ask_end,
@@ -206,6 +211,10 @@ class Controller(QObject):
 
         self._close_modal()
         old_page, old_profile = self.page, self.profile
+        # The previous resident's flows finish in silence: nothing of theirs reaches the new
+        # session's folder or screen (their outcome is still reported, so it is counted).
+        self.downloads.close()
+        self.printing.close()
         self.downloads = DownloadFlow(self.paths, self.writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(self.paths, self.writer, self.show_message)
         self.state = ToolbarState(internal_origin=self.state.internal_origin)
@@ -338,6 +347,10 @@ class Controller(QObject):
     def on_load_finished(self, ok: bool) -> None:
         if not self._ready:
             self._ready = True
+            # After `clear` the keyboard focus was in the deleted page's view: without this, the
+            # next resident's keys (typing, Return on "Imprimer") go nowhere until they click.
+            if self.browser is not None:
+                self.browser.webview.setFocus()
             self.writer.emit(Event("ready"))
         self.push_state()
         self._follow_language()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     abort,
@@ -21,6 +23,7 @@ from .security import cross_site
 from .session import get_session
 
 bp = Blueprint("resident", __name__)
+log = logging.getLogger(__name__)
 
 # Status messages after a redirect are enumerated keys, never text taken from the URL.
 MESSAGES = {"deleted", "copied", "no_usb", "copy_failed", "help_sent", "printed", "no_printer",
@@ -168,7 +171,8 @@ def document_copy(name: str):
         documents.copy_to(_folder(), name, target)
     except documents.DocumentNotFound:
         abort(404)
-    except OSError:
+    except OSError as exc:  # a key that went away, is full, or whose folder is a link
+        log.warning("copy to the USB key refused: %s", type(exc).__name__)
         return redirect(url_for("resident.document_list", message="copy_failed"), 303)
     return redirect(url_for("resident.document_list", message="copied"), 303)
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, redirect, render_template, request, url_for
 
 from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
-from kiosk.keeper import MAX_PASSWORD
+from kiosk.keeper import MAX_PASSWORD, KeeperError
 from policies import SessionLimits, SignatureError, atomic_write
 from policies.signing import signature_path, trusted_keys, verify_bytes
 from policies.store import TRUSTED_DIR
@@ -16,7 +16,7 @@ from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 
 from . import auth, bp, context, drafts
-from .access import as_attempt, keeper, refusal
+from .access import GRANT, as_attempt, keeper, refusal
 from .catalogue_views import current_doc, save_doc
 from .i18n import _m
 
@@ -239,7 +239,13 @@ def password():
                 if not attempt.wait_seconds else refusal(attempt)
     except PasswordError as exc:
         errors["new"] = _m(str(exc))
+    except KeeperError:  # the hash was removed since login: only the command line sets a first one
+        errors["current"] = _m("Aucun mot de passe n'est encore défini. Sur la borne, dans un "
+                               "terminal, tapez : kiosk mediator set-password")
     if errors:
         return render_template("mediator/password.html", errors=errors, message=None), 400
-    context.audit().record("password_set", "mot de passe changé depuis l'espace médiateur")
+    auth.keep_secret(GRANT, answer.get("grant"))  # the keeper ended every grant but this new one
+    others = auth.revoke_others()
+    context.audit().record("password_set", "mot de passe changé depuis l'espace médiateur, "
+                           f"{others} autre(s) connexion(s) fermée(s)")
     return redirect(url_for("mediator.password", message="changed"), 303)
