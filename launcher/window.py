@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import threading
 import time
 from dataclasses import replace
@@ -325,7 +324,7 @@ class Controller(QObject):
             target = QUrl(error_pages.page(self.portal_origin, site, why))
             QTimer.singleShot(0, lambda: self.page.setUrl(target))
         except Exception as exc:  # noqa: BLE001 - Chromium's own page stays: log the kind only
-            print(f"kiosk: unreachable-site page failed: {type(exc).__name__}", file=sys.stderr)
+            log.error("unreachable-site page failed: %s", type(exc).__name__)
 
     def retry_failed(self) -> None:
         """"Réessayer": the address that failed, again through the policy (never sent out)."""
@@ -415,7 +414,7 @@ class Controller(QObject):
                 with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                     ok = response.status < 400
             except Exception as exc:  # noqa: BLE001 - said to the resident, logged by kind
-                print(f"kiosk: help request failed: {type(exc).__name__}", file=sys.stderr)
+                log.warning("help request failed: %s", type(exc).__name__)
                 ok = False
             self.help_answered.emit(ok)
 
