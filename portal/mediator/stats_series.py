@@ -23,7 +23,8 @@ OTHER_TOTALS = {"navigation_refused": "Pages refusées", "help_requested": "Dema
                 "accompanied_unlock": "Déverrouillages en mode accompagné",
                 "download": "Téléchargements (acceptés ou refusés)",
                 "print": "Impressions (toutes issues)",
-                "site_unreachable": "Sites qui ne répondaient pas"}
+                "site_unreachable": "Sites qui ne répondaient pas",
+                "help_outcome": "Demandes d'aide vues ou restées sans réponse"}
 
 
 def label(labels: dict[str, str], key: str) -> str:
