@@ -48,8 +48,10 @@ auth.init_blueprint(bp)
 
 @bp.before_request
 def _resident_session_logs_out() -> None:
-    """A login made before the running resident session started is over."""
-    if not auth.has_login():
+    """A login made on the terminal before the running resident session started is over (the
+    resident must never find it). A mediator's own computer on the network keeps its login, so
+    the terminal page there goes on showing help requests while residents come and go."""
+    if not auth.has_login() or not is_local(request.remote_addr):
         return
     marker = getattr(context.port(), "session_marker", lambda: None)()
     if marker is not None and session.get(MARKER) != marker:
