@@ -5,8 +5,8 @@ with keep_window off, one launcher process per session), on the portal's welcome
 fresh session directory whose wipe journal is written first; timers from the policy; a verified
 wipe between residents, and "out of service" rather than a dirty session when a wipe cannot be
 verified.
-State changes happen on the supervisor's own thread: the portal and the control socket only post
-requests to it.
+State changes happen on the supervisor's own thread only: the portal and the control socket post
+requests to its queue (`_post`, or `_call` when they need the outcome before answering).
 """
 
 from __future__ import annotations
@@ -33,6 +33,15 @@ WELCOME, ACTIVE, WARNING, ENDING, WIPING, OUT_OF_SERVICE = (
 TICK = 0.2
 RETRY_OUT_OF_SERVICE = 30.0  # seconds between wipe retries while out of service
 CLEAR_TIMEOUT = 5.0  # seconds a kept window has to drop its profile before it is replaced
+CALL_TIMEOUT = 10.0  # seconds a portal thread waits for the loop to apply its request
+
+
+@dataclass
+class _Reply:
+    """Carries a request's outcome back to the thread that asked."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    value: object = None
 
 
 @dataclass
@@ -91,7 +100,8 @@ class Supervisor:
         self.help_requested = False
         self.language = "fr"
         self.warning_kind: str | None = None
-        self._requests: queue.Queue[tuple[str, str | None]] = queue.Queue()
+        self._requests: queue.Queue[tuple] = queue.Queue()
+        self._loop_thread: threading.Thread | None = None  # set by run_forever
         self._handle: wipe.SessionHandle | None = None
         self._launcher: LauncherProcess | None = None
         self._timer: SessionTimer | None = None
@@ -124,8 +134,59 @@ class Supervisor:
         self._post("activity")
 
     def request_help(self) -> None:
-        self.help_requested = True
-        self.emit(Event("help_requested"))
+        self._call("help")
+
+    def set_language(self, code: str) -> None:
+        """The resident's language for this session (back to French when it ends)."""
+        self._call("language", code)
+
+    def unlock_site(self, site_id: str, hosts: tuple[str, ...]) -> object | None:
+        """Accompanied mode: the session's marker if a session is running and got the site,
+        else None."""
+        return self._call("unlock", (site_id, tuple(hosts)))
+
+    def _call(self, kind: str, argument: object = None) -> object:
+        """Have the loop apply a request and return its outcome. Without a running loop (before
+        `run_forever`, in unit tests) the caller is the only thread: applied at once."""
+        loop = self._loop_thread
+        if loop is None or loop is threading.current_thread():
+            return self._apply_request(kind, argument)
+        if self._stop.is_set():
+            return None
+        reply = _Reply()
+        self._requests.put((kind, argument, reply))
+        self._wake.set()
+        if not reply.done.wait(CALL_TIMEOUT):
+            log.warning("supervisor busy: a %s request was not applied in %.0f s", kind,
+                        CALL_TIMEOUT)
+        return reply.value
+
+    def _apply_request(self, kind: str, argument: object = None) -> object:
+        """On the loop's thread: every change the portal and the control socket ask for."""
+        if kind == "begin":
+            self._begin()
+        elif kind == "end":
+            self._end(argument or "user")
+        elif kind == "purge_failed":
+            self._on_purge_failed()
+        elif kind == "activity" and self._timer:
+            self._apply(self._timer.activity(time.monotonic()))
+        elif kind == "help" and self.state in (WELCOME, ACTIVE, WARNING):
+            self.help_requested = True
+            self.emit(Event("help_requested"))
+        elif kind == "language" and self.state in (WELCOME, ACTIVE, WARNING):
+            self.language = str(argument)
+            self.emit(Event("language", detail=self.language))
+        elif kind == "unlock" and self.state in (ACTIVE, WARNING):
+            site_id, hosts = argument
+            self._send("allow_site", site_id=site_id, hosts=list(hosts))
+            self.emit(Event("accompanied_unlock", site_id=site_id))
+            return self._started_at
+        elif kind == "policy" and self._launcher is not None and self.state in (
+                WELCOME, ACTIVE, WARNING):
+            self._write_policy_copy()
+            self._send("reload_policy")
+        return None
 
     def emit(self, event: Event) -> None:
         """Pass an event to every sink; a failing sink is logged, never fatal to the session."""
@@ -220,9 +281,7 @@ class Supervisor:
 
     def policy_changed(self) -> None:
         """A mediator saved a new catalogue: the running window enforces it at once."""
-        if self._launcher is not None and self.state in (WELCOME, ACTIVE, WARNING):
-            self._write_policy_copy()
-            self._launcher.send("reload_policy")
+        self._call("policy")
 
     def _begin(self) -> None:
         if self.state != WELCOME:
@@ -236,10 +295,16 @@ class Supervisor:
         if self.state not in (WELCOME, ACTIVE, WARNING):
             return
         was_session = self.state != WELCOME
+        language = self.language
         self.state, self.end_reason = ENDING, reason
+        # The resident's choices go now, before the window shows its next page: that page is
+        # already the next resident's (it was rendered in the old language when this waited
+        # for _open_welcome).
+        self.language, self.help_requested, self.warning_kind = "fr", False, None
+        notice = self._wiped_notice(language) if was_session else None
         # The old tree is renamed out of reach and verified gone from session/ at once; its bulk
         # delete runs in the background while the next resident is welcomed.
-        self.last_wipe = self._close_session(defer_delete=True, keep_window=True)
+        self.last_wipe = self._close_session(defer_delete=True, keep_window=True, notice=notice)
         threading.Thread(target=self._purge, daemon=True, name="purge").start()
         if was_session:
             self.last_end_reason = reason
@@ -249,11 +314,19 @@ class Supervisor:
             return
         self._open_welcome()
 
-    def _close_session(self, defer_delete: bool = False,
-                       keep_window: bool = False) -> wipe.WipeReport:
+    def _wiped_notice(self, language: str) -> dict | None:
+        """What the window shows the resident who is leaving, in their language, before the
+        welcome screen: "Session effacée" for `wiped_notice_seconds` (0: straight to welcome)."""
+        seconds = self.config["wiped_notice_seconds"]
+        if not seconds:
+            return None
+        return {"notice": f"/fin/effacee?langue={language}", "seconds": seconds}
+
+    def _close_session(self, defer_delete: bool = False, keep_window: bool = False,
+                       notice: dict | None = None) -> wipe.WipeReport:
         """Drop the session from the window (clear the kept one, or stop it), then wipe
         everything the session produced."""
-        spare = self._clear_window() if keep_window else None
+        spare = self._clear_window(notice) if keep_window else None
         if spare is None and self._launcher:
             self._launcher.stop()
             self._launcher = None
@@ -261,8 +334,9 @@ class Supervisor:
         return wipe.wipe_session(self._handle, grace=self.options.wipe_grace,
                                  defer_delete=defer_delete, spare=spare)
 
-    def _clear_window(self):
-        """Ask the kept window to destroy the session's profile and reopen the welcome page.
+    def _clear_window(self, notice: dict | None = None):
+        """Ask the kept window to destroy the session's profile and reopen the welcome page
+        (after showing `notice`, if any; "ready" comes once the welcome page is there).
         Returns what the wipe must spare (the window, minus the old renderers), or None when the
         window cannot be kept: dead, not kept, or no answer in time (then it is stopped)."""
         launcher = self._launcher
@@ -270,7 +344,7 @@ class Supervisor:
             return None
         old_renderers = renderer_pids(launcher.pid)
         self.ready = False
-        launcher.send("clear")
+        launcher.send("clear", **(notice or {}))
         deadline = time.monotonic() + CLEAR_TIMEOUT
         while time.monotonic() < deadline:
             try:
@@ -334,15 +408,14 @@ class Supervisor:
     def step(self) -> None:
         """One turn of the loop: requests, launcher events, timers, crash detection."""
         while not self._requests.empty():
-            kind, reason = self._requests.get_nowait()
-            if kind == "begin":
-                self._begin()
-            elif kind == "end":
-                self._end(reason or "user")
-            elif kind == "purge_failed":
-                self._on_purge_failed()
-            elif kind == "activity" and self._timer:
-                self._apply(self._timer.activity(time.monotonic()))
+            kind, argument, *reply = self._requests.get_nowait()
+            value = None
+            try:
+                value = self._apply_request(kind, argument)
+            finally:
+                if reply:  # a portal thread waits for this outcome
+                    reply[0].value = value
+                    reply[0].done.set()
         if self.state == OUT_OF_SERVICE:
             self._retry_wipe()
             return
@@ -400,6 +473,7 @@ class Supervisor:
                 self._end(action.reason)
 
     def run_forever(self) -> None:
+        self._loop_thread = threading.current_thread()
         self.start()
         while not self._stop.is_set():
             self._wake.clear()

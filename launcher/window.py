@@ -124,6 +124,8 @@ class Controller(QObject):
         self.page: QWebEnginePage | None = None
         self.profile: QWebEngineProfile | None = None
         self._ready = False
+        self._notice: QUrl | None = None  # shown between two residents, before HOME
+        self._clears = 0
         self._script: QWebEngineScript | None = None
         self.downloads = DownloadFlow(paths, writer, self.show_message)
         self.printing = PrintFlow(paths, writer, self.show_message)
@@ -196,7 +198,7 @@ class Controller(QObject):
         self._script = None
         self._install_script()
 
-    def clear(self) -> None:
+    def clear(self, notice: str | None = None, seconds: int = 0) -> None:
         """Between two residents: destroy the page and its off-the-record profile (cookies,
         storage, HTTP cache, service workers, history, renderer processes all go with it), then
         open HOME in a brand-new profile. The old profile is gone before "cleared" is sent."""
@@ -223,8 +225,22 @@ class Controller(QObject):
         sip.delete(old_page)  # a page must die before its profile
         sip.delete(old_profile)
         self._ready = False
+        self._notice = None
         self.writer.emit(Event("cleared"))
-        page.setUrl(QUrl(self.home))
+        if notice is None:
+            page.setUrl(QUrl(self.home))
+            return
+        # "Session effacée" for the resident who leaves, then the welcome screen: "ready" is
+        # sent for the welcome screen only (turnover is measured to it).
+        self._notice = QUrl(_origin(self.home) + notice)
+        self._clears += 1
+        QTimer.singleShot(int(seconds * 1000), lambda n=self._clears: self._after_notice(n))
+        page.setUrl(self._notice)
+
+    def _after_notice(self, clear_number: int) -> None:
+        if clear_number == self._clears and self._notice is not None:
+            self._notice = None
+            self.page.setUrl(QUrl(self.home))
 
     def _place_window(self) -> None:
         """pywebview already asked for full screen; without a window manager that request is
@@ -298,7 +314,9 @@ class Controller(QObject):
         return verdict
 
     def on_load_finished(self, ok: bool) -> None:
-        if not self._ready:
+        if self._notice is not None and url_text(self.page.url()) == url_text(self._notice):
+            pass  # the "Session effacée" notice: the welcome screen comes next
+        elif not self._ready:
             self._ready = True
             # After `clear` the keyboard focus was in the deleted page's view: without this, the
             # next resident's keys (typing, Return on "Imprimer") go nowhere until they click.
@@ -379,7 +397,7 @@ class Controller(QObject):
         elif command.op == "home":
             self.go_home()
         elif command.op == "clear":
-            self.clear()
+            self.clear(command.notice, command.seconds or 0)
         elif command.op == "quit":
             self._close_modal()
             self.quit()

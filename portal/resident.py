@@ -173,7 +173,14 @@ def end():
 
 @bp.get("/fin/effacee")
 def wiped():
-    return render_template("resident/wiped.html")
+    """After the end. `?langue=xx` is the terminal's own notice, shown by the window to the
+    resident who is leaving, in their language, while the session is already wiped (the session
+    language is French again): the window itself then opens the welcome screen."""
+    code = request.args.get("langue", "")
+    notice = i18n.is_offered(code)
+    if notice:
+        i18n.force_language(code)
+    return render_template("resident/wiped.html", notice=notice)
 
 
 @bp.get("/alerte/<kind>")

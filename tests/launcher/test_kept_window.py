@@ -117,3 +117,26 @@ def test_a_site_unlocked_for_one_resident_is_closed_to_the_next(kept, fake_sites
     run_scenario(kept, fake_sites, f"<script>location.href='{extra}'</script>")
     kept.wait_event("navigation_refused", since=mark, timeout=15)
     assert len(fake_sites.requests("ants.localhost", "/")) == seen + 1
+
+
+def test_clear_with_a_notice_shows_it_then_welcome_and_is_ready_only_then(kept, fake_sites):
+    fake_sites.page("portal.localhost", "/fin/effacee", "<h1>Session effacée</h1>")
+    notices = len(fake_sites.requests("portal.localhost", "/fin/effacee"))
+    homes = len(fake_sites.requests("portal.localhost", "/"))
+    mark = kept.mark()
+    kept.send(op="clear", notice="/fin/effacee?langue=ar", seconds=2)
+    kept.wait_event("cleared", since=mark)
+    cleared = time.monotonic()
+    fake_sites.wait_for("portal.localhost", "/fin/effacee", count=notices + 1)
+    assert fake_sites.requests("portal.localhost", "/fin/effacee")[-1].query == "langue=ar"
+    kept.wait_event("ready", since=mark, timeout=30)
+    assert time.monotonic() - cleared >= 1.8  # the notice stayed on screen
+    assert len(fake_sites.requests("portal.localhost", "/")) == homes + 1
+
+
+def test_a_notice_elsewhere_than_the_home_origin_is_ignored(kept, fake_sites):
+    seen = len(fake_sites.requests("evil.localhost"))
+    mark = kept.mark()
+    kept.send(op="clear", notice="//evil.localhost/", seconds=2)
+    kept.wait_event("ready", since=mark, timeout=30)
+    assert len(fake_sites.requests("evil.localhost")) == seen
