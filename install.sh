@@ -20,16 +20,19 @@ RUNTIME_PACKAGES=(
 )
 # A virtual screen, input and screenshots for GUI tests; a real Chromium for page and benchmark tests;
 # for installer tests: shellcheck, systemd-analyze and duk (the JavaScript engine of polkit rules);
-# a real PostgreSQL server for the hub's tests; a window manager (openbox) for the launcher test.
+# a real PostgreSQL server for the hub's tests; a window manager (openbox) for the launcher test;
+# libatomic1 for the node that Playwright bundles (a bare Debian lacks it: every browser test errs).
 TEST_PACKAGES=(
   xvfb xauth xdotool x11-utils imagemagick chromium chromium-driver shellcheck systemd duktape
-  postgresql openbox
+  postgresql openbox libatomic1
 )
 # The locked terminal: the cage compositor (and Xwayland as fallback), Qt's Wayland libraries,
 # printing, removable drives for the "Mes documents" copy, polkit for the rule that limits them.
+# pam_systemd gives cage its logind session (screen, input, polkit's "active" for udisks);
+# procps (pgrep) lets the unit's stop step find the session account's last processes.
 KIOSK_PACKAGES=(
   cage xwayland libwayland-client0 libwayland-cursor0 libwayland-egl1
-  cups cups-client udisks2 polkitd
+  cups cups-client udisks2 polkitd libpam-systemd procps
 )
 
 say() { printf '\033[1m[kiosk]\033[0m %s\n' "$*"; }
@@ -370,6 +373,7 @@ install_application() {
 
 install_system_files() {
   put_file kiosk.service "$UNITS/kiosk.service" 0644
+  put_file end-session "$OPT_DIR/end-session" 0755
   put_link "$UNITS/multi-user.target.wants/kiosk.service" "$UNITS/kiosk.service"
   put_file kiosk-secrets.service "$UNITS/kiosk-secrets.service" 0644
   put_link "$UNITS/multi-user.target.wants/kiosk-secrets.service" "$UNITS/kiosk-secrets.service"
@@ -406,6 +410,13 @@ install_state() {
     set_owner "$SESSION_USER:$SESSION_USER" "$(at "$STATE_DIR/config.toml")"
   fi
   record state "$STATE_DIR/config.toml" 0640 "$SESSION_USER:$SESSION_USER" keep
+  # The audit log gets lines from the portal (kiosk) and from `kiosk mediator set-password`
+  # (kiosk-admin, group kiosk), in whichever order the README's steps are done.
+  refuse_link "$STATE_DIR/audit.log"
+  [ -f "$(at "$STATE_DIR/audit.log")" ] || : > "$(at "$STATE_DIR/audit.log")"
+  chmod 0660 "$(at "$STATE_DIR/audit.log")"
+  set_owner "$SESSION_USER:$SESSION_USER" "$(at "$STATE_DIR/audit.log")"
+  record state "$STATE_DIR/audit.log" 0660 "$SESSION_USER:$SESSION_USER" keep
 }
 
 write_manifest() {
@@ -420,12 +431,15 @@ remove_entry() {
   saved="$(at "$BACKUP_DIR$path")"
   case "$kind" in
     file|link|edit)
-      rm -f "$(at "$path")"
-      if [ -e "$saved" ] || [ -L "$saved" ]; then mv -f "$saved" "$(at "$path")"; fi
+      rm -f "$(at "$path")" || return 1
+      if [ -e "$saved" ] || [ -L "$saved" ]; then mv -f "$saved" "$(at "$path")" || return 1; fi
       ;;
     dir) rmdir "$(at "$path")" 2>/dev/null || true ;;
-    tree|home) rm -rf "$(at "$path")" ;;
-    user) cmd userdel "$path" || say "could not remove the account $path: remove it by hand" ;;
+    tree|home) rm -rf "$(at "$path")" || return 1 ;;
+    user)
+      if [ -z "$ROOT" ] && ! getent passwd "$path" >/dev/null; then return 0; fi  # a second run
+      cmd userdel "$path" || { say "could not remove the account $path"; return 1; }
+      ;;
     package) PACKAGES_TO_DROP+=("$path") ;;
   esac
 }
@@ -505,27 +519,72 @@ confirm_purge() {
   return 1
 }
 
+end_session_processes() {
+  # The accounts' processes (the session's `kiosk run`, their `systemd --user`) must be gone
+  # before userdel, which refuses an account that still runs something.
+  local -a users=()
+  local line kind path rest
+  for line in "$@"; do
+    IFS=$'\t' read -r kind path rest <<< "$line"
+    [ "$kind" = user ] && users+=("$path")
+  done
+  [ "${#users[@]}" -gt 0 ] || return 0
+  if [ -x "$(at "$OPT_DIR/end-session")" ]; then
+    cmd "$OPT_DIR/end-session" "${users[@]}" || say "some processes of ${users[*]} survive"
+  else
+    local user
+    for user in "${users[@]}"; do
+      cmd loginctl terminate-user "$user" 2>/dev/null || true
+      cmd pkill -KILL -u "$user" || true
+    done
+  fi
+}
+
+remove_drop_ins() {
+  # Drop-ins for our units (an administrator's, a test's) would be orphans once they are gone.
+  local unit dir
+  for unit in kiosk.service kiosk-secrets.service; do
+    dir="$UNITS/$unit.d"
+    if [ -d "$(at "$dir")" ]; then
+      rm -rf "$(at "$dir")"
+      say "removed $dir (drop-ins of a unit that no longer exists)"
+    fi
+  done
+}
+
 uninstall_terminal() {
   umask 022
   local -a lines
-  local i kind path rest
+  local i kind path rest failed=0
   [ -f "$(at "$MANIFEST")" ] || die "no kiosk installation found ($MANIFEST is missing)"
   say "removing the locked terminal${ROOT:+ under $ROOT}"
   cmd systemctl stop kiosk.service || say "kiosk.service was not running"
   cmd systemctl stop kiosk-secrets.service || say "kiosk-secrets.service was not running"
   mapfile -t lines < <(grep -v '^#' "$(at "$MANIFEST")")
+  end_session_processes "${lines[@]}"
+  remove_drop_ins
   for ((i = ${#lines[@]} - 1; i >= 0; i--)); do
     IFS=$'\t' read -r kind path rest <<< "${lines[i]}"
-    [ "$kind" = dir ] || remove_entry "$kind" "$path"
+    [ "$kind" = dir ] || remove_entry "$kind" "$path" || failed=$((failed + 1))
   done
+  # The manifest stays until everything it lists is gone: a second run finishes the job.
+  [ "$failed" -eq 0 ] || die "$failed step(s) failed (see above); $MANIFEST is kept: fix the cause, then run $0 --uninstall again"
   drop_packages
-  if confirm_purge; then rm -rf "$(at "$STATE_DIR")"; say "deleted $STATE_DIR"; fi
-  rm -rf "$(at "$OPT_DIR")"
+  if confirm_purge; then
+    rm -rf "$(at "$STATE_DIR")"; say "deleted $STATE_DIR"
+  elif [ -d "$(at "$STATE_DIR")" ]; then
+    # The accounts are gone: what they owned would belong to bare uids (a new account could
+    # get one). A later install gives the files back to kiosk and kiosk-admin.
+    cmd chown -R root:root "$STATE_DIR"
+  fi
+  find "$(at "$OPT_DIR")" -mindepth 1 -maxdepth 1 ! -name MANIFEST -exec rm -rf {} +
+  rm -f "$(at "$MANIFEST")"
   # Directories last: they are empty only once the files, the backups and the data are gone.
   for ((i = ${#lines[@]} - 1; i >= 0; i--)); do
     IFS=$'\t' read -r kind path rest <<< "${lines[i]}"
     [ "$kind" != dir ] || remove_entry "$kind" "$path"
   done
+  rmdir "$(at "$OPT_DIR")" 2>/dev/null || true
   reload_systemd
   say "done. Restart to get the login screen back: sudo reboot"
 }

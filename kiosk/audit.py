@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -11,8 +12,13 @@ from pathlib import Path
 
 AUDIT_NAME = "audit.log"
 MAX_TEXT = 300
+# Two accounts append on an installed terminal: the portal (kiosk) and `kiosk mediator
+# set-password` (kiosk-admin, a member of group kiosk). The log is shared through the state
+# dir's group, whoever creates it first; install.sh also creates it kiosk:kiosk 0660.
+SHARED_MODE = 0o660
 
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,8 +47,9 @@ class AuditLog:
                           ensure_ascii=False) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _lock:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, SHARED_MODE)
             try:
+                _share_with_state_group(fd, self.path.parent)
                 os.write(fd, line.encode())
                 os.fsync(fd)
             finally:
@@ -64,3 +71,19 @@ class AuditLog:
             except (ValueError, KeyError, TypeError):
                 continue
         return result
+
+
+def _share_with_state_group(fd: int, state_dir: Path) -> None:
+    """Give a log we own the state dir's group and mode 0660 (the umask may have narrowed it),
+    so that the other account of the terminal can append to it too."""
+    st = os.fstat(fd)
+    if st.st_uid != os.geteuid():
+        return
+    try:
+        group = os.stat(state_dir).st_gid
+        if st.st_gid != group:
+            os.fchown(fd, -1, group)  # allowed: we belong to that group, or we are root
+        if st.st_mode & 0o777 != SHARED_MODE:
+            os.fchmod(fd, SHARED_MODE)
+    except OSError as exc:  # the entry is still written; the other account may not append
+        log.warning("audit log not shared with the state dir's group: %s", type(exc).__name__)

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import click
 
+
+def default_database() -> str:
+    """SQLite in the hub's state directory ($KIOSK_HUB_STATE_DIR, else <state dir>/hub), never
+    the current directory: a database started from a checkout must not end up in git."""
+    from kiosk.paths import hub_state_dir
+
+    folder = hub_state_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'hub.sqlite3'}"
+
+
 DATABASE_OPTION = click.option(
-    "--database", default="sqlite:///hub.sqlite3", envvar="KIOSK_HUB_DATABASE", show_default=True,
-    help="sqlite:///path or postgresql://user@host/db.")
+    "--database", default=None, envvar="KIOSK_HUB_DATABASE",
+    help="sqlite:///path or postgresql://user@host/db"
+         " [default: sqlite:///<state dir>/hub/hub.sqlite3].")
 
 
 @click.group(invoke_without_command=True)
@@ -16,12 +28,12 @@ DATABASE_OPTION = click.option(
 @click.pass_context
 def hub(ctx: click.Context, database: str, host: str, port: int) -> None:
     """Run the funder's hub (SQLite by default, PostgreSQL by URL)."""
+    database = database or default_database()
     ctx.obj = database
     if ctx.invoked_subcommand is not None:
         return
-    from waitress import serve
-
     from portal.hub import create_hub_app
+    from portal.hub.server import hub_server
 
     try:
         app = create_hub_app(database)
@@ -29,7 +41,7 @@ def hub(ctx: click.Context, database: str, host: str, port: int) -> None:
         raise click.ClickException(f"cannot open the hub database {_redacted(database)}: "
                                    f"{type(exc).__name__}: {exc}") from exc
     click.echo(f"Hub listening on http://{host}:{port}/ (database {_redacted(database)})")
-    serve(app, host=host, port=port, threads=8)
+    hub_server(app, host=host, port=port, threads=8).run()
 
 
 def _redacted(url: str) -> str:

@@ -85,6 +85,19 @@ def _seconds(low: int, high: int) -> Callable[[Any], int]:
     return check
 
 
+def _address(value: Any) -> str:
+    """host:port the terminal tries to reach to say whether it is online; "" for no check."""
+    if value == "":
+        return ""
+    if not isinstance(value, str) or len(value) > 255 or value.count(":") != 1:
+        raise SettingError("host:port expected, e.g. www.service-public.fr:443 (empty: no check)")
+    host, _, port = value.strip().partition(":")
+    if not host or any(c in host for c in "/ @?#") or not port.isdigit() \
+            or not 1 <= int(port) <= 65535:
+        raise SettingError("host:port expected, e.g. www.service-public.fr:443 (empty: no check)")
+    return f"{host.lower()}:{int(port)}"
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -111,6 +124,9 @@ SETTINGS: tuple[Setting, ...] = (
             _boolean),
     Setting("require_signed_policy", False,
             "Refuse a policy file that is not signed by a trusted key.", _boolean),
+    Setting("online_check", "",
+            "host:port the terminal tries to reach to tell mediators whether it is online "
+            "(e.g. www.service-public.fr:443); empty: not checked.", _address),
     Setting("portal_port", 8765, "Port of the portal on 127.0.0.1.", _port),
     Setting("admin_password_hash", "",
             "Mediator password hash (set with `kiosk mediator set-password`).",

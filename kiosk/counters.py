@@ -49,7 +49,7 @@ LANGUAGES = (
 METRICS = (
     "sessions_started", "sessions_ended", "duration", "start_hour", "tile_site", "tile_thematic",
     "navigation_refused", "download", "print", "language", "help_requested",
-    "accompanied_unlock", "blocked_host",
+    "accompanied_unlock", "blocked_host", "site_unreachable",
 )
 
 # A blocked host is written only after this many distinct sessions needed it.
@@ -278,6 +278,8 @@ class CounterStore:
             return [Count("help_requested")]
         if kind == "accompanied_unlock":
             return [Count("accompanied_unlock", self.catalogue.site(site) or "")]
+        if kind == "site_unreachable":  # per site id, never the address
+            return [Count("site_unreachable", self.catalogue.site(site) or OTHER)]
         if kind == "blocked_host":
             host = clean_host(detail)
             if host and self.catalogue.site(site) not in (None, OTHER):
@@ -390,7 +392,7 @@ def dashboard(store: CounterStore, month: str) -> dict:
         "sessions_ended": [(r, grouped.get("sessions_ended", {}).get(r, 0)) for r in END_REASONS],
         "other": {metric: sum(values.values()) for metric, values in grouped.items()
                   if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
-                                "download", "print")},
+                                "download", "print", "site_unreachable")},
     }
 
 

@@ -30,6 +30,7 @@ KINDS = {
     "language",            # detail = language code
     "help_requested",
     "accompanied_unlock",  # site_id
+    "site_unreachable",    # site_id of a site that did not answer; detail = cause (enumerated)
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.control import ControlServer
@@ -22,11 +22,25 @@ class Runtime:
     counters: object | None = None
     lock: RunLock | None = None
     network_server: object | None = None   # the mediator area on the association's network
+    _threads: dict = field(default_factory=dict)  # server -> the thread running its loop
+
+    def start_servers(self) -> None:
+        """The portal (and the mediator area on the network, when enabled), each in a thread."""
+        for server, name in ((self.portal_server, "portal"), (self.network_server, "lan")):
+            if server is not None:
+                thread = threading.Thread(target=server.run, daemon=True, name=name)
+                self._threads[server] = thread
+                thread.start()
+
+    def stop_servers(self) -> None:
+        from portal.server import stop
+
+        for server in (self.portal_server, self.network_server):
+            if server is not None:
+                stop(server, self._threads.get(server))
 
     def run(self) -> None:
-        threading.Thread(target=self.portal_server.run, daemon=True, name="portal").start()
-        if self.network_server is not None:
-            threading.Thread(target=self.network_server.run, daemon=True, name="lan").start()
+        self.start_servers()
         if self.counters is not None:
             threading.Thread(target=self._push_reports, daemon=True, name="stats-push").start()
         self.control.start()
@@ -43,9 +57,7 @@ class Runtime:
     def close(self) -> None:
         self.supervisor.shutdown()
         self.control.close()
-        self.portal_server.close()
-        if self.network_server is not None:
-            self.network_server.close()
+        self.stop_servers()
         if self.counters is not None:
             self.counters.close()
         if self.lock is not None:

@@ -17,6 +17,7 @@ BRIDGE_ACTIONS = (
     "smaller",
     "end",             # the resident confirmed "Terminer la session"
     "dismiss",         # an overlay was closed
+    "view_saved",      # open the document just saved in the portal's viewer
 )
 MAX_NAME_LENGTH = 32
 

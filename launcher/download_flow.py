@@ -24,10 +24,14 @@ class DownloadFlow(QObject):
     """Handles the profile's downloadRequested signal."""
 
     def __init__(self, paths: SessionPaths, writer: EventWriter,
-                 show: Callable[[str, str], None]) -> None:
+                 show: Callable[[str, str], None],
+                 saved: Callable[[Path], None] | None = None) -> None:
+        """saved: told the kept file's path (to offer "Voir le document"); without it, a plain
+        "Document enregistré" message."""
         super().__init__()
-        self.paths, self.writer, self.show = paths, writer, show
+        self.paths, self.writer, self.show, self.saved = paths, writer, show, saved
         self._active: list[QWebEngineDownloadRequest] = []
+        self.last_saved: Path | None = None
         self._closed = False
 
     def close(self) -> None:
@@ -69,9 +73,14 @@ class DownloadFlow(QObject):
             if completed or request.receivedBytes() > downloads.MAX_BYTES:
                 self._refused()
             return
-        part.rename(downloads.unique_path(self.paths.downloads, decision.name))
+        target = downloads.unique_path(self.paths.downloads, decision.name)
+        part.rename(target)
+        self.last_saved = target
         self.writer.emit(Event("download", detail="accepted"))
-        self.show(*SAVED)
+        if self.saved is not None:
+            self.saved(target)
+        else:
+            self.show(*SAVED)
 
     def _refused(self) -> None:
         self.writer.emit(Event("download", detail="refused"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from dataclasses import replace
 from importlib import resources
@@ -27,7 +28,7 @@ from PyQt6.QtWidgets import QApplication
 
 from kiosk.events import Event
 
-from . import bridge, uploads
+from . import bridge, error_pages, portal_pages, uploads
 from .confine import SessionPaths
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
@@ -127,7 +128,7 @@ class Controller(QObject):
         self._notice: QUrl | None = None  # shown between two residents, before HOME
         self._clears = 0
         self._script: QWebEngineScript | None = None
-        self.downloads = DownloadFlow(paths, writer, self.show_message)
+        self.downloads = DownloadFlow(paths, writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(paths, writer, self.show_message)
         self.interceptor = Interceptor(self)
         self.bridge_object = BridgeObject(self)
@@ -137,7 +138,7 @@ class Controller(QObject):
             "home": self.go_home, "documents": self.show_documents, "print": self.ask_print,
             "print_confirmed": lambda: self.printing.start(), "bigger": lambda: self.zoom(+1),
             "smaller": lambda: self.zoom(-1), "end": self.end_requested,
-            "dismiss": self.dismiss_warning,
+            "dismiss": self.dismiss_warning, "view_saved": self.view_saved,
         }
         self.command_received.connect(self.on_command)
 
@@ -188,6 +189,7 @@ class Controller(QObject):
     def _wire_page(self, page: QWebEnginePage) -> None:
         self.page = page
         page.loadFinished.connect(self.on_load_finished)
+        page.loadingChanged.connect(self.on_loading_changed)
         page.printRequested.connect(self.ask_print)
         self.printing.attach(page)
         page.permissionRequested.connect(lambda permission: permission.deny())
@@ -210,7 +212,7 @@ class Controller(QObject):
         # session's folder or screen (their outcome is still reported, so it is counted).
         self.downloads.close()
         self.printing.close()
-        self.downloads = DownloadFlow(self.paths, self.writer, self.show_message)
+        self.downloads = DownloadFlow(self.paths, self.writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(self.paths, self.writer, self.show_message)
         self.state = ToolbarState(internal_origin=self.state.internal_origin)
         if self.live_policy is not None:
@@ -276,6 +278,10 @@ class Controller(QObject):
         text = url_text(url)
         if not is_main_frame:
             return self._emit(self.gate.subframe(text)).allowed
+        button = error_pages.button(self.portal_origin, text)
+        if button is not None:  # "Réessayer" / "Revenir" on the page of a site that is down
+            QTimer.singleShot(0, self.retry_failed if button == "retry" else self.back_from_failed)
+            return False
         if self.gate.blob_download(text):
             target = QUrl(url)
             QTimer.singleShot(0, lambda: self.page.download(target))
@@ -312,6 +318,42 @@ class Controller(QObject):
         for event in verdict.events:
             self.writer.emit(event)
         return verdict
+
+    def on_loading_changed(self, info) -> None:
+        """A site that does not answer (DNS, refused or reset connection, timeout, TLS, HTTP 5xx):
+        the portal's page in the resident's language instead of Chromium's technical one."""
+        try:
+            statuses = (info.LoadStatus.LoadFailedStatus, info.LoadStatus.LoadSucceededStatus)
+            if info.status() not in statuses:
+                return
+            why = error_pages.cause(info.errorDomain().name, info.errorCode(), info.isDownload())
+            url = url_text(info.url())
+            if why is None or url.startswith(self.portal_origin + "/"):
+                return
+            site = self.gate.allowlist.decide(url).site_id
+            self.unreachable = url
+            self.writer.emit(Event("site_unreachable", site_id=site, detail=why))
+            target = QUrl(error_pages.page(self.portal_origin, site, why))
+            QTimer.singleShot(0, lambda: self.page.setUrl(target))
+        except Exception as exc:  # noqa: BLE001 - Chromium's own page stays: log the kind only
+            print(f"kiosk: unreachable-site page failed: {type(exc).__name__}", file=sys.stderr)
+
+    def retry_failed(self) -> None:
+        """"Réessayer": the address that failed, again through the policy (never sent out)."""
+        url = getattr(self, "unreachable", None)
+        self.page.setUrl(QUrl(url) if url else QUrl(portal_pages.tiles(self.portal_origin)))
+
+    def back_from_failed(self) -> None:
+        """"Revenir": the last page before the failure (history goes through the policy)."""
+        history = self.page.history()
+        failed = getattr(self, "unreachable", None)
+        for item in reversed(history.backItems(50)):
+            url = url_text(item.url())
+            if url != failed and not error_pages.is_page(self.portal_origin, url) \
+                    and not url.startswith("chrome-error:"):
+                history.goToItem(item)
+                return
+        self.page.setUrl(QUrl(portal_pages.tiles(self.portal_origin)))
 
     def on_load_finished(self, ok: bool) -> None:
         if self._notice is not None and url_text(self.page.url()) == url_text(self._notice):
@@ -373,13 +415,29 @@ class Controller(QObject):
             self.browser.close()
 
     def show_documents(self) -> None:
-        """Deferred: a modal list must not run inside the web channel call that asked for it."""
-        from .picker import show_documents
+        """The portal's "Mes documents": one documents experience, in the resident's language."""
+        self.page.setUrl(QUrl(portal_pages.documents(self.portal_origin)))
 
-        QTimer.singleShot(0, lambda: show_documents(
-            self.browser, uploads.candidates(self.paths.downloads)))
+    def view_saved(self) -> None:
+        """Open the document just saved in the portal's viewer (read, print, keep)."""
+        saved = self.downloads.last_saved
+        if saved is not None and saved.exists():
+            self.page.setUrl(QUrl(portal_pages.document(self.portal_origin, saved.name)))
+
+    def show_saved(self, _path) -> None:
+        self.run_js("__kiosk.saved()")
+
+    @property
+    def portal_origin(self) -> str:
+        return self.state.internal_origin or _origin(self.home)
 
     def ask_print(self, *_args) -> None:
+        """On a document of the portal, print the document itself through the portal (it says
+        the page count first); anywhere else, confirm printing the page on screen."""
+        target = portal_pages.print_target(self.portal_origin, url_text(self.page.url()))
+        if target is not None:
+            self.page.setUrl(QUrl(target))
+            return
         self.run_js("__kiosk.confirmPrint()")
 
     def show_message(self, title: str, text: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,13 +80,50 @@ def delete(folder: Path, name: str) -> None:
     (folder / name).unlink()
 
 
+MAX_COPY_NAMES = 1000  # "a (2).pdf" ... "a (1000).pdf", then the copy is refused
+_CHUNK = 1024 * 1024
+
+
 def copy_to(folder: Path, name: str, target: Path) -> str:
-    """Copy a document to the USB key without overwriting anything; return the name used."""
+    """Copy a document to the USB key without overwriting anything; return the name used.
+
+    Whatever is on the key is the key owner's: a name there may be a symlink to a file of the
+    terminal, or a dangling one to where a new file would appear. So the key's folder is opened
+    without following a link, and the copy is created inside it (relative to that open folder)
+    with O_CREAT | O_EXCL | O_NOFOLLOW: an existing name, a link included, is simply taken.
+    OSError when the folder is a link or the copy cannot be made (the caller says so)."""
     resolve(folder, name)
     stem, suffix = Path(name).stem, Path(name).suffix
-    candidate, n = name, 1
-    while (target / candidate).exists():
-        n += 1
-        candidate = f"{stem} ({n}){suffix}"
-    shutil.copyfile(folder / name, target / candidate)
-    return candidate
+    source = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        key = os.open(target, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        try:
+            for n in range(1, MAX_COPY_NAMES + 1):
+                candidate = name if n == 1 else f"{stem} ({n}){suffix}"
+                try:
+                    out = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                                  | os.O_CLOEXEC, 0o644, dir_fd=key)
+                except FileExistsError:
+                    continue
+                try:
+                    _copy_fd(source, out)
+                except OSError:
+                    os.close(out)
+                    os.unlink(candidate, dir_fd=key)  # no half copy left on the key
+                    raise
+                os.close(out)
+                return candidate
+            raise FileExistsError(f"no free name for a copy after {MAX_COPY_NAMES} tries")
+        finally:
+            os.close(key)
+    finally:
+        os.close(source)
+
+
+def _copy_fd(source: int, out: int) -> None:
+    os.lseek(source, 0, os.SEEK_SET)
+    while chunk := os.read(source, _CHUNK):
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(out, view):]
+    os.fsync(out)  # the key may be pulled out as soon as the page says "copied"

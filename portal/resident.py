@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     abort,
@@ -15,15 +17,18 @@ from flask import (
 
 from kiosk.events import Event
 
-from . import documents, i18n
+from . import documents, i18n, printer
 from .catalogue import get_groups, get_policy, policy_memo, search
 from .security import cross_site
 from .session import get_session
 
 bp = Blueprint("resident", __name__)
+log = logging.getLogger(__name__)
 
 # Status messages after a redirect are enumerated keys, never text taken from the URL.
-MESSAGES = {"deleted", "copied", "no_usb", "copy_failed", "help_sent"}
+MESSAGES = {"deleted", "copied", "no_usb", "copy_failed", "help_sent", "printed", "no_printer",
+            "print_failed"}
+PRINT_MESSAGES = {"sent": "printed", "no_printer": "no_printer", "failed": "print_failed"}
 WARNING_PAGES = {"inactivite": "idle", "limite": "time_limit"}
 
 
@@ -101,7 +106,35 @@ def document_list():
 @bp.get("/documents/<name>")
 def document_view(name: str):
     return render_template("resident/document.html", doc=_document(name),
-                           usb=get_session().usb_dir() is not None)
+                           usb=get_session().usb_dir() is not None, message=_message())
+
+
+def _pages(doc: documents.Document) -> int | None:
+    try:
+        return printer.page_count(_folder() / doc.name, doc.kind)
+    except printer.NotPrintable:
+        return None
+
+
+@bp.get("/documents/<name>/imprimer")
+def document_print_confirm(name: str):
+    """Say how many pages will come out before anything is printed."""
+    doc = _document(name)
+    pages = _pages(doc)
+    return render_template("resident/print.html", doc=doc, pages=pages), \
+        200 if pages else 422
+
+
+@bp.post("/documents/<name>/imprimer")
+def document_print(name: str):
+    """Send the document file itself to the printer, then say what happened."""
+    doc = _document(name)
+    if not _pages(doc):
+        return render_template("resident/print.html", doc=doc, pages=None), 422
+    outcome = printer.send(_folder() / doc.name)
+    get_session().emit(Event("print", detail=outcome))
+    return redirect(url_for("resident.document_view", name=doc.name,
+                            message=PRINT_MESSAGES[outcome]), 303)
 
 
 @bp.get("/documents/<name>/fichier")
@@ -138,7 +171,8 @@ def document_copy(name: str):
         documents.copy_to(_folder(), name, target)
     except documents.DocumentNotFound:
         abort(404)
-    except OSError:
+    except OSError as exc:  # a key that went away, is full, or whose folder is a link
+        log.warning("copy to the USB key refused: %s", type(exc).__name__)
         return redirect(url_for("resident.document_list", message="copy_failed"), 303)
     return redirect(url_for("resident.document_list", message="copied"), 303)
 
@@ -150,6 +184,30 @@ def help_page():
         return redirect(url_for("resident.help_page", message="help_sent"), 303)
     return render_template("resident/help.html", message=_message(),
                            pending=get_session().help_requested())
+
+
+UNREACHABLE_CAUSES = ("dns", "refused", "reset", "timeout", "tls", "server")
+
+
+@bp.get("/injoignable")
+def unreachable():
+    """A site that does not answer, said plainly (the kiosk window sends residents here)."""
+    site = get_policy().site(request.args.get("site", ""))
+    cause = request.args.get("cause")
+    return render_template("resident/unreachable.html", site=site,
+                           cause=cause if cause in UNREACHABLE_CAUSES else "server")
+
+
+@bp.get("/injoignable/reessayer")
+def unreachable_retry():
+    """The kiosk window carries "Réessayer" and "Revenir" out itself (it alone holds the failed
+    address and the history); reached without it, the tiles are the best answer."""
+    return redirect(url_for("resident.home"), 303)
+
+
+@bp.get("/injoignable/revenir")
+def unreachable_back():
+    return redirect(url_for("resident.home"), 303)
 
 
 @bp.get("/hors-service")

@@ -30,11 +30,27 @@ class BackgroundServer:
 
     def close(self) -> None:
         """Finish running requests, close every socket (the loop ends when none is left), join."""
-        self._server.task_dispatcher.shutdown()
-        while self._server._map:  # the listening socket, open connections and the trigger
-            for dispatcher in list(self._server._map.values()):
-                dispatcher.close()
-        self._thread.join(timeout=5)
+        stop(self._server, self._thread)
+
+
+def stop(server, thread: threading.Thread | None = None, timeout: float = 5.0) -> None:
+    """Stop a waitress server whose loop runs in `thread`. Its sockets are closed by the loop
+    itself, through its trigger: closing them from another thread races the loop's select()
+    (EBADF, an exception in the server thread)."""
+    server.task_dispatcher.shutdown()
+    if thread is not None and thread.is_alive():
+        server.trigger.pull_trigger(lambda: _close_all(server))
+        thread.join(timeout)
+        if not thread.is_alive():
+            return
+    _close_all(server)
+
+
+def _close_all(server) -> None:
+    """The listening socket, open connections and the trigger: the loop ends when none is left."""
+    while server._map:
+        for dispatcher in list(server._map.values()):
+            dispatcher.close()
 
 
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 8765, threads: int = 4) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import pwd
 import shutil
 import subprocess
 from pathlib import Path
@@ -110,14 +111,32 @@ def _run(cmd: list[str]) -> subprocess.CompletedProcess | None:
         return None
 
 
-def pending_jobs() -> int | None:
-    """Pending print jobs on this terminal; None when CUPS tools are absent or unreachable."""
+def session_user() -> str:
+    """The account whose print jobs are the resident's: the one this wipe runs as."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
+
+
+def own_jobs() -> list[str] | None:
+    """IDs of this account's not-yet-printed jobs; None when CUPS tools are absent or
+    unreachable. `lpstat -o` lines read "queue-ID owner size date"."""
     if not shutil.which("lpstat"):
         return None
     out = _run(["lpstat", "-o"])
     if out is None or out.returncode != 0:
         return None
-    return len([line for line in out.stdout.splitlines() if line.strip()])
+    user = session_user()
+    return [fields[0] for fields in (line.split() for line in out.stdout.decode(errors="replace")
+                                     .splitlines()) if len(fields) >= 2 and fields[1] == user]
+
+
+def pending_jobs() -> int | None:
+    """The session account's pending print jobs on this terminal; None when CUPS tools are
+    absent or unreachable (other accounts' jobs, a mediator's, are not the resident's)."""
+    jobs = own_jobs()
+    return None if jobs is None else len(jobs)
 
 
 CUPSD = Path("/usr/sbin/cupsd")
@@ -132,14 +151,20 @@ def scheduler_down_without_local_server() -> bool:
 
 
 def cancel_print_jobs() -> StepReport:
-    """Cancel every pending job (the terminal serves one resident at a time)."""
+    """Cancel the session account's pending jobs, one by one: under CUPS' stock policy an
+    owner may cancel their own job, while cancelling all jobs (`cancel -a`) is kept for
+    @SYSTEM and answers Forbidden to the unprivileged session."""
     step = StepReport("print_jobs")
     if scheduler_down_without_local_server():
         step.status, step.reason = "skipped", "no_scheduler"
         return step
-    before = pending_jobs()
+    jobs = own_jobs()
+    if jobs == []:
+        step.add("jobs_cancelled", 0)  # nothing waits: nothing to cancel, nothing to fail
+        return step
     if shutil.which("cancel"):
-        out = _run(["cancel", "-a"])
+        # Unknown queue (lpstat unreachable): ask for this account's jobs, all queues.
+        out = _run(["cancel", *jobs] if jobs else ["cancel", "-u", session_user()])
     elif shutil.which("lprm"):
         out = _run(["lprm", "-"])
     else:
@@ -149,5 +174,5 @@ def cancel_print_jobs() -> StepReport:
         # Fail closed: a job that survives would print the resident's document later.
         step.status, step.reason = "failed", "cancel_failed"
         return step
-    step.add("jobs_cancelled", before or 0)
+    step.add("jobs_cancelled", len(jobs or []))
     return step

@@ -122,6 +122,10 @@ function main() {
         [["Oui, terminer", "end"], ["Non, continuer", null]]);
     },
     message(title, text) { dialog(title, text, [["OK", null]]); },
+    saved() {
+      dialog("Document enregistré", "Vous le retrouvez dans « Mes documents ».",
+        [["Voir le document", "view_saved"], ["OK", null]]);
+    },
     close: close,
   };
   Object.defineProperty(window, "__kiosk", { value: Object.freeze(kiosk) });

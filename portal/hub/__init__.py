@@ -5,6 +5,9 @@ A Flask app of its own (`create_hub_app`), separate from the resident/mediator p
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 import os
 import secrets
 
@@ -16,10 +19,18 @@ from .errors import ApiError
 
 MAX_REPORT_BYTES = 64 * 1024
 
+log = logging.getLogger(__name__)
 
-def create_hub_app(database_url: str = "sqlite:///hub.sqlite3",
-                   test_config: dict | None = None) -> Flask:
-    """Build the hub for this database (sqlite:///path or postgresql://...)."""
+# SHA-256 of session keys that were published (a hub database was once committed to the
+# repository, its WAL holding `settings.secret_key`). A hub still using one gets a new key.
+PUBLISHED_KEY_DIGESTS = frozenset({
+    "6c4706de4400a009c1bcd90540a2a024d83ae0e9e1d6ba77870fb447edafd262",
+})
+
+
+def create_hub_app(database_url: str, test_config: dict | None = None) -> Flask:
+    """Build the hub for this database (sqlite:///path or postgresql://...); no default here,
+    so no caller ends up with a database in whatever directory it was started from."""
     app = Flask(__name__)
     db = Database(database_url)
     db.create_schema()
@@ -63,11 +74,23 @@ def get_db() -> Database:
     return current_app.extensions["hub_db"]
 
 
+def is_published_key(key: str) -> bool:
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return any(hmac.compare_digest(digest, known) for known in PUBLISHED_KEY_DIGESTS)
+
+
 def _secret_key(db: Database) -> str:
-    """One key per hub database, so sessions survive restarts and several workers agree."""
+    """One key per hub database, so sessions survive restarts and several workers agree.
+    A key known to be public is replaced (every cookie it signed stops working)."""
     db.execute("INSERT INTO settings (name, value) VALUES ('secret_key', ?)"
                " ON CONFLICT (name) DO NOTHING", (secrets.token_hex(32),))
-    return db.one("SELECT value FROM settings WHERE name = 'secret_key'")[0]
+    key = db.one("SELECT value FROM settings WHERE name = 'secret_key'")[0]
+    if is_published_key(key):
+        log.warning("hub: the session key was a published one; replaced by a new random key")
+        db.execute("UPDATE settings SET value = ? WHERE name = 'secret_key' AND value = ?",
+                   (secrets.token_hex(32), key))
+        key = db.one("SELECT value FROM settings WHERE name = 'secret_key'")[0]
+    return key
 
 
 def _http_error(error: HTTPException):

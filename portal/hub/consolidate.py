@@ -40,7 +40,7 @@ def consolidated(db: Database, month: str | None = None) -> list[dict]:
     return rows
 
 
-def terminals(db: Database) -> list[tuple[str, str, str]]:
-    """(association, terminal id, enrolled at), for the staff page."""
-    return db.all("SELECT association, terminal_id, enrolled_at FROM terminals"
+def terminals(db: Database) -> list[tuple[str, str, str, str | None]]:
+    """(association, terminal id, enrolled at, revoked at), for the staff page."""
+    return db.all("SELECT association, terminal_id, enrolled_at, revoked_at FROM terminals"
                   " ORDER BY association, enrolled_at")

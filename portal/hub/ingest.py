@@ -21,8 +21,8 @@ from kiosk.counters import (
 )
 from kiosk.events import END_REASONS
 
+from .audit import now_iso
 from .db import Database
-from .enrolment import now_iso
 from .errors import ApiError
 
 SCHEMA_VERSIONS = (1,)
@@ -107,9 +107,12 @@ def terminal_of(db: Database, report: dict) -> tuple[str, str, Ed25519PublicKey]
         terminal = str(uuid.UUID(str(report.get("terminal_id"))))
     except ValueError as exc:
         raise ApiError(400, "malformed", "terminal_id must be a UUID") from exc
-    row = db.one("SELECT association, public_key FROM terminals WHERE terminal_id = ?", (terminal,))
+    row = db.one("SELECT association, public_key, revoked_at FROM terminals"
+                 " WHERE terminal_id = ?", (terminal,))
     if row is None:
         raise ApiError(403, "unknown_terminal", "this terminal is not enrolled with the hub")
+    if row[2]:
+        raise ApiError(403, "revoked_terminal", "the funder's staff revoked this terminal")
     key = Ed25519PublicKey.from_public_bytes(base64.b64decode(row[1]))
     return terminal, row[0], key
 

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import (
     Blueprint,
-    Response,
+    abort,
     flash,
     g,
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
 
 from kiosk.export import THEMATIC_LABELS, header_of, to_csv, to_xlsx
 
-from . import get_db
-from .auth import ClientThrottle, check_login, login_required
+from . import audit, get_db
+from .auth import (
+    ClientThrottle,
+    check_login,
+    close_session,
+    login_required,
+    open_session,
+    safe_next,
+)
 from .charts import bar_chart
 from .consolidate import consolidated, months, terminals
 from .enrolment import create_code, pending_codes
+from .months import checked_month
 
 bp = Blueprint("staff", __name__)
 
@@ -37,20 +48,16 @@ def login():
     if request.method == "POST":
         client = request.remote_addr or "?"
         username = request.form.get("username", "").strip()[:64]
-        wait = _throttle().wait(client)
-        accepted = False
-        if wait <= 0:
-            accepted, wait = check_login(get_db(), username, request.form.get("password", ""))
-            if not accepted:
-                _throttle().failed(client)
-                wait = max(wait, _throttle().wait(client))
+        client_wait = _throttle().reserve(client)
+        accepted, wait = check_login(get_db(), username, request.form.get("password", ""),
+                                     refuse=client_wait > 0)
+        wait = max(wait, client_wait)
         if accepted:
             _throttle().succeeded(client)
+            close_session(get_db(), session.get("sid"))
             session.clear()
-            session["user"] = username
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//")
-                            else url_for("staff.index"))
+            session["sid"] = open_session(get_db(), username)
+            return redirect(safe_next(request.args.get("next", "")) or url_for("staff.index"))
         error = ("Identifiant ou mot de passe incorrect." if wait <= 0 else
                  f"Trop d'essais. Réessayez dans {int(wait) + 1} secondes.")
     return render_template("hub/login.html", error=error), 401 if error else 200
@@ -58,6 +65,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Ends the session on the server: a copy of the cookie is worth nothing afterwards."""
+    close_session(get_db(), session.get("sid"))
     session.clear()
     return redirect(url_for("staff.login"))
 
@@ -108,19 +117,20 @@ def index():
 @login_required
 def export(fmt: str):
     """The consolidated table as CSV (`;`, or `,` with ?sep=comma) or XLSX."""
-    month = request.args.get("month") or None
+    month = checked_month(request.args.get("month"))
+    if fmt not in ("csv", "xlsx"):
+        abort(404, description="Format inconnu : CSV ou Excel (xlsx).")
     rows = consolidated(get_db(), month)
     name = f"indicateurs-{month or 'tous'}"
     if fmt == "csv":
         data = to_csv(rows, "," if request.args.get("sep") == "comma" else ";")
-        mime = "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
+        mime = "text/csv"
+    else:
         data = to_xlsx(rows)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        return Response("Format inconnu", status=404)
-    return Response(data, mimetype=mime,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    # send_file writes Content-Disposition per RFC 6266 (quoted, filename* when needed).
+    return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True,
+                     download_name=f"{name}.{fmt}", max_age=0)
 
 
 @bp.route("/terminals", methods=["GET", "POST"])
@@ -135,3 +145,19 @@ def terminals_page():
             flash("Indiquez le nom de l'association (200 caractères au plus).")
     return render_template("hub/terminals.html", code=code, terminals=terminals(get_db()),
                            codes=pending_codes(get_db()), user=g.user)
+
+
+@bp.post("/terminals/<terminal_id>/revoke")
+@login_required
+def revoke_terminal(terminal_id: str):
+    """Stop trusting a terminal (stolen, replaced): its reports are refused from now on and its
+    id may be enrolled again with a new code. Stored reports stay where they are."""
+    db = get_db()
+    with db.transaction():
+        changed = db.execute("UPDATE terminals SET revoked_at = ? WHERE terminal_id = ?"
+                             " AND revoked_at IS NULL", (audit.now_iso(), terminal_id))
+        if changed.rowcount == 1:
+            audit.record(db, g.user, "revoke", terminal_id)
+    flash("Borne révoquée : ses rapports sont refusés ; elle peut être inscrite à nouveau."
+          if changed.rowcount == 1 else "Cette borne n'existe pas ou est déjà révoquée.")
+    return redirect(url_for("staff.terminals_page"))

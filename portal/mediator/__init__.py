@@ -49,7 +49,7 @@ auth.init_blueprint(bp)
 @bp.before_request
 def _resident_session_logs_out() -> None:
     """A login made before the running resident session started is over."""
-    if not session.get("mediator_user"):
+    if not auth.has_login():
         return
     marker = getattr(context.port(), "session_marker", lambda: None)()
     if marker is not None and session.get(MARKER) != marker:
@@ -69,3 +69,6 @@ from . import (  # noqa: E402,F401  (routes)
     stats_views,
     terminal_views,
 )
+
+auth.on_revoke = access.revoke_grant
+auth.still_valid = access.grant_alive

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 
@@ -25,7 +24,7 @@ from portal.catalogue import get_policy
 from portal.icons import PICTOGRAMS
 
 from . import auth, bp, context, drafts
-from .access import GRANT_KEY, keeper
+from .access import GRANT, keeper
 from .french import decision_text, issue_text
 from .i18n import _m
 
@@ -51,7 +50,7 @@ def save_bytes(data: bytes, action: str, detail: str) -> list[PolicyIssue]:
     store = context.store()
     if store.path.exists() and store.path.read_bytes() == data:
         return []  # nothing changed: no new version in the history
-    holder, grant = keeper(), session.get(GRANT_KEY)
+    holder, grant = keeper(), auth.secret(GRANT)
     sign = (lambda raw: holder.sign_policy(grant, raw)) if holder.policy_signing() \
         else (lambda raw: None)
     try:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, redirect, render_template, request, url_for
 
 from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
-from kiosk.keeper import MAX_PASSWORD
+from kiosk.keeper import MAX_PASSWORD, KeeperError
 from policies import SessionLimits, SignatureError, atomic_write
 from policies.signing import signature_path, trusted_keys, verify_bytes
 from policies.store import TRUSTED_DIR
@@ -16,7 +16,7 @@ from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 
 from . import auth, bp, context, drafts
-from .access import as_attempt, keeper, refusal
+from .access import GRANT, as_attempt, keeper, refusal
 from .catalogue_views import current_doc, save_doc
 from .i18n import _m
 
@@ -32,6 +32,10 @@ LABELS = {  # French labels and help; a setting missing here is shown with its E
     "mediator_network_access": ("Accès depuis le réseau",
                                 "L'espace médiateur est joignable depuis les autres ordinateurs de "
                                 "l'association (sinon, seulement sur la borne)."),
+    "online_check": ("Adresse de test de la connexion Internet",
+                     "La borne essaie de joindre cette adresse (nom:port) pour vous dire si elle "
+                     "est en ligne, par exemple www.service-public.fr:443. Vide : pas de "
+                     "vérification."),
     "require_signed_policy": ("Catalogue signé obligatoire",
                               "Refuser un catalogue qui n'est pas signé par une clé de confiance."),
     "idle_minutes": ("Inactivité (minutes)",
@@ -46,6 +50,7 @@ LABELS = {  # French labels and help; a setting missing here is shown with its E
 ERRORS = {
     "association_name": "Entrez un nom de 1 à 80 caractères.",
     "languages": "Choisissez au moins une langue de la liste.",
+    "online_check": "Entrez un nom et un port, par exemple www.service-public.fr:443, ou rien.",
 }
 
 
@@ -234,7 +239,13 @@ def password():
                 if not attempt.wait_seconds else refusal(attempt)
     except PasswordError as exc:
         errors["new"] = _m(str(exc))
+    except KeeperError:  # the hash was removed since login: only the command line sets a first one
+        errors["current"] = _m("Aucun mot de passe n'est encore défini. Sur la borne, dans un "
+                               "terminal, tapez : kiosk mediator set-password")
     if errors:
         return render_template("mediator/password.html", errors=errors, message=None), 400
-    context.audit().record("password_set", "mot de passe changé depuis l'espace médiateur")
+    auth.keep_secret(GRANT, answer.get("grant"))  # the keeper ended every grant but this new one
+    others = auth.revoke_others()
+    context.audit().record("password_set", "mot de passe changé depuis l'espace médiateur, "
+                           f"{others} autre(s) connexion(s) fermée(s)")
     return redirect(url_for("mediator.password", message="changed"), 303)

@@ -22,7 +22,8 @@ HOUR_LABELS = {"before_9": "Avant 9 h", "9_12": "9 h à 12 h", "12_14": "12 h à
 OTHER_TOTALS = {"navigation_refused": "Pages refusées", "help_requested": "Demandes d'aide",
                 "accompanied_unlock": "Déverrouillages en mode accompagné",
                 "download": "Téléchargements (acceptés ou refusés)",
-                "print": "Impressions (toutes issues)"}
+                "print": "Impressions (toutes issues)",
+                "site_unreachable": "Sites qui ne répondaient pas"}
 
 
 def label(labels: dict[str, str], key: str) -> str:

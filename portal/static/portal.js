@@ -39,19 +39,6 @@
     if (input.value) apply();
   }
 
-  function printButtons() {
-    document.querySelectorAll("[data-print]").forEach(function (button) {
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        var frame = document.querySelector("iframe#viewer");
-        try {
-          if (frame && frame.contentWindow) { frame.contentWindow.focus(); frame.contentWindow.print(); return; }
-        } catch (e) { /* fall back to printing the page */ }
-        window.print();
-      });
-    });
-  }
-
   function backLinks() {
     document.querySelectorAll("[data-back]").forEach(function (link) {
       link.addEventListener("click", function (event) {
@@ -88,6 +75,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    liveSearch(); printButtons(); backLinks(); countdowns(); waitForWelcome();
+    liveSearch(); backLinks(); countdowns(); waitForWelcome();
   });
 })();

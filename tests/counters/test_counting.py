@@ -167,3 +167,11 @@ def test_an_unwritable_state_dir_turns_counting_off_without_raising(tmp_path, po
         counters = CounterStore(state, policy)
         assert counters.record(Event("help_requested"), when=DAY) is False
     assert "could not record a help_requested event" in caplog.text
+
+
+def test_a_site_that_did_not_answer_is_counted_per_site_never_by_address(store):
+    store.record(Event("site_unreachable", site_id="caf", detail="dns"), when=DAY)
+    store.record(Event("site_unreachable", site_id="caf", detail="server"), when=DAY)
+    store.record(Event("site_unreachable", site_id="https://caf.fr/x?y=1"), when=DAY)
+    totals = store.month_totals("2026-03")
+    assert totals == {("site_unreachable", "caf"): 2, ("site_unreachable", "other"): 1}

@@ -48,7 +48,7 @@ def database_url(request, tmp_path):
 def app(database_url):
     hub = create_hub_app(database_url, {"TESTING": True})
     yield hub
-    hub.extensions["hub_db"].close()
+    hub.extensions["hub_db"].close_all()
 
 
 @pytest.fixture

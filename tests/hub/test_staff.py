@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 import pytest
 from openpyxl import load_workbook
@@ -140,6 +141,9 @@ def test_the_table_shows_every_column_when_associations_differ(client, db, staff
 def test_failures_across_user_names_slow_down_the_client(client, db, staff):
     for index in range(6):
         assert login(client, username=f"guess{index}", password="x" * 12).status_code == 401
-    locked = login(client)  # the right account, untouched, but this client must wait
+    locked = login(client)  # the right account, not locked, but this client must wait
     assert "Réessayez dans" in locked.get_data(as_text=True)
-    assert db.all("SELECT * FROM login_failures WHERE username = 'financeur'") == []
+    # The refused attempt counts (every attempt does) without locking the account.
+    failures, locked_until = db.one("SELECT failures, locked_until FROM login_failures"
+                                    " WHERE username = 'financeur'")
+    assert failures == 1 and locked_until <= time.time()

@@ -38,9 +38,9 @@ def install(root: Path, *extra: str) -> subprocess.CompletedProcess:
     return run_installer("--kiosk", "--root", str(root), *extra)
 
 
-def uninstall(root: Path, *extra: str, stdin: int | None = subprocess.DEVNULL
-              ) -> subprocess.CompletedProcess:
-    return run_installer("--uninstall", "--root", str(root), *extra, stdin=stdin)
+def uninstall(root: Path, *extra: str, stdin: int | None = subprocess.DEVNULL,
+              check: bool = True) -> subprocess.CompletedProcess:
+    return run_installer("--uninstall", "--root", str(root), *extra, stdin=stdin, check=check)
 
 
 def read_manifest(root: Path) -> list[Entry]:

@@ -123,6 +123,48 @@ def test_uninstall_removes_accounts_units_and_opt(tmp_path) -> None:
     assert not any(tmp_path.iterdir())
 
 
+def test_uninstall_ends_the_accounts_processes_before_deleting_them(tmp_path) -> None:
+    """userdel refuses an account that still runs something (an orphaned `kiosk run`, its
+    `systemd --user`): the accounts' processes are ended first."""
+    install(tmp_path)
+    commands = [line for line in uninstall(tmp_path, "--purge").stdout.splitlines()
+                if line.startswith("would run: ")]
+    end = commands.index("would run: /opt/kiosk/end-session kiosk kiosk-admin")
+    assert end < commands.index("would run: userdel kiosk")
+    assert end < commands.index("would run: userdel kiosk-admin")
+
+
+def test_uninstall_removes_drop_ins_of_its_units(tmp_path) -> None:
+    install(tmp_path)
+    write(tmp_path / "etc/systemd/system/kiosk.service.d/override.conf", "[Service]\n")
+    result = uninstall(tmp_path, "--purge")
+    assert not (tmp_path / "etc/systemd/system/kiosk.service.d").exists()
+    assert "removed /etc/systemd/system/kiosk.service.d" in result.stdout
+
+
+def test_a_failed_uninstall_keeps_the_manifest_and_a_second_run_finishes(tmp_path) -> None:
+    install(tmp_path)
+    # Something in the way of one removal (here a directory where kiosk put a file).
+    blocked = tmp_path / "etc/systemd/logind.conf.d/50-kiosk.conf"
+    blocked.unlink()
+    write(blocked / "in-the-way", "x")
+    first = uninstall(tmp_path, "--purge", check=False)
+    assert first.returncode == 1
+    assert "run" in first.stderr and "--uninstall again" in first.stderr
+    assert (tmp_path / MANIFEST).exists(), "the manifest must stay until everything is gone"
+    (blocked / "in-the-way").unlink()
+    blocked.rmdir()
+    uninstall(tmp_path, "--purge")
+    assert not any(tmp_path.iterdir())
+
+
+def test_kept_data_is_given_to_root_once_the_accounts_are_gone(tmp_path) -> None:
+    seed_state(tmp_path)
+    install(tmp_path)
+    result = uninstall(tmp_path)
+    assert "would run: chown -R root:root /var/lib/kiosk" in result.stdout.splitlines()
+
+
 def test_uninstall_without_a_terminal_keeps_the_data_and_says_so(tmp_path) -> None:
     seed_state(tmp_path)
     install(tmp_path)

@@ -20,6 +20,7 @@ def seeded(tmp_path_factory) -> tuple:
     write(root / STATE / "secrets/mediator.hash", "$scrypt$...", 0o666)
     write(root / STATE / "config.toml", "name = 'Asso'\n", 0o666)
     write(root / STATE / "trusted-keys/funder.pub", "PUBLIC", 0o600)
+    write(root / STATE / "audit.log", '{"action": "password_set"}\n', 0o600)
     (root / STATE / "keys").chmod(0o755)
     return root, install(root).stdout
 
@@ -48,6 +49,21 @@ def test_settings_belong_to_the_session_which_saves_them(seeded) -> None:
     root, output = seeded
     assert mode_of(root / STATE / "config.toml") == 0o640
     assert f"would run: chown kiosk:kiosk {root / STATE / 'config.toml'}" in output
+
+
+def test_audit_log_is_shared_by_the_portal_and_the_password_command(seeded, tmp_path) -> None:
+    """README step 3 (set-password as kiosk-admin) may have created it 0600 before the first
+    boot: the installer makes it kiosk:kiosk 0660 (kiosk-admin is in group kiosk), and creates
+    it that way on a fresh install."""
+    root, output = seeded
+    assert mode_of(root / STATE / "audit.log") == 0o660
+    assert f"would run: chown kiosk:kiosk {root / STATE / 'audit.log'}" in output.splitlines()
+    assert (root / STATE / "audit.log").read_text() == '{"action": "password_set"}\n'
+    fresh = tmp_path / "fresh"
+    install(fresh)
+    assert mode_of(fresh / STATE / "audit.log") == 0o660
+    entry = manifest_entry(fresh, "/var/lib/kiosk/audit.log")
+    assert (entry.kind, entry.mode, entry.owner) == ("state", "0660", "kiosk:kiosk")
 
 
 def test_trusted_keys_belong_to_root_so_the_session_cannot_add_one(seeded) -> None:

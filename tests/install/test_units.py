@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.install.conftest import install, manifest_entry
+from tests.install.conftest import install, manifest_entry, mode_of
 
 UNITS = "etc/systemd/system"
-SESSION_COMMANDS = ("/usr/bin/cage", "/opt/kiosk/venv/bin/kiosk")
+SESSION_COMMANDS = ("/usr/bin/cage", "/opt/kiosk/venv/bin/kiosk", "/opt/kiosk/end-session")
 
 
 def unit_settings(path: Path) -> dict[str, list[str]]:
@@ -113,8 +113,31 @@ def test_cage_runs_kiosk_run_without_vt_switching(service) -> None:
 
 
 def test_pending_wipe_is_finished_before_the_session_starts(service) -> None:
-    assert service["Service.ExecStartPre"] == [
-        "/opt/kiosk/venv/bin/kiosk wipe --state-dir /var/lib/kiosk"]
+    (pre,) = service["Service.ExecStartPre"]
+    assert pre.endswith(" -- /opt/kiosk/venv/bin/kiosk wipe --state-dir /var/lib/kiosk")
+
+
+def test_the_start_wipe_runs_as_kiosk_in_the_units_journal_not_a_pam_session(service) -> None:
+    """A PAM session moves the command into a logind session scope, whose lines journald files
+    under that scope: `journalctl -u kiosk` showed only "Control process exited, status=1".
+    "+" skips PAM; setpriv still drops to the kiosk user and its groups."""
+    (pre,) = service["Service.ExecStartPre"]
+    assert pre.startswith("+/usr/bin/setpriv --reuid=kiosk --regid=kiosk --init-groups -- ")
+
+
+def test_stopping_the_unit_ends_every_process_of_the_session_account(service, installed
+                                                                       ) -> None:
+    """cage and `kiosk run` live in the PAM session's scope, out of reach of KillMode: the stop
+    step (as root) ends the kiosk user's processes, and logind kills that user's session."""
+    root, _ = installed
+    assert service["Service.ExecStopPost"] == ["+/opt/kiosk/end-session kiosk"]
+    script = root / "opt/kiosk/end-session"
+    assert mode_of(script) == 0o755
+    assert "loginctl terminate-user" in script.read_text()
+    assert "pkill -KILL -u" in script.read_text()
+    logind = unit_settings(root / "etc/systemd/logind.conf.d/50-kiosk.conf")
+    assert logind["Login.KillUserProcesses"] == ["yes"]
+    assert logind["Login.KillOnlyUsers"] == ["kiosk"], "only the public session, not an admin's"
 
 
 def test_qt_prefers_wayland_and_falls_back_to_xwayland(service) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
 import urllib.error
 import urllib.request
 
@@ -37,17 +36,13 @@ def runtime_with(tmp_path, network: bool):
     (tmp_path / "config.toml").write_text(
         f"portal_port = {port}\nmediator_network_access = {'true' if network else 'false'}\n")
     runtime = build_runtime(tmp_path, sinks=[], options=Options())
-    threading.Thread(target=runtime.portal_server.run, daemon=True).start()
-    if runtime.network_server is not None:
-        threading.Thread(target=runtime.network_server.run, daemon=True).start()
+    runtime.start_servers()
     return runtime, port
 
 
 def close(runtime) -> None:
     """Close what these tests started (the supervisor itself never ran)."""
-    runtime.portal_server.close()
-    if runtime.network_server is not None:
-        runtime.network_server.close()
+    runtime.stop_servers()
     runtime.control.server.server_close()
     runtime.lock.release()
 

@@ -49,9 +49,10 @@ class Launcher:
 
     def __init__(self, base: Path, home_url: str, display: str, strict: bool = True,
                  extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None,
-                 user: str | None = None) -> None:
+                 user: str | None = None, policy_text: str | None = None) -> None:
         """user: run as this unprivileged account with the Chromium sandbox on, as in
-        production (root only); otherwise a root test run turns the sandbox off."""
+        production (root only); otherwise a root test run turns the sandbox off.
+        policy_text: a policy of the test's own instead of POLICY."""
         self.base = base
         self.home = base / "home"
         self.xdg = base / "xdg"
@@ -62,6 +63,8 @@ class Launcher:
         (self.bin / "xdg-open").write_text(FAKE_XDG_OPEN)
         (self.bin / "xdg-open").chmod(0o755)
         self.policy = write_policy(base / "policy.toml", strict)
+        if policy_text is not None:
+            self.policy.write_text(policy_text)
         self.events: list[Event] = []
         self._lock = threading.Lock()
         env = {

@@ -35,8 +35,8 @@ def test_downloads_are_listed_with_view_and_delete(client, downloads):
 def test_pdf_is_shown_inside_the_portal_with_a_print_button(client, downloads):
     (downloads / "avis.pdf").write_bytes(PDF)
     html = client.get("/documents/avis.pdf").get_data(as_text=True)
-    assert '<iframe id="viewer"' in html and 'src="/documents/avis.pdf/fichier"' in html
-    assert "data-print" in html
+    assert 'data-pdf="/documents/avis.pdf/fichier"' in html
+    assert "/documents/avis.pdf/imprimer" in html
     with client.get("/documents/avis.pdf/fichier") as response:
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         assert response.get_data() == PDF
@@ -132,3 +132,37 @@ def test_documents_page_in_arabic_is_rtl_and_translated(client, downloads):
     client.post("/langue", data={"lang": "ar"})
     html = client.get("/documents").get_data(as_text=True)
     assert 'dir="rtl"' in html and "مستنداتي" in html and "a.pdf" in html
+
+
+def test_a_symlink_planted_on_the_key_is_never_followed(client, session, downloads, tmp_path,
+                                                        secret):
+    """A key can carry links named like the next copy: one to a file of the terminal, one
+    dangling to where a new file would be created. The copy writes neither; it lands on the key
+    as a plain file under a free name, and the next copy works as usual."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    planted = tmp_path / "planted-by-the-key"
+    (usb / "a.pdf").symlink_to(secret)
+    (usb / "a (2).pdf").symlink_to(planted)
+    session.usb = usb
+    (downloads / "a.pdf").write_bytes(PDF)
+    response = client.post("/documents/a.pdf/copier")
+    assert "message=copied" in response.headers["Location"]
+    assert secret.read_text() == "not the resident's" and not planted.exists()
+    copy = usb / "a (3).pdf"
+    assert not copy.is_symlink() and copy.read_bytes() == PDF
+    (downloads / "b.png").write_bytes(PNG)
+    assert "message=copied" in client.post("/documents/b.png/copier").headers["Location"]
+    assert (usb / "b.png").read_bytes() == PNG
+
+
+def test_a_key_whose_folder_is_a_symlink_gets_nothing(client, session, downloads, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "usb").symlink_to(elsewhere, target_is_directory=True)
+    session.usb = tmp_path / "usb"
+    (downloads / "a.pdf").write_bytes(PDF)
+    response = client.post("/documents/a.pdf/copier")
+    assert "message=copy_failed" in response.headers["Location"]
+    assert list(elsewhere.iterdir()) == []
+    assert client.get("/documents").status_code == 200

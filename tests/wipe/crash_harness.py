@@ -95,8 +95,10 @@ def _recover_and_check(layout: Layout, marker: str, token: str, killed_in: str,
     else:
         survivors = tokened_pids(token) if token else []
         survivors = [p for p in survivors if _running(p)]
-    return Trial(killed_in, find_residue(layout, marker), survivors, elapsed,
-                 report is None or report.ok)
+    residue = find_residue(layout, marker)
+    if token and not (layout.state / "session").is_dir():
+        residue.append("session dir not recreated by the recovery")
+    return Trial(killed_in, residue, survivors, elapsed, report is None or report.ok)
 
 
 def _running(pid: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 import subprocess
 from pathlib import Path
 
@@ -68,34 +69,64 @@ def test_clipboard_step_says_when_there_is_no_display(layout):
     assert report.step("clipboard").reason == "no_display"
 
 
-def _fake_cups(bin_dir: Path, spool: Path, cancel_exit: int) -> None:
-    """The only mock here: a printer queue (lpstat lists the spool, cancel empties it)."""
+def _fake_cups(bin_dir: Path, spool: Path, cancel_exit: int | None = None) -> None:
+    """The only mock here: a printer queue under CUPS' stock policy. lpstat lists the spool
+    ("queue-ID owner size date"); `cancel ID` removes a job its caller owns; `cancel -a`
+    (Cancel-Jobs, reserved to @SYSTEM) answers Forbidden as cupsd does to an unprivileged
+    account; cancel_exit forces another failure."""
     bin_dir.mkdir()
     (bin_dir / "lpstat").write_text(f'#!/bin/sh\ncat "{spool}"\n')
-    (bin_dir / "cancel").write_text(
-        f'#!/bin/sh\necho "$@" > "{spool}.args"\n'
-        + ("exit 1\n" if cancel_exit else f': > "{spool}"\n'))
+    forced = f"exit {cancel_exit}\n" if cancel_exit else ""
+    (bin_dir / "cancel").write_text(f"""#!/bin/sh
+echo "$@" >> "{spool}.args"
+{forced}me=$(id -un)
+for job in "$@"; do
+  case "$job" in
+    -a) echo "cancel: cancel-job failed: Forbidden" >&2; exit 1 ;;
+    -*) continue ;;
+  esac
+  grep -q "^$job $me " "{spool}" || {{ echo "cancel: cancel-job failed: Forbidden" >&2; exit 1; }}
+  grep -v "^$job " "{spool}" > "{spool}.new"; mv "{spool}.new" "{spool}"
+done
+""")
     for tool in ("lpstat", "cancel"):
         (bin_dir / tool).chmod(0o755)
 
 
 @pytest.mark.parametrize("cancel_exit", [0, 1])
-def test_pending_print_jobs_are_cancelled_or_the_wipe_fails(layout, tmp_path, monkeypatch,
-                                                            cancel_exit):
+def test_own_print_jobs_are_cancelled_under_the_stock_policy_or_the_wipe_fails(
+        layout, tmp_path, monkeypatch, cancel_exit):
+    me = pwd.getpwuid(os.geteuid()).pw_name
     spool = tmp_path / "spool"
-    spool.write_text("office-12 kiosk 1024 lun. 24 nov.\noffice-13 kiosk 2048 lun. 24 nov.\n")
+    spool.write_text(f"office-12 {me} 1024 lun. 24 nov.\noffice-13 {me} 2048 lun. 24 nov.\n"
+                     "office-14 mediatrice 512 lun. 24 nov.\n")
     _fake_cups(tmp_path / "bin", spool, cancel_exit)
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
     handle = prepare_session(layout.state, **layout.prepare_kwargs())
     report = wipe_session(handle, grace=0.1, retries=0)
-    assert (tmp_path / "spool.args").read_text().split() == ["-a"]
     step = report.step("print_jobs")
     if cancel_exit:
         assert not report.ok and step.reason == "cancel_failed"
         assert report.residue["print_jobs"] == 2
     else:
-        assert report.ok and step.counts["jobs_cancelled"] == 2
+        assert report.ok, report.summary_lines()
+        assert step.counts["jobs_cancelled"] == 2
         assert report.residue["print_jobs"] == 0
+        assert "-a" not in (tmp_path / "spool.args").read_text().split()
+        assert spool.read_text().split()[:2] == ["office-14", "mediatrice"], \
+            "another account's job is not the resident's: it stays"
+
+
+def test_a_failing_cancel_with_nothing_to_cancel_keeps_the_terminal_in_service(
+        layout, tmp_path, monkeypatch):
+    spool = tmp_path / "spool"
+    spool.write_text("")
+    _fake_cups(tmp_path / "bin", spool, cancel_exit=1)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    handle = prepare_session(layout.state, **layout.prepare_kwargs())
+    report = wipe_session(handle, grace=0.1, retries=0)
+    assert report.ok, report.summary_lines()
+    assert report.step("print_jobs").counts["jobs_cancelled"] == 0
 
 
 def _stopped_cups(bin_dir: Path) -> None:

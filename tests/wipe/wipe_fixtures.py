@@ -167,8 +167,9 @@ def find_residue(layout: Layout, marker: str) -> list[str]:
     found += [f"home differs: {d}" for d in _tree_diff(layout.home, layout.template)]
     found += [f"lost: {p}" for p in layout.keep if not p.exists()]
     session = layout.state / "session"
-    if sorted(os.listdir(session)) != ["downloads", "profile", "tmp"] or any(
-            os.listdir(session / d) for d in os.listdir(session)):
+    # A supervisor killed before it prepared any session leaves no session dir: nothing to wipe.
+    if session.exists() and (sorted(os.listdir(session)) != ["downloads", "profile", "tmp"] or any(
+            os.listdir(session / d) for d in os.listdir(session))):
         found.append("session dir not empty")
     return found
 

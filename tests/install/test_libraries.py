@@ -1,0 +1,115 @@
+"""Every shared library the installed binaries load comes from a package install.sh installs.
+
+A bare Debian 12 (debootstrap minbase) has only the `required` packages; whatever else the
+browser (Qt WebEngine), its platform plugins or the test tools (Playwright's node) link against
+must be pulled in by RUNTIME_PACKAGES or TEST_PACKAGES, directly or as a dependency. This test
+reads the real ELF files of this checkout's virtualenv with ldd and asks dpkg and apt who
+provides them: a library that a minbase root would lack fails here, not on a volunteer's machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.install.conftest import INSTALL_SH
+
+SITE = Path(sys.prefix, "lib", f"python{sys.version_info.major}.{sys.version_info.minor}",
+            "site-packages")
+
+
+def installer_packages(*arrays: str) -> list[str]:
+    """The names in install.sh's package arrays (sourcing it runs nothing)."""
+    script = f'. "{INSTALL_SH}"; ' + "; ".join(f'printf "%s\\n" "${{{a}[@]}}"' for a in arrays)
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def elf_files(terminal: bool) -> list[Path]:
+    """The binaries that get loaded (ldd lists their dependencies recursively): Qt WebEngine and
+    the platform plugin (xcb; Wayland on the terminal), and Playwright's node for the tests."""
+    qt = SITE / "PyQt6" / "Qt6"
+    files = [qt / "libexec" / "QtWebEngineProcess", qt / "lib" / "libQt6WebEngineWidgets.so.6",
+             qt / "plugins" / "platforms" / "libqxcb.so"]
+    if terminal:
+        files += [*sorted((qt / "plugins" / "platforms").glob("libqwayland*.so")),
+                  *sorted((qt / "plugins" / "wayland-shell-integration").glob("*.so"))]
+    else:
+        files.append(SITE / "playwright" / "driver" / "node")
+    return files
+
+
+def linked_libraries(path: Path) -> dict[str, str | None]:
+    """soname -> resolved path (None when ldd cannot find it)."""
+    out = subprocess.run(["ldd", str(path)], capture_output=True, text=True).stdout
+    found: dict[str, str | None] = {}
+    for line in out.splitlines():
+        match = re.match(r"\s*(\S+) => (not found|(\S+))", line)
+        if match:
+            found[match.group(1)] = match.group(3)
+    return found
+
+
+@functools.cache
+def owner(library: str) -> str | None:
+    """The Debian package that ships a library file (resolved through /usr merge), or None."""
+    candidates = {library, str(Path(library).resolve())}
+    candidates |= {c.replace("/usr/lib/", "/lib/", 1) for c in candidates}
+    candidates |= {c.replace("/lib/", "/usr/lib/", 1) for c in candidates if c.startswith("/lib/")}
+    for candidate in candidates:
+        out = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+        if out.returncode == 0:
+            return out.stdout.split(":", 1)[0].strip()
+    return None
+
+
+def dependency_closure(packages: list[str]) -> set[str]:
+    """The packages plus everything apt installs with them (Depends/PreDepends, recursively)."""
+    out = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
+                          "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances",
+                          *packages], capture_output=True, text=True, check=True).stdout
+    names = set(packages)
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith(("Depends:", "PreDepends:")):
+            names.add(line.split(":", 1)[1].strip().strip("<>").split(":")[0])
+        elif line and not line.startswith(("|", "<")) and ":" not in line:
+            names.add(line.split(":")[0])
+    return names
+
+
+def minbase_packages() -> set[str]:
+    """What debootstrap --variant=minbase installs: Priority required (closed under Depends
+    by Debian policy), plus apt and what it needs."""
+    out = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Priority}\\n"],
+                         capture_output=True, text=True, check=True).stdout
+    required = {line.split()[0] for line in out.splitlines() if line.endswith(" required")}
+    return required | dependency_closure(["apt"])
+
+
+@pytest.mark.skipif(not shutil.which("dpkg") or not shutil.which("apt-cache"),
+                    reason="needs a Debian-like host (dpkg, apt-cache), as install.sh does")
+@pytest.mark.parametrize("arrays", [("RUNTIME_PACKAGES", "KIOSK_PACKAGES"),
+                                    ("RUNTIME_PACKAGES", "TEST_PACKAGES")],
+                         ids=["terminal", "test-suite"])
+def test_every_linked_library_comes_from_an_installed_package(arrays) -> None:
+    files = elf_files(terminal="KIOSK_PACKAGES" in arrays)
+    absent = [str(f) for f in files if not f.exists()]
+    assert not absent, f"not installed in this venv: {absent}"
+    provided = dependency_closure(installer_packages(*arrays)) | minbase_packages()
+    missing: dict[str, set[str]] = {}
+    for path in files:
+        for soname, resolved in linked_libraries(path).items():
+            package = owner(resolved) if resolved else None
+            if resolved and package is None and resolved.startswith(str(SITE)):
+                continue  # bundled with the wheel itself
+            if package is None or package not in provided:
+                missing.setdefault(package or f"{soname} (not found)", set()).add(path.name)
+    assert not missing, ("libraries a bare Debian 12 would lack (add their packages to "
+                         f"install.sh): {missing}")
