@@ -33,6 +33,8 @@ WELCOME, ACTIVE, WARNING, ENDING, WIPING, OUT_OF_SERVICE = (
 TICK = 0.2
 RETRY_OUT_OF_SERVICE = 30.0  # seconds between wipe retries while out of service
 CLEAR_TIMEOUT = 5.0  # seconds a kept window has to drop its profile before it is replaced
+MAX_FAILED_STARTS = 3  # windows in a row that die before showing anything: out of service
+MAX_RETRY = 300.0  # longest wait between two attempts while the window cannot start
 CALL_TIMEOUT = 10.0  # seconds a portal thread waits for the loop to apply its request
 
 
@@ -112,6 +114,7 @@ class Supervisor:
         self.ready = False              # the welcome page is on screen in a fresh launcher
         self.purge_failed = False       # an earlier session's tree could not be deleted
         self._retry_at = 0.0
+        self._failed_starts = 0  # windows in a row that exited before they were ever ready
         self._notice: LauncherProcess | None = None  # the "out of service" screen
         self.portal_url = f"http://127.0.0.1:{self.config['portal_port']}/"
         self.home_url = self.options.home_url or self.portal_url
@@ -263,12 +266,23 @@ class Supervisor:
                                              portal=self.portal_url, kept=self.options.keep_window,
                                              on_event=self._wake.set)
             self.ready = False
+        self._send_features()
         # Recorded in every session's journal: after a crash, recovery kills the kept window too
         # (it holds the session in memory).
         self._handle.add_process(self._launcher.pid)
         self.state, self._timer, self._started_at = WELCOME, None, None
         self.help_requested, self.language, self.end_reason = False, "fr", None
         self.warning_kind, self._last_time_left = None, None
+
+    def _send_features(self) -> None:
+        """The mediator's `downloads` and `printing` settings, read again for every resident
+        (a change applies from the next session on); unreadable settings keep the last ones."""
+        try:
+            self.config = Config.load(self.state_dir)
+        except ValueError as exc:
+            log.error("settings unreadable, previous ones kept: %s", type(exc).__name__)
+        self._send("features", downloads=bool(self.config["downloads"]),
+                   printing=bool(self.config["printing"]))
 
     def _write_policy_copy(self) -> Path:
         """The launcher enforces exactly the policy in force here (not whatever the file now holds:
@@ -371,15 +385,18 @@ class Supervisor:
             self._close_session()
             self._out_of_service()
 
-    def _out_of_service(self) -> None:
-        """Never serve a dirty session: show "hors service" and retry the wipe now and then."""
-        log.error("wipe not verified (%s): out of service, retrying every %.0f s",
-                  self.last_wipe.reason if self.last_wipe else "unknown",
-                  self.options.out_of_service_retry)
+    def _out_of_service(self, why: str | None = None, retry: float | None = None) -> None:
+        """Never serve a dirty session, nor loop on a window that cannot start: show "hors
+        service" and try again now and then."""
+        retry = self.options.out_of_service_retry if retry is None else retry
+        if why is None:
+            why = f"wipe not verified ({self.last_wipe.reason if self.last_wipe else 'unknown'})"
+        log.error("%s: out of service, trying again in %.0f s", why, retry)
         if self._launcher:
             self._launcher.stop()
         self.state, self._launcher, self._timer = OUT_OF_SERVICE, None, None
-        self._retry_at = time.monotonic() + self.options.out_of_service_retry
+        self.ready = False
+        self._retry_at = time.monotonic() + retry
         notice_dir = self.state_dir / "notice"
         (notice_dir / "tmp").mkdir(parents=True, exist_ok=True)
         policy = notice_dir / "tmp" / "policy.toml"
@@ -423,10 +440,35 @@ class Supervisor:
         while launcher and not launcher.events.empty():
             self._on_launcher_event(launcher.events.get_nowait())
         if launcher and not launcher.alive() and self.state in (WELCOME, ACTIVE, WARNING):
-            log.warning("launcher exited: ending the session (crash_recovery)")
-            self._end("crash_recovery" if self.state != WELCOME else "user")
+            self._on_launcher_exit(launcher)
             return
         self._tick_timer()
+
+    def _on_launcher_exit(self, launcher: LauncherProcess) -> None:
+        """A window that crashed is replaced; one that cannot even start is not restarted in a
+        tight loop: after MAX_FAILED_STARTS the terminal is out of service, says why in the log,
+        and tries again later (longer and longer)."""
+        code = launcher.process.returncode
+        reason = "crash_recovery" if self.state != WELCOME else "user"
+        if launcher.was_ready:
+            log.warning("launcher exited (exit code %s): ending the session (%s)", code, reason)
+            self._end(reason)
+            return
+        self._failed_starts += 1
+        log.error("the window exited before showing anything (exit code %s), %d time(s) in a "
+                  "row; its own log lines above say why", code, self._failed_starts)
+        if self._failed_starts < MAX_FAILED_STARTS:
+            self._end(reason)
+            return
+        was_session = self.state != WELCOME
+        self.last_wipe = self._close_session()
+        if was_session:
+            self.last_end_reason = reason
+            self.emit(Event("session_ended", detail=reason))
+        retry = min(MAX_RETRY, self.options.out_of_service_retry
+                    * 2 ** (self._failed_starts - MAX_FAILED_STARTS))
+        self._out_of_service(f"the window cannot start (exit code {code}, "
+                             f"{self._failed_starts} times in a row)", retry)
 
     def _on_launcher_event(self, event: Event) -> None:
         if event.kind == "activity":
@@ -438,6 +480,9 @@ class Supervisor:
             return
         if event.kind == "ready":
             self.ready = True
+            self._failed_starts = 0
+            if self._launcher is not None:
+                self._launcher.was_ready = True
         else:
             self.emit(event)
 

@@ -26,6 +26,8 @@ class Command:
     site_id: str | None = None
     hosts: tuple[str, ...] = ()
     notice: str | None = None  # `clear`: a path on the home origin shown before HOME
+    downloads: bool = True     # `features`: what the mediator's settings allow residents
+    printing: bool = True
 
 
 def parse_command(line: str) -> Command | None:
@@ -39,6 +41,10 @@ def parse_command(line: str) -> Command | None:
     op = data.get("op")
     if op == "clear":
         return _clear(data)
+    if op == "features":
+        if isinstance(data.get("downloads"), bool) and isinstance(data.get("printing"), bool):
+            return Command(op, downloads=data["downloads"], printing=data["printing"])
+        return None
     if op in ("warning_cancel", "home", "quit", "reload_policy"):
         return Command(op)
     if op == "allow_site":

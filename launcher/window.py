@@ -51,6 +51,11 @@ _KEY_NAMES = {getattr(Qt.Key, f"Key_F{n}"): f"F{n}" for n in range(1, 13)} | {
     Qt.Key.Key_PageUp: "PageUp", Qt.Key.Key_PageDown: "PageDown", Qt.Key.Key_Delete: "Delete",
     Qt.Key.Key_Menu: "Menu",
 }
+PRINTING_OFF = ("Pas d'impression sur cette borne",
+                "L'impression n'est pas proposée ici. Demandez de l'aide à un médiateur.")
+DOWNLOADS_OFF = ("Pas de téléchargement sur cette borne",
+                 "Les documents ne peuvent pas être enregistrés ici. "
+                 "Demandez de l'aide à un médiateur.")
 _SUBFRAME_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeSubFrame}
 _MAIN_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame}
 
@@ -120,6 +125,7 @@ class Controller(QObject):
         self.live_policy = live_policy
         self.options = options
         self.kept = kept  # the window outlives sessions; the supervisor sends "clear"
+        self.downloads_allowed = True  # the mediator's settings, sent as "features"
         self.state = ToolbarState(internal_origin=_origin(portal) if portal else "")
         self.browser = None
         self.page: QWebEnginePage | None = None
@@ -136,7 +142,7 @@ class Controller(QObject):
         # action bound to the first resident's PrintFlow would print from a deleted page.
         self.bridge_actions = {
             "home": self.go_home, "documents": self.show_documents, "print": self.ask_print,
-            "print_confirmed": lambda: self.printing.start(), "bigger": lambda: self.zoom(+1),
+            "print_confirmed": self.print_confirmed, "bigger": lambda: self.zoom(+1),
             "smaller": lambda: self.zoom(-1), "end": self.end_requested,
             "dismiss": self.dismiss_warning, "view_saved": self.view_saved,
         }
@@ -174,7 +180,7 @@ class Controller(QObject):
             profile.downloadRequested.disconnect()
         except TypeError:
             pass
-        profile.downloadRequested.connect(self.downloads.on_request)
+        profile.downloadRequested.connect(self.on_download)
 
     def attach(self, browser) -> None:
         """Called once pywebview built the window: geometry, scripts, bridge, input filter."""
@@ -214,7 +220,8 @@ class Controller(QObject):
         self.printing.close()
         self.downloads = DownloadFlow(self.paths, self.writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(self.paths, self.writer, self.show_message)
-        self.state = ToolbarState(internal_origin=self.state.internal_origin)
+        self.state = ToolbarState(internal_origin=self.state.internal_origin,
+                                  printing=self.state.printing)
         if self.live_policy is not None:
             self.live_policy.unlocked = None
             self.gate.allowlist = self.live_policy.allowlist()
@@ -434,11 +441,35 @@ class Controller(QObject):
     def ask_print(self, *_args) -> None:
         """On a document of the portal, print the document itself through the portal (it says
         the page count first); anywhere else, confirm printing the page on screen."""
+        if not self.state.printing:
+            self._printing_off()
+            return
         target = portal_pages.print_target(self.portal_origin, url_text(self.page.url()))
         if target is not None:
             self.page.setUrl(QUrl(target))
             return
         self.run_js("__kiosk.confirmPrint()")
+
+    def print_confirmed(self) -> None:
+        if not self.state.printing:
+            self._printing_off()
+            return
+        self.printing.start()
+
+    def _printing_off(self) -> None:
+        """The mediator turned printing off: said plainly, counted as a print without a
+        printer (the resident met no printer)."""
+        self.writer.emit(Event("print", detail="no_printer"))
+        self.show_message(*PRINTING_OFF)
+
+    def on_download(self, request) -> None:
+        """Every download of the profile: refused when the mediator turned downloads off."""
+        if self.downloads_allowed:
+            self.downloads.on_request(request)
+            return
+        request.cancel()
+        self.writer.emit(Event("download", detail="refused"))
+        self.show_message(*DOWNLOADS_OFF)
 
     def show_message(self, title: str, text: str) -> None:
         self.run_js(f"__kiosk.message({json.dumps(title)}, {json.dumps(text)})")
@@ -454,6 +485,9 @@ class Controller(QObject):
             self.set_state(replace(self.state, warning_kind=None))
         elif command.op == "home":
             self.go_home()
+        elif command.op == "features":
+            self.downloads_allowed = command.downloads
+            self.set_state(replace(self.state, printing=command.printing))
         elif command.op == "clear":
             self.clear(command.notice, command.seconds or 0)
         elif command.op == "quit":

@@ -35,7 +35,7 @@ function main() {
   #overlay { position: fixed; inset: 0; background: rgba(10, 20, 40, 0.92); color: #fff;
     display: flex; flex-direction: column; align-items: center; justify-content: center;
     gap: 24px; text-align: center; font: 24px/1.4 "DejaVu Sans", sans-serif; padding: 40px; }
-  #overlay[hidden] { display: none; }
+  #overlay[hidden], #print[hidden] { display: none; }
   #overlay h1 { font-size: 34px; margin: 0; }
   #overlay p { margin: 0; max-width: 40em; }
   #count { font-size: 64px; font-weight: bold; }
@@ -93,6 +93,7 @@ function main() {
     update(next) {
       state = next;
       $("time").textContent = state.time_label || "";
+      $("print").hidden = state.printing === false;
       if (state.warning_kind === "idle") {
         dialog("Êtes-vous toujours là ?",
           "La session va se terminer. Touchez l'écran ou une touche pour continuer.",

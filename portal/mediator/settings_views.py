@@ -173,6 +173,7 @@ def apply_live(config) -> None:
     """The running portal shows the new name, logo and languages without a restart."""
     current_app.config["PORTAL_ASSOCIATION"] = config["association_name"]
     current_app.config["PORTAL_LANGUAGES"] = tuple(config["languages"])
+    current_app.config["PORTAL_PRINTING"] = config["printing"]
     current_app.extensions.pop("kiosk_languages", None)
     name = config["logo"]
     logo = context.state() / name if name and "/" not in name and not name.startswith(".") else None
