@@ -104,6 +104,7 @@ def _portal_app(supervisor: Supervisor, counters=None):
         "PORTAL_POLICY": supervisor.store.current,
         "PORTAL_ASSOCIATION": supervisor.config["association_name"],
         "PORTAL_LANGUAGES": tuple(supervisor.config["languages"]),
+        "PORTAL_PRINTING": supervisor.config["printing"],
         "PORTAL_LOGO": _logo(supervisor),
         "MEDIATOR_STATE_DIR": str(supervisor.state_dir),
         # one store: session limits reach the next session

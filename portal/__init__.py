@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PORTAL_ASSOCIATION="Espace numérique",
         PORTAL_LOGO=None,                           # path to a PNG/JPEG/SVG-free image, or None
         PORTAL_LANGUAGES=("fr", "en", "ar"),
+        PORTAL_PRINTING=True,                       # the mediator's "printing" setting
         PORTAL_DOCUMENTS_DIR=None,                  # used by the in-memory session only
         PORTAL_SESSION=None,                        # a SessionPort; in-memory when None
         PORTAL_SECRET=None,
