@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from kiosk.events import END_REASONS, KINDS, Event
+from kiosk.events import END_REASONS, HELP_OUTCOMES, KINDS, Event
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ LANGUAGES = (
 METRICS = (
     "sessions_started", "sessions_ended", "duration", "start_hour", "tile_site", "tile_thematic",
     "navigation_refused", "download", "print", "language", "help_requested",
-    "accompanied_unlock", "blocked_host", "site_unreachable",
+    "accompanied_unlock", "blocked_host", "site_unreachable", "help_outcome",
 )
 
 # A blocked host is written only after this many distinct sessions needed it.
@@ -282,6 +282,8 @@ class CounterStore:
             return []
         if kind == "help_requested":
             return [Count("help_requested")]
+        if kind == "help_outcome" and detail in HELP_OUTCOMES:
+            return [Count("help_outcome", detail)]
         if kind == "accompanied_unlock":
             return [Count("accompanied_unlock", self.catalogue.site(site) or "")]
         if kind == "site_unreachable":  # per site id, never the address
@@ -398,7 +400,7 @@ def dashboard(store: CounterStore, month: str) -> dict:
         "sessions_ended": [(r, grouped.get("sessions_ended", {}).get(r, 0)) for r in END_REASONS],
         "other": {metric: sum(values.values()) for metric, values in grouped.items()
                   if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
-                                "download", "print", "site_unreachable")},
+                                "download", "print", "site_unreachable", "help_outcome")},
     }
 
 

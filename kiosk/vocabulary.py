@@ -44,7 +44,8 @@ TOTAL_LABELS = {"sessions_started": "Sessions commencées",
                 "accompanied_unlock": "Déverrouillages en mode accompagné",
                 "download": "Téléchargements (acceptés ou refusés)",
                 "print": "Impressions (toutes issues)",
-                "site_unreachable": "Sites qui ne répondaient pas"}
+                "site_unreachable": "Sites qui ne répondaient pas",
+                "help_outcome": "Demandes d'aide vues ou restées sans réponse"}
 LANGUAGE_NAMES = {
     "fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol", "pt": "portugais",
     "it": "italien", "de": "allemand", "tr": "turc", "ru": "russe", "uk": "ukrainien",
