@@ -127,8 +127,11 @@ def index():
                            charts=charts, header=header_of(rows, IDENTITY),
                            row_ids=[c.place.id for c in register.cells(month)] if month else [],
                            quartiers=neighbourhoods(register, month) if month else [],
+                           print_columns=PRINT_COLUMNS,
                            sessions_not_people=SESSIONS_NOT_PEOPLE)
 
+
+PRINT_COLUMNS = 9  # columns per printed slice of the wide table (A4 landscape)
 
 EXPORTS = {
     "csv": ("text/csv", "pointvirgule"),
