@@ -59,8 +59,15 @@ def login():
             session["sid"] = open_session(get_db(), username)
             return redirect(safe_next(request.args.get("next", "")) or url_for("staff.index"))
         error = ("Identifiant ou mot de passe incorrect." if wait <= 0 else
-                 f"Trop d'essais. Réessayez dans {int(wait) + 1} secondes.")
+                 f"Trop d'essais. Réessayez dans {_delay(wait)}.")
     return render_template("hub/login.html", error=error), 401 if error else 200
+
+
+def _delay(seconds: float) -> str:
+    """`12 secondes`, `3 minutes`: what a person reads, not 3601 seconds."""
+    if seconds < 90:
+        return f"{int(seconds) + 1} secondes"
+    return f"{int(seconds // 60) + 1} minutes"
 
 
 @bp.post("/logout")
