@@ -11,6 +11,7 @@ from flask import Blueprint, abort, request, session
 
 from kiosk.config import SettingError
 from portal.auth import StaffAuth
+from portal.limits import UPLOAD_LIMIT
 from portal.security import is_local
 
 from . import context, i18n
@@ -18,7 +19,6 @@ from . import context, i18n
 bp = Blueprint("mediator", __name__, url_prefix="/mediateur")
 bp.record_once(lambda state: i18n.init_app(state.app))
 auth = StaffAuth("mediator", "mediator.login")
-UPLOAD_LIMIT = 640 * 1024      # logo (512 KB) and catalogue files, plus form overhead
 MARKER = "mediator_marker"
 
 

@@ -22,13 +22,14 @@ from kiosk.keeper_service import SecretsUnavailable
 from policies import Allowlist, PolicyError, PolicyIssue, parse_policy
 from portal.catalogue import get_policy
 from portal.icons import PICTOGRAMS
+from portal.limits import CATALOGUE_LIMIT
 
 from . import auth, bp, context, drafts
 from .access import GRANT, keeper
 from .french import decision_text, issue_text
 from .i18n import _m
 
-IMPORT_LIMIT = 256 * 1024
+IMPORT_LIMIT = CATALOGUE_LIMIT
 MAX_ADDRESS = 2000  # the forms' maxlength for an address to test
 TABLES = {"sites": "site", "categories": "category"}
 
