@@ -76,6 +76,18 @@ def _optional_text(max_length: int) -> Callable[[Any], str]:
     return check
 
 
+def _seconds(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise SettingError(f"a number of seconds from {low} to {high} expected") from None
+        if isinstance(value, bool) or not low <= number <= high:
+            raise SettingError(f"a number of seconds from {low} to {high} expected")
+        return number
+    return check
+
+
 def _address(value: Any) -> str:
     """host:port the terminal tries to reach to say whether it is online; "" for no check."""
     if value == "":
@@ -106,6 +118,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Languages offered to residents (French always first).", _languages),
     Setting("downloads", True, "Residents may download documents.", _boolean),
     Setting("printing", True, "Residents may print.", _boolean),
+    Setting("wiped_notice_seconds", 4,
+            "Seconds the \"Session effacée\" confirmation shows before the welcome screen "
+            "(0: none).", _seconds(0, 30)),
     Setting("mediator_network_access", False,
             "Mediator pages also served on the network, port portal_port + 1 "
             "(trusted network only).",

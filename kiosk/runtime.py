@@ -82,16 +82,16 @@ def build_runtime(state: Path, *, windowed: bool = False, options: Options | Non
         counters = CounterStore(state, policy=lambda: supervisor.store.current)
         supervisor.sinks.append(counters)
     app = _portal_app(supervisor, counters)
-    limits = waitress_limits(UPLOAD_LIMIT)  # a body bigger than any page accepts: 413 at once
     server = create_server(app, host="127.0.0.1", port=supervisor.config["portal_port"], threads=4,
-                           **limits)
+                           ident="kiosk", **waitress_limits(UPLOAD_LIMIT))
     control = ControlServer(state, lambda request: _control(supervisor, request))
     network = None
     if supervisor.config["mediator_network_access"]:
         from kiosk.network_gate import mediator_only
 
         network = create_server(mediator_only(app), host="0.0.0.0",
-                                port=supervisor.config["portal_port"] + 1, threads=2, **limits)
+                                port=supervisor.config["portal_port"] + 1, threads=2,
+                                ident="kiosk", **waitress_limits(UPLOAD_LIMIT))
     return Runtime(supervisor, server, control, counters, lock, network)
 
 
@@ -104,6 +104,7 @@ def _portal_app(supervisor: Supervisor, counters=None):
         "PORTAL_POLICY": supervisor.store.current,
         "PORTAL_ASSOCIATION": supervisor.config["association_name"],
         "PORTAL_LANGUAGES": tuple(supervisor.config["languages"]),
+        "PORTAL_PRINTING": supervisor.config["printing"],
         "PORTAL_LOGO": _logo(supervisor),
         "MEDIATOR_STATE_DIR": str(supervisor.state_dir),
         # one store: session limits reach the next session

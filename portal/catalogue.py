@@ -120,7 +120,7 @@ def tile_groups(policy: Policy) -> list[Group]:
 def _tile(site, category_label: str) -> Tile:
     text = translate(site.description)
     words = [site.name, site.description, text, category_label, translate(category_label),
-             *site.keywords]
+             *site.keywords, *(translate(keyword) for keyword in site.keywords)]
     return Tile(site.id, site.name, text, site.icon or "info", fold(" ".join(words)))
 
 

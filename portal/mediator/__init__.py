@@ -11,9 +11,9 @@ from flask import Blueprint, abort, request, session
 
 from kiosk.config import SettingError
 from portal.auth import StaffAuth
-from portal.limits import UPLOAD_LIMIT
 from portal.security import is_local
 
+from ..limits import UPLOAD_LIMIT
 from . import context, i18n
 
 bp = Blueprint("mediator", __name__, url_prefix="/mediateur")
@@ -48,8 +48,10 @@ auth.init_blueprint(bp)
 
 @bp.before_request
 def _resident_session_logs_out() -> None:
-    """A login made before the running resident session started is over."""
-    if not auth.has_login():
+    """A login made on the terminal before the running resident session started is over (the
+    resident must never find it). A mediator's own computer on the network keeps its login, so
+    the terminal page there goes on showing help requests while residents come and go."""
+    if not auth.has_login() or not is_local(request.remote_addr):
         return
     marker = getattr(context.port(), "session_marker", lambda: None)()
     if marker is not None and session.get(MARKER) != marker:

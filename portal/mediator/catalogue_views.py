@@ -22,8 +22,8 @@ from kiosk.keeper_service import SecretsUnavailable
 from policies import Allowlist, PolicyError, PolicyIssue, parse_policy
 from portal.catalogue import get_policy
 from portal.icons import PICTOGRAMS
-from portal.limits import CATALOGUE_LIMIT
 
+from ..limits import CATALOGUE_LIMIT
 from . import auth, bp, context, drafts
 from .access import GRANT, keeper
 from .french import decision_text, issue_text

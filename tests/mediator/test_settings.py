@@ -187,3 +187,18 @@ def test_a_bidi_override_in_the_association_name_is_removed(mediator, app, state
     assert post(mediator, "/mediateur/reglages", spoofed).status_code == 303
     assert Config.load(state)["association_name"] == "Maison snatibah sed"
     assert "\u202e" not in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_the_session_erased_notice_length_is_a_setting_with_a_plain_refusal(mediator, state):
+    page = mediator.get("/mediateur/reglages").get_data(as_text=True)
+    assert "Session effacée" in page and 'name="wiped_notice_seconds"' in page
+    form = {"association_name": "Association", "languages": ["fr"], "downloads": "on",
+            "printing": "on", "idle_minutes": "5", "warning_seconds": "60", "max_minutes": "30",
+            "wiped_notice_seconds": "45"}
+    refused = post(mediator, "/mediateur/reglages", form)
+    assert refused.status_code == 400
+    assert "entre 0 et 30" in refused.get_data(as_text=True)
+    assert Config.load(state)["wiped_notice_seconds"] == 4
+    assert post(mediator, "/mediateur/reglages",
+                {**form, "wiped_notice_seconds": "2"}).status_code == 303
+    assert Config.load(state)["wiped_notice_seconds"] == 2

@@ -305,8 +305,8 @@ def hub(tmp_path_factory):
 
 
 def new_code(hub, association: str = "Centre social Bastide") -> str:
-    from portal.hub.enrolment import create_code
-    return create_code(hub[0].extensions["hub_db"], association)
+    from tests.hub.conftest import code_for  # registers the association first
+    return code_for(hub[0].extensions["hub_db"], association)
 
 
 ENROL = "/mediateur/statistiques/inscription"
@@ -474,3 +474,24 @@ def test_a_hostile_hub_error_is_shown_as_plain_text(stats_client, hostile_hub):
     for fragment in RAW:
         assert fragment not in page
 
+
+
+def test_the_terminal_page_and_the_hub_name_each_figure_the_same(stats_client, counters):
+    """One vocabulary (kiosk/vocabulary.py): every label the terminal's page shows for a figure
+    is the name of that figure's column in the funder's export (same words, same count)."""
+    from html import unescape
+
+    from kiosk.export import figures_for
+    from kiosk.spreadsheets import columns
+    page = unescape(page_of(stats_client))
+    hub_row = columns(figures_for(counters, MONTH))
+    shared = {"Sessions commencées": 3, "Demandes d'aide": 3, "Pages refusées": 0,
+              "Impressions (toutes issues)": 0}
+    for label, count in shared.items():
+        assert f'<th scope="row">{label}</th><td>{count}</td>' in page, label
+    for label in ("Terminée par la personne", "Inactivité", "Plus de 60 minutes", "Après 17 h",
+                  "Famille - Scolarité"):
+        assert f'<th scope="row">{label}</th>' in page, label
+        assert any(name.endswith(f" : {label}") for name in hub_row), label
+    assert hub_row["Sessions commencées"] == 3 and hub_row["Demandes d'aide"] == 3
+    assert hub_row["Pages refusées"] == 0
