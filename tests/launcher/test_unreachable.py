@@ -27,12 +27,17 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
+CLOSED_PORT = closed_port()
+
+
 @pytest.fixture(scope="module")
 def kiosk(display, fake_sites, tmp_path_factory):
     base = tmp_path_factory.mktemp("unreachable")
     port = fake_sites.port
+    # A catalogue names its loopback ports: the site's, and one where nothing listens.
     text = POLICY.format(strict="true", port=port).replace(
-        f'hosts = ["caf.localhost:{port}"]', f'hosts = ["caf.localhost:{port}", "caf.invalid"]')
+        f'hosts = ["caf.localhost:{port}"]',
+        f'hosts = ["caf.localhost:{port}", "caf.localhost:{CLOSED_PORT}", "caf.invalid"]')
     assert "caf.invalid" in text
     policy = base / "portal-policy.toml"
     policy.write_text(text)
@@ -100,7 +105,7 @@ def test_unknown_name_then_back_returns_to_the_site(kiosk, fake_sites, display):
 
 def test_refused_connection_is_said_plainly(kiosk, fake_sites, display):
     _mark, cause = fail_from_site(kiosk, fake_sites, display,
-                                  f"http://caf.localhost:{closed_port()}/")
+                                  f"http://caf.localhost:{CLOSED_PORT}/")
     assert cause == "refused"
 
 
