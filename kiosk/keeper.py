@@ -7,7 +7,8 @@ answers a small set of questions over a Unix socket; see `keeper_service`. Every
 safe to offer to a hostile caller of the `kiosk` user:
 - a password check goes through the persisted throttle (growing lockout), and never returns the
   hash; a successful one returns a short-lived grant;
-- a password change needs the current password;
+- a password change needs the current password, and the first password is never set through
+  it (only the administrator's `kiosk mediator set-password` writes it);
 - a catalogue is signed only with a live grant (a mediator logged in with the password);
 - only report-shaped payloads are signed with the terminal key.
 In a demo or a test (no service), the portal uses a `Keeper` in its own process: same rules.
@@ -15,6 +16,7 @@ In a demo or a test (no service), the portal uses a `Keeper` in its own process:
 
 from __future__ import annotations
 
+import hashlib
 import secrets as token_source
 import threading
 import time
@@ -54,7 +56,7 @@ class Keeper:
     def __init__(self, state: Path, clock: Callable[[], float] = time.time) -> None:
         self.state = Path(state)
         self.clock = clock
-        self._grants: dict[str, float] = {}
+        self._grants: dict[str, tuple[float, str]] = {}  # grant: (expires, hash fingerprint)
         self._lock = threading.Lock()
 
     # -- where things are ----------------------------------------------------------------------
@@ -102,16 +104,21 @@ class Keeper:
         return answer
 
     def set_password(self, current: str | None, new: str, again: str | None = None) -> dict:
-        """Change the password: `current` must be right (throttled) unless none is set yet."""
-        if self.has_password():
-            if not isinstance(current, str):
-                raise KeeperError("bad_request")
-            attempt = self.check_password(current)
-            if not attempt["accepted"]:
-                return attempt | {"error": "wrong_password"}
+        """Change the password: `current` must be right (throttled). The first password is never
+        set here (any caller of the socket could choose it): only `kiosk mediator set-password`,
+        run by the administrator, writes it (`write_hash`)."""
+        if not self.has_password():
+            raise KeeperError("no_password")
+        if not isinstance(current, str):
+            raise KeeperError("bad_request")
+        attempt = self.check_password(current)
+        if not attempt["accepted"]:
+            return attempt | {"error": "wrong_password"}
         check_new_password(new, again)  # PasswordError: the caller shows its French text
         self.write_hash(hash_password(new))
-        return asdict(Attempt(True))
+        with self._lock:
+            self._grants.clear()  # every login made with the old password ends
+        return asdict(Attempt(True)) | {"grant": self._new_grant()}
 
     def write_hash(self, value: str) -> None:
         """Into the secrets dir when there is one (installed terminal), else config.toml."""
@@ -122,25 +129,37 @@ class Keeper:
         config.set("admin_password_hash", value)
         config.save()
 
-    # -- grants --------------------------------------------------------------------------------
+    # -- grants ---------------------------------------------------------------------------------
+    # A grant is the server-side proof of a mediator login: it never leaves the portal's server
+    # (the browser holds only a login id), lives GRANT_SECONDS after its last use, ends at logout
+    # (revoke), and with the password it was issued under (changed here or by the command line).
+    def _fingerprint(self) -> str:
+        return hashlib.sha256(self._stored_hash().encode()).hexdigest()
+
     def _new_grant(self) -> str:
         grant = token_source.token_urlsafe(24)
+        fingerprint = self._fingerprint()
         with self._lock:
             now = self.clock()
-            self._grants = {g: t for g, t in self._grants.items() if t > now}
-            self._grants[grant] = now + GRANT_SECONDS
+            self._grants = {g: v for g, v in self._grants.items() if v[0] > now}
+            self._grants[grant] = (now + GRANT_SECONDS, fingerprint)
         return grant
 
     def _use_grant(self, grant: object) -> bool:
         if not isinstance(grant, str):
             return False
+        fingerprint = self._fingerprint()
         with self._lock:
-            expires = self._grants.get(grant, 0.0)
-            if expires <= self.clock():
+            expires, issued_under = self._grants.get(grant, (0.0, ""))
+            if expires <= self.clock() or issued_under != fingerprint:
                 self._grants.pop(grant, None)
                 return False
-            self._grants[grant] = self.clock() + GRANT_SECONDS  # idle lifetime
+            self._grants[grant] = (self.clock() + GRANT_SECONDS, issued_under)  # idle lifetime
             return True
+
+    def touch_grant(self, grant: object) -> bool:
+        """Is this grant alive (and keep it so)? The portal asks on every mediator page."""
+        return self._use_grant(grant)
 
     def revoke(self, grant: object) -> None:
         with self._lock:

@@ -44,10 +44,12 @@ class LauncherProcess:
         if kept:
             argv.append("--kept")
         self.kept = kept
+        self.was_ready = False  # it showed its first page (set by the supervisor on "ready")
         self._on_event = on_event  # wakes the supervisor's loop
         if windowed:
             argv.append("--windowed")
         self.events: queue.Queue[Event] = queue.Queue()
+        self._send_lock = threading.Lock()  # one whole command line at a time on the pipe
         self.process = subprocess.Popen(argv, env={**os.environ, **env}, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, text=True, bufsize=1,
                                         start_new_session=True)
@@ -87,11 +89,13 @@ class LauncherProcess:
 
     def send(self, op: str, **fields: object) -> None:
         """Send one command; a dead launcher is not an error (the supervisor notices it)."""
-        try:
-            self.process.stdin.write(json.dumps({"op": op, **fields}) + "\n")
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError, ValueError):
-            pass
+        line = json.dumps({"op": op, **fields}) + "\n"
+        with self._send_lock:
+            try:
+                self.process.stdin.write(line)
+                self.process.stdin.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                pass
 
     def stop(self, grace: float = 2.0) -> None:
         """Ask it to quit, then SIGTERM, then SIGKILL; the wipe kills anything left."""

@@ -23,3 +23,9 @@ def session_dir(state: Path) -> Path:
 
 def keys_dir(state: Path) -> Path:
     return state / "keys"
+
+
+def hub_state_dir() -> Path:
+    """The funder's hub keeps its database here: $KIOSK_HUB_STATE_DIR, else <state dir>/hub."""
+    explicit = os.environ.get("KIOSK_HUB_STATE_DIR")
+    return Path(explicit) if explicit else state_dir() / "hub"

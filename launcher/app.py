@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import stat
@@ -21,6 +22,18 @@ from .options import TITLE, window_options
 from .protocol import EventWriter, read_commands
 
 _DEBUG_VARIABLES = ("QTWEBENGINE_REMOTE_DEBUGGING", "QTWEBENGINE_INSPECTOR_SERVER")
+EXIT_ROOT_WITH_SANDBOX = 78  # EX_CONFIG: this window can never start as configured
+ROOT_WITH_SANDBOX = ("cannot start: running as root with the Chromium sandbox on, which Chromium "
+                     "refuses. Run the kiosk as its unprivileged user (install.sh creates it); "
+                     "`kiosk demo` turns the sandbox off for a demo only.")
+
+
+def sandbox_refusal(euid: int, environ: Mapping[str, str]) -> str | None:
+    """Why this window cannot start, said plainly, instead of a silent engine exit: Chromium
+    will not run as root with its sandbox (the engine only says so with debug logging)."""
+    if euid == 0 and environ.get("QTWEBENGINE_DISABLE_SANDBOX") != "1":
+        return ROOT_WITH_SANDBOX
+    return None
 
 
 def home_origin(home: str) -> str:
@@ -68,6 +81,25 @@ def _stdin_is_pipe() -> bool:
         return False
 
 
+def log_uncaught(kind: type[BaseException], _value: BaseException, tb) -> None:
+    """A Qt callback (slot, signal handler) that raised: logged by exception type and where in
+    our code, never its message (it could quote a URL or page text). Installed as
+    sys.excepthook, it also keeps PyQt from aborting the window."""
+    where = "?"
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith("launcher"):
+            where = f"{tb.tb_frame.f_globals['__name__']}.{tb.tb_frame.f_code.co_name}"
+        tb = tb.tb_next
+    logging.getLogger("launcher").error("callback failed in %s: %s", where, kind.__name__)
+
+
+def _setup_logging() -> None:
+    """Our log lines go to stderr (the supervisor's journal); stdout carries only events."""
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    sys.excepthook = log_uncaught
+
+
 def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False,
         policy_path: Path | None = None, portal: str | None = None, kept: bool = False) -> int:
     """Show HOME in a locked-down window until it is closed, the session ends, or SIGTERM.
@@ -83,6 +115,11 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False,
     sys.stdout.flush()
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
+    _setup_logging()
+    refusal = sandbox_refusal(os.geteuid(), os.environ)
+    if refusal:
+        logging.getLogger("launcher").error(refusal)
+        return EXIT_ROOT_WITH_SANDBOX
     writer = EventWriter(out)
     live = LivePolicy(policy, [home_origin(home)], policy_path)
     gate = NavigationGate(live.allowlist())

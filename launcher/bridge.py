@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
+
+log = logging.getLogger(__name__)
 
 # Harmless by construction: none reads or changes configuration, none takes an argument.
 BRIDGE_ACTIONS = (
@@ -14,6 +17,10 @@ BRIDGE_ACTIONS = (
     "smaller",
     "end",             # the resident confirmed "Terminer la session"
     "dismiss",         # an overlay was closed
+    "view_saved",      # open the document just saved in the portal's viewer
+    "back",            # previous page, through the policy like Alt+Left
+    "help",            # the resident confirmed asking a mediator for help
+    "end_ask",         # "Terminer la session": the checklist with the number of documents
 )
 MAX_NAME_LENGTH = 32
 
@@ -27,6 +34,9 @@ def dispatch(actions: Mapping[str, Callable[[], None]], name: object) -> bool:
         return False
     try:
         action()
-    except Exception:  # noqa: BLE001 - a page must never be able to crash the launcher
+    except Exception as exc:  # noqa: BLE001 - a page must never be able to crash the launcher
+        # Visible in the journal: the action's name (one of ours) and the exception's type,
+        # never its message (it could quote a page or an address).
+        log.error("bridge action %s failed: %s", name, type(exc).__name__)
         return False
     return True

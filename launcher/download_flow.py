@@ -24,12 +24,25 @@ class DownloadFlow(QObject):
     """Handles the profile's downloadRequested signal."""
 
     def __init__(self, paths: SessionPaths, writer: EventWriter,
-                 show: Callable[[str, str], None]) -> None:
+                 show: Callable[[str, str], None],
+                 saved: Callable[[Path], None] | None = None) -> None:
+        """saved: told the kept file's path (to offer "Voir le document"); without it, a plain
+        "Document enregistré" message."""
         super().__init__()
-        self.paths, self.writer, self.show = paths, writer, show
+        self.paths, self.writer, self.show, self.saved = paths, writer, show, saved
         self._active: list[QWebEngineDownloadRequest] = []
+        self.last_saved: Path | None = None
+        self._closed = False
+
+    def close(self) -> None:
+        """The session ended: a download still arriving is dropped, never saved among the next
+        resident's documents."""
+        self._closed = True
 
     def on_request(self, request: QWebEngineDownloadRequest) -> None:
+        if self._closed:
+            request.cancel()
+            return
         suggested = request.suggestedFileName() or request.downloadFileName()
         if (not downloads.extension_allowed(downloads.sanitize_name(suggested))
                 or request.totalBytes() > downloads.MAX_BYTES):
@@ -50,6 +63,9 @@ class DownloadFlow(QObject):
             return
         self._active.remove(request)
         part = Path(request.downloadDirectory()) / request.downloadFileName()
+        if self._closed:
+            part.unlink(missing_ok=True)
+            return
         completed = request.state() == QWebEngineDownloadRequest.DownloadState.DownloadCompleted
         decision = downloads.decide(suggested, part) if completed else None
         if decision is None or not decision.allowed:
@@ -57,10 +73,16 @@ class DownloadFlow(QObject):
             if completed or request.receivedBytes() > downloads.MAX_BYTES:
                 self._refused()
             return
-        part.rename(downloads.unique_path(self.paths.downloads, decision.name))
+        target = downloads.unique_path(self.paths.downloads, decision.name)
+        part.rename(target)
+        self.last_saved = target
         self.writer.emit(Event("download", detail="accepted"))
-        self.show(*SAVED)
+        if self.saved is not None:
+            self.saved(target)
+        else:
+            self.show(*SAVED)
 
     def _refused(self) -> None:
         self.writer.emit(Event("download", detail="refused"))
-        self.show(*REFUSED)
+        if not self._closed:
+            self.show(*REFUSED)

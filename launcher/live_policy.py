@@ -4,6 +4,7 @@ a new catalogue, plus at most one site unlocked for this session (accompanied mo
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from policies import (
     parse_host_pattern,
 )
 
+log = logging.getLogger(__name__)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 MAX_UNLOCKED_HOSTS = 20
 
@@ -41,7 +43,8 @@ class LivePolicy:
             return False
         try:
             self.base = load_policy(self.path)
-        except PolicyError:
+        except PolicyError as exc:
+            log.warning("policy reload refused, previous one kept: %s", type(exc).__name__)
             return False
         return True
 

@@ -31,8 +31,7 @@ QPushButton:default { background: #ffb703; }
 class DocumentPicker(QDialog):
     """Full-window list of the session's documents with "Choisir" and "Annuler"."""
 
-    def __init__(self, parent: QWidget, files: list[Path], multiple: bool,
-                 view_only: bool = False) -> None:
+    def __init__(self, parent: QWidget, files: list[Path], multiple: bool) -> None:
         super().__init__(parent, Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint
                          | Qt.WindowType.WindowStaysOnTopHint)
         self.setStyleSheet(STYLE)
@@ -40,8 +39,7 @@ class DocumentPicker(QDialog):
         self.setGeometry(parent.geometry())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(80, 60, 80, 60)
-        title = ("Mes documents" if view_only else "Choisissez un document") if files \
-            else "Vous n'avez pas encore de document"
+        title = "Choisissez un document" if files else "Vous n'avez pas encore de document"
         layout.addWidget(QLabel(title))
         if not files:
             layout.addWidget(QLabel("Les documents que vous téléchargez pendant la session "
@@ -56,22 +54,18 @@ class DocumentPicker(QDialog):
         if files:
             self.list.setCurrentRow(0)
             self.list.item(0).setSelected(True)
-        if not view_only:
-            self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         layout.addWidget(self.list, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        cancel = QPushButton("Fermer" if view_only else "Annuler")
+        cancel = QPushButton("Annuler")
         cancel.clicked.connect(self.reject)
         buttons.addWidget(cancel)
-        if not view_only:
-            choose = QPushButton("Choisir")
-            choose.setEnabled(bool(files))
-            choose.setDefault(bool(files))
-            choose.clicked.connect(self.accept)
-            buttons.addWidget(choose)
-        else:
-            cancel.setDefault(True)
+        choose = QPushButton("Choisir")
+        choose.setEnabled(bool(files))
+        choose.setDefault(bool(files))
+        choose.clicked.connect(self.accept)
+        buttons.addWidget(choose)
         layout.addLayout(buttons)
 
     def chosen(self) -> list[str]:
@@ -88,11 +82,3 @@ def pick(parent: QWidget, files: list[Path], multiple: bool) -> list[str]:
     finally:
         dialog.deleteLater()
 
-
-def show_documents(parent: QWidget, files: list[Path]) -> None:
-    """The "Mes documents" page: this session's documents, read only."""
-    dialog = DocumentPicker(parent, files, multiple=False, view_only=True)
-    try:
-        dialog.exec()
-    finally:
-        dialog.deleteLater()

@@ -31,7 +31,13 @@ class PrintFlow(QObject):
         self.page: QWebEnginePage | None = None
         self._busy = 0  # number of the print in progress, 0 when idle
         self._count = 0
+        self._closed = False  # the resident left: report the outcome, show nothing
         self._result.connect(self._done)
+
+    def close(self) -> None:
+        """The session ended: a print still under way is reported but not shown to the next
+        resident."""
+        self._closed = True
 
     def attach(self, page: QWebEnginePage) -> None:
         self.page = page
@@ -39,7 +45,7 @@ class PrintFlow(QObject):
 
     def start(self) -> None:
         """The resident confirmed: render the page to a PDF inside the session directory."""
-        if self._busy or self.page is None:
+        if self._busy or self.page is None or self._closed:
             return
         self._count += 1
         self._busy = self._count
@@ -62,4 +68,5 @@ class PrintFlow(QObject):
             return  # an old print's timeout, or already reported
         self._busy = 0
         self.writer.emit(Event("print", detail=detail))
-        self.show(*printing.MESSAGES[detail])
+        if not self._closed:
+            self.show(*printing.MESSAGES[detail])

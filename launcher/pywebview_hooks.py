@@ -7,12 +7,15 @@ builds the window, so every hook is in place before HOME loads.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
 from PyQt6.QtWebEngineCore import QWebEnginePage
 
 from .window import Controller
+
+log = logging.getLogger(__name__)
 
 
 def install(controller: Controller) -> None:
@@ -36,19 +39,22 @@ def install(controller: Controller) -> None:
     def accept_navigation(self, url, _type, is_main_frame):
         try:
             return controller.accept_navigation(url, is_main_frame)
-        except Exception:  # noqa: BLE001 - fail closed
+        except Exception as exc:  # noqa: BLE001 - fail closed
+            log.error("navigation check failed, refused: %s", type(exc).__name__)
             return False
 
     def accept_popup(self, url, _type, _is_main_frame):
         try:
             return controller.accept_new_window(url)
-        except Exception:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - fail closed
+            log.error("popup check failed, refused: %s", type(exc).__name__)
             return False
 
     def choose_files(self, mode, _old_files, mime_types):
         try:
             return controller.choose_files(mode, list(mime_types))
-        except Exception:  # noqa: BLE001 - never the native dialog, never a crash
+        except Exception as exc:  # noqa: BLE001 - never the native dialog, never a crash
+            log.error("document picker failed: %s", type(exc).__name__)
             return []
 
     def no_files(self, _mode, _old_files, _mime_types):

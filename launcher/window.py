@@ -6,6 +6,8 @@ Hooked into pywebview's Qt backend by `pywebview_hooks.install`.
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
 from dataclasses import replace
 from importlib import resources
@@ -26,7 +28,7 @@ from PyQt6.QtWidgets import QApplication
 
 from kiosk.events import Event
 
-from . import bridge, uploads
+from . import bridge, error_pages, kiosk_texts, portal_pages, printing, uploads
 from .confine import SessionPaths
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
@@ -36,6 +38,7 @@ from .protocol import Command, EventWriter
 from .shortcuts import KeyAction, classify
 from .toolbar import ToolbarState
 
+log = logging.getLogger(__name__)
 WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
 ACCEPT_LANGUAGE = "fr-FR,fr;q=0.9"
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
@@ -48,6 +51,11 @@ _KEY_NAMES = {getattr(Qt.Key, f"Key_F{n}"): f"F{n}" for n in range(1, 13)} | {
     Qt.Key.Key_PageUp: "PageUp", Qt.Key.Key_PageDown: "PageDown", Qt.Key.Key_Delete: "Delete",
     Qt.Key.Key_Menu: "Menu",
 }
+PRINTING_OFF = ("Pas d'impression sur cette borne",
+                "L'impression n'est pas proposée ici. Demandez de l'aide à un médiateur.")
+DOWNLOADS_OFF = ("Pas de téléchargement sur cette borne",
+                 "Les documents ne peuvent pas être enregistrés ici. "
+                 "Demandez de l'aide à un médiateur.")
 _SUBFRAME_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeSubFrame}
 _MAIN_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame}
 
@@ -84,8 +92,9 @@ class Interceptor(QWebEngineUrlRequestInterceptor):
             if not self._controller.request_allowed(url_text(info.requestUrl()),
                                                     info.resourceType()):
                 info.block(True)
-        except Exception:  # noqa: BLE001 - an exception here would abort the process: fail closed
-            info.block(True)
+        except Exception as exc:  # noqa: BLE001 - an exception here would abort the process
+            log.error("request check failed, request blocked: %s", type(exc).__name__)
+            info.block(True)  # fail closed
 
 
 class BridgeObject(QObject):
@@ -99,14 +108,15 @@ class BridgeObject(QObject):
     def call(self, name: str) -> None:
         try:
             bridge.dispatch(self._controller.bridge_actions, name)
-        except Exception:  # noqa: BLE001
-            pass
+        except Exception as exc:  # noqa: BLE001 - a page must never crash the window
+            log.error("bridge call failed: %s", type(exc).__name__)
 
 
 class Controller(QObject):
     """Owns the kiosk behaviour of one window: decisions in, Qt calls out."""
 
     command_received = pyqtSignal(object)
+    help_answered = pyqtSignal(bool)
 
     def __init__(self, gate: NavigationGate, writer: EventWriter, paths: SessionPaths, home: str,
                  options: WindowOptions, live_policy=None, portal: str | None = None,
@@ -116,23 +126,31 @@ class Controller(QObject):
         self.live_policy = live_policy
         self.options = options
         self.kept = kept  # the window outlives sessions; the supervisor sends "clear"
+        self.downloads_allowed = True  # the mediator's settings, sent as "features"
         self.state = ToolbarState(internal_origin=_origin(portal) if portal else "")
         self.browser = None
         self.page: QWebEnginePage | None = None
         self.profile: QWebEngineProfile | None = None
         self._ready = False
+        self._notice: QUrl | None = None  # shown between two residents, before HOME
+        self._clears = 0
         self._script: QWebEngineScript | None = None
-        self.downloads = DownloadFlow(paths, writer, self.show_message)
+        self.downloads = DownloadFlow(paths, writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(paths, writer, self.show_message)
         self.interceptor = Interceptor(self)
         self.bridge_object = BridgeObject(self)
+        # Looked up at call time: `clear` replaces the flows for every new resident, and an
+        # action bound to the first resident's PrintFlow would print from a deleted page.
         self.bridge_actions = {
             "home": self.go_home, "documents": self.show_documents, "print": self.ask_print,
-            "print_confirmed": self.printing.start, "bigger": lambda: self.zoom(+1),
+            "print_confirmed": self.print_confirmed, "bigger": lambda: self.zoom(+1),
             "smaller": lambda: self.zoom(-1), "end": self.end_requested,
-            "dismiss": self.dismiss_warning,
+            "dismiss": self.dismiss_warning, "view_saved": self.view_saved,
+            "back": self.go_back, "help": self.send_help, "end_ask": self.ask_end,
         }
+        self.bridge_actions["home"] = self.go_tiles
         self.command_received.connect(self.on_command)
+        self.help_answered.connect(lambda ok: self.run_js(f"__kiosk.helpSent({json.dumps(ok)})"))
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -166,7 +184,7 @@ class Controller(QObject):
             profile.downloadRequested.disconnect()
         except TypeError:
             pass
-        profile.downloadRequested.connect(self.downloads.on_request)
+        profile.downloadRequested.connect(self.on_download)
 
     def attach(self, browser) -> None:
         """Called once pywebview built the window: geometry, scripts, bridge, input filter."""
@@ -181,6 +199,7 @@ class Controller(QObject):
     def _wire_page(self, page: QWebEnginePage) -> None:
         self.page = page
         page.loadFinished.connect(self.on_load_finished)
+        page.loadingChanged.connect(self.on_loading_changed)
         page.printRequested.connect(self.ask_print)
         self.printing.attach(page)
         page.permissionRequested.connect(lambda permission: permission.deny())
@@ -191,7 +210,7 @@ class Controller(QObject):
         self._script = None
         self._install_script()
 
-    def clear(self) -> None:
+    def clear(self, notice: str | None = None, seconds: int = 0) -> None:
         """Between two residents: destroy the page and its off-the-record profile (cookies,
         storage, HTTP cache, service workers, history, renderer processes all go with it), then
         open HOME in a brand-new profile. The old profile is gone before "cleared" is sent."""
@@ -199,9 +218,14 @@ class Controller(QObject):
 
         self._close_modal()
         old_page, old_profile = self.page, self.profile
-        self.downloads = DownloadFlow(self.paths, self.writer, self.show_message)
+        # The previous resident's flows finish in silence: nothing of theirs reaches the new
+        # session's folder or screen (their outcome is still reported, so it is counted).
+        self.downloads.close()
+        self.printing.close()
+        self.downloads = DownloadFlow(self.paths, self.writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(self.paths, self.writer, self.show_message)
-        self.state = ToolbarState(internal_origin=self.state.internal_origin)
+        self.state = ToolbarState(internal_origin=self.state.internal_origin,
+                                  printing=self.state.printing)
         if self.live_policy is not None:
             self.live_policy.unlocked = None
             self.gate.allowlist = self.live_policy.allowlist()
@@ -214,8 +238,22 @@ class Controller(QObject):
         sip.delete(old_page)  # a page must die before its profile
         sip.delete(old_profile)
         self._ready = False
+        self._notice = None
         self.writer.emit(Event("cleared"))
-        page.setUrl(QUrl(self.home))
+        if notice is None:
+            page.setUrl(QUrl(self.home))
+            return
+        # "Session effacée" for the resident who leaves, then the welcome screen: "ready" is
+        # sent for the welcome screen only (turnover is measured to it).
+        self._notice = QUrl(_origin(self.home) + notice)
+        self._clears += 1
+        QTimer.singleShot(int(seconds * 1000), lambda n=self._clears: self._after_notice(n))
+        page.setUrl(self._notice)
+
+    def _after_notice(self, clear_number: int) -> None:
+        if clear_number == self._clears and self._notice is not None:
+            self._notice = None
+            self.page.setUrl(QUrl(self.home))
 
     def _place_window(self) -> None:
         """pywebview already asked for full screen; without a window manager that request is
@@ -251,6 +289,10 @@ class Controller(QObject):
         text = url_text(url)
         if not is_main_frame:
             return self._emit(self.gate.subframe(text)).allowed
+        button = error_pages.button(self.portal_origin, text)
+        if button is not None:  # "Réessayer" / "Revenir" on the page of a site that is down
+            QTimer.singleShot(0, self.retry_failed if button == "retry" else self.back_from_failed)
+            return False
         if self.gate.blob_download(text):
             target = QUrl(url)
             QTimer.singleShot(0, lambda: self.page.download(target))
@@ -288,11 +330,69 @@ class Controller(QObject):
             self.writer.emit(event)
         return verdict
 
+    def on_loading_changed(self, info) -> None:
+        """A site that does not answer (DNS, refused or reset connection, timeout, TLS, HTTP 5xx):
+        the portal's page in the resident's language instead of Chromium's technical one."""
+        try:
+            statuses = (info.LoadStatus.LoadFailedStatus, info.LoadStatus.LoadSucceededStatus)
+            if info.status() not in statuses:
+                return
+            why = error_pages.cause(info.errorDomain().name, info.errorCode(), info.isDownload())
+            url = url_text(info.url())
+            if why is None or url.startswith(self.portal_origin + "/"):
+                return
+            site = self.gate.allowlist.decide(url).site_id
+            self.unreachable = url
+            self.writer.emit(Event("site_unreachable", site_id=site, detail=why))
+            target = QUrl(error_pages.page(self.portal_origin, site, why))
+            QTimer.singleShot(0, lambda: self.page.setUrl(target))
+        except Exception as exc:  # noqa: BLE001 - Chromium's own page stays: log the kind only
+            log.error("unreachable-site page failed: %s", type(exc).__name__)
+
+    def retry_failed(self) -> None:
+        """"Réessayer": the address that failed, again through the policy (never sent out)."""
+        url = getattr(self, "unreachable", None)
+        self.page.setUrl(QUrl(url) if url else QUrl(portal_pages.tiles(self.portal_origin)))
+
+    def back_from_failed(self) -> None:
+        """"Revenir": the last page before the failure (history goes through the policy)."""
+        history = self.page.history()
+        failed = getattr(self, "unreachable", None)
+        for item in reversed(history.backItems(50)):
+            url = url_text(item.url())
+            if url != failed and not error_pages.is_page(self.portal_origin, url) \
+                    and not url.startswith("chrome-error:"):
+                history.goToItem(item)
+                return
+        self.page.setUrl(QUrl(portal_pages.tiles(self.portal_origin)))
+
     def on_load_finished(self, ok: bool) -> None:
-        if not self._ready:
+        if self._notice is not None and url_text(self.page.url()) == url_text(self._notice):
+            pass  # the "Session effacée" notice: the welcome screen comes next
+        elif not self._ready:
             self._ready = True
+            # After `clear` the keyboard focus was in the deleted page's view: without this, the
+            # next resident's keys (typing, Return on "Imprimer") go nowhere until they click.
+            if self.browser is not None:
+                self.browser.webview.setFocus()
             self.writer.emit(Event("ready"))
         self.push_state()
+        self._follow_language()
+
+    def _follow_language(self) -> None:
+        """The portal's pages carry the resident's language (<html lang>): the toolbar and every
+        message of the window follow it. Only the portal is believed, never a site."""
+        if self.page is None or not url_text(self.page.url()).startswith(self.portal_origin + "/"):
+            return
+        page = self.page
+
+        def learned(code) -> None:
+            language = kiosk_texts.language_of(code)
+            if page is self.page and language != self.state.language:
+                self.set_state(replace(self.state, language=language))
+
+        page.runJavaScript("document.documentElement && document.documentElement.lang", WORLD,
+                           learned)
 
     # -- page scripts ----------------------------------------------------------------------------
 
@@ -313,12 +413,44 @@ class Controller(QObject):
     def go_home(self) -> None:
         self.page.setUrl(QUrl(self.home))
 
+    def go_tiles(self) -> None:
+        """The toolbar's "Accueil": the sites' tiles, not the welcome page."""
+        self.page.setUrl(QUrl(portal_pages.tiles(self.portal_origin)))
+
+    def go_back(self) -> None:
+        """The toolbar's "Retour": history back, checked by the policy like Alt+Left."""
+        self.page.triggerAction(QWebEnginePage.WebAction.Back)
+
+    def ask_end(self) -> None:
+        """The end dialog, with the portal's checklist and how many documents are still here."""
+        count = len(uploads.candidates(self.paths.downloads))
+        self.run_js(f"__kiosk.confirmEnd({count})")
+
+    def send_help(self) -> None:
+        """Ask a mediator through the portal (which tells the supervisor and counts it), off the
+        GUI thread; the resident stays on the page and is told the request went."""
+        url = self.portal_origin + "/aide"
+
+        def post() -> None:
+            import urllib.request
+
+            try:
+                request = urllib.request.Request(url, data=b"", method="POST")
+                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                    ok = response.status < 400
+            except Exception as exc:  # noqa: BLE001 - said to the resident, logged by kind
+                log.warning("help request failed: %s", type(exc).__name__)
+                ok = False
+            self.help_answered.emit(ok)
+
+        threading.Thread(target=post, daemon=True, name="kiosk-help").start()
+
     def zoom(self, step: int) -> None:
         state = self.state.bigger() if step > 0 else self.state.smaller()
         if step == 0:
             state = replace(self.state, zoom_index=0)
-        self.state = state
         self.page.setZoomFactor(state.zoom)
+        self.set_state(state)  # the bar counters the zoom: it never grows
 
     def dismiss_warning(self) -> None:
         """The resident read the time-limit warning: do not show it again on the next page."""
@@ -342,16 +474,60 @@ class Controller(QObject):
             self.browser.close()
 
     def show_documents(self) -> None:
-        """Deferred: a modal list must not run inside the web channel call that asked for it."""
-        from .picker import show_documents
+        """The portal's "Mes documents": one documents experience, in the resident's language."""
+        self.page.setUrl(QUrl(portal_pages.documents(self.portal_origin)))
 
-        QTimer.singleShot(0, lambda: show_documents(
-            self.browser, uploads.candidates(self.paths.downloads)))
+    def view_saved(self) -> None:
+        """Open the document just saved in the portal's viewer (read, print, keep)."""
+        saved = self.downloads.last_saved
+        if saved is not None and saved.exists():
+            self.page.setUrl(QUrl(portal_pages.document(self.portal_origin, saved.name)))
+
+    def show_saved(self, _path) -> None:
+        self.run_js("__kiosk.saved()")
+
+    @property
+    def portal_origin(self) -> str:
+        return self.state.internal_origin or _origin(self.home)
 
     def ask_print(self, *_args) -> None:
+        """On a document of the portal, print the document itself through the portal (it says
+        the page count first); anywhere else, confirm printing the page on screen."""
+        if not self.state.printing:
+            self._printing_off()
+            return
+        target = portal_pages.print_target(self.portal_origin, url_text(self.page.url()))
+        if target is not None:
+            self.page.setUrl(QUrl(target))
+            return
+        if not printing.printer_available():
+            self.show_message(*printing.NO_PRINTER)  # explained, never a silent button
+            return
         self.run_js("__kiosk.confirmPrint()")
 
+    def print_confirmed(self) -> None:
+        if not self.state.printing:
+            self._printing_off()
+            return
+        self.printing.start()
+
+    def _printing_off(self) -> None:
+        """The mediator turned printing off: said plainly, counted as a print without a
+        printer (the resident met no printer)."""
+        self.writer.emit(Event("print", detail="no_printer"))
+        self.show_message(*PRINTING_OFF)
+
+    def on_download(self, request) -> None:
+        """Every download of the profile: refused when the mediator turned downloads off."""
+        if self.downloads_allowed:
+            self.downloads.on_request(request)
+            return
+        request.cancel()
+        self.writer.emit(Event("download", detail="refused"))
+        self.show_message(*DOWNLOADS_OFF)
+
     def show_message(self, title: str, text: str) -> None:
+        title, text = kiosk_texts.message(self.state.language, title, text)
         self.run_js(f"__kiosk.message({json.dumps(title)}, {json.dumps(text)})")
 
     def on_command(self, command: Command) -> None:
@@ -365,8 +541,11 @@ class Controller(QObject):
             self.set_state(replace(self.state, warning_kind=None))
         elif command.op == "home":
             self.go_home()
+        elif command.op == "features":
+            self.downloads_allowed = command.downloads
+            self.set_state(replace(self.state, printing=command.printing))
         elif command.op == "clear":
-            self.clear()
+            self.clear(command.notice, command.seconds or 0)
         elif command.op == "quit":
             self._close_modal()
             self.quit()

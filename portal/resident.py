@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     abort,
@@ -15,15 +17,18 @@ from flask import (
 
 from kiosk.events import Event
 
-from . import documents, i18n
+from . import documents, i18n, printer
 from .catalogue import get_groups, get_policy, policy_memo, search
 from .security import cross_site
 from .session import get_session
 
 bp = Blueprint("resident", __name__)
+log = logging.getLogger(__name__)
 
 # Status messages after a redirect are enumerated keys, never text taken from the URL.
-MESSAGES = {"deleted", "copied", "no_usb", "copy_failed", "help_sent"}
+MESSAGES = {"deleted", "copied", "no_usb", "copy_failed", "help_sent", "printed", "no_printer",
+            "print_failed"}
+PRINT_MESSAGES = {"sent": "printed", "no_printer": "no_printer", "failed": "print_failed"}
 WARNING_PAGES = {"inactivite": "idle", "limite": "time_limit"}
 
 
@@ -101,7 +106,51 @@ def document_list():
 @bp.get("/documents/<name>")
 def document_view(name: str):
     return render_template("resident/document.html", doc=_document(name),
-                           usb=get_session().usb_dir() is not None)
+                           usb=get_session().usb_dir() is not None, message=_message(),
+                           printing=current_app.config["PORTAL_PRINTING"])
+
+
+def _pages(doc: documents.Document) -> int | None:
+    try:
+        return printer.page_count(_folder() / doc.name, doc.kind)
+    except printer.NotPrintable:
+        return None
+
+
+def _printing_off(doc: documents.Document):
+    """The mediator turned printing off: no print, a plain message instead, counted as a print
+    without a printer."""
+    if current_app.config["PORTAL_PRINTING"]:
+        return None
+    get_session().emit(Event("print", detail="no_printer"))
+    return redirect(url_for("resident.document_view", name=doc.name, message="no_printer"), 303)
+
+
+@bp.get("/documents/<name>/imprimer")
+def document_print_confirm(name: str):
+    """Say how many pages will come out before anything is printed."""
+    doc = _document(name)
+    refused = _printing_off(doc)
+    if refused:
+        return refused
+    pages = _pages(doc)
+    return render_template("resident/print.html", doc=doc, pages=pages), \
+        200 if pages else 422
+
+
+@bp.post("/documents/<name>/imprimer")
+def document_print(name: str):
+    """Send the document file itself to the printer, then say what happened."""
+    doc = _document(name)
+    refused = _printing_off(doc)
+    if refused:
+        return refused
+    if not _pages(doc):
+        return render_template("resident/print.html", doc=doc, pages=None), 422
+    outcome = printer.send(_folder() / doc.name)
+    get_session().emit(Event("print", detail=outcome))
+    return redirect(url_for("resident.document_view", name=doc.name,
+                            message=PRINT_MESSAGES[outcome]), 303)
 
 
 @bp.get("/documents/<name>/fichier")
@@ -109,7 +158,9 @@ def document_file(name: str):
     doc = _document(name)
     if doc.mimetype is None:
         abort(404)
-    response = send_file(_folder() / doc.name, mimetype=doc.mimetype, max_age=0)
+    # Content-Disposition per RFC 6266 (filename*= for non-ASCII) written by the framework.
+    response = send_file(_folder() / doc.name, mimetype=doc.mimetype, max_age=0,
+                         download_name=doc.name)
     response.headers["Content-Security-Policy"] = ("default-src 'none'; img-src 'self'; "
                                                    "style-src 'unsafe-inline'")
     return response
@@ -138,7 +189,8 @@ def document_copy(name: str):
         documents.copy_to(_folder(), name, target)
     except documents.DocumentNotFound:
         abort(404)
-    except OSError:
+    except OSError as exc:  # a key that went away, is full, or whose folder is a link
+        log.warning("copy to the USB key refused: %s", type(exc).__name__)
         return redirect(url_for("resident.document_list", message="copy_failed"), 303)
     return redirect(url_for("resident.document_list", message="copied"), 303)
 
@@ -150,6 +202,30 @@ def help_page():
         return redirect(url_for("resident.help_page", message="help_sent"), 303)
     return render_template("resident/help.html", message=_message(),
                            pending=get_session().help_requested())
+
+
+UNREACHABLE_CAUSES = ("dns", "refused", "reset", "timeout", "tls", "server")
+
+
+@bp.get("/injoignable")
+def unreachable():
+    """A site that does not answer, said plainly (the kiosk window sends residents here)."""
+    site = get_policy().site(request.args.get("site", ""))
+    cause = request.args.get("cause")
+    return render_template("resident/unreachable.html", site=site,
+                           cause=cause if cause in UNREACHABLE_CAUSES else "server")
+
+
+@bp.get("/injoignable/reessayer")
+def unreachable_retry():
+    """The kiosk window carries "Réessayer" and "Revenir" out itself (it alone holds the failed
+    address and the history); reached without it, the tiles are the best answer."""
+    return redirect(url_for("resident.home"), 303)
+
+
+@bp.get("/injoignable/revenir")
+def unreachable_back():
+    return redirect(url_for("resident.home"), 303)
 
 
 @bp.get("/hors-service")
@@ -173,7 +249,14 @@ def end():
 
 @bp.get("/fin/effacee")
 def wiped():
-    return render_template("resident/wiped.html")
+    """After the end. `?langue=xx` is the terminal's own notice, shown by the window to the
+    resident who is leaving, in their language, while the session is already wiped (the session
+    language is French again): the window itself then opens the welcome screen."""
+    code = request.args.get("langue", "")
+    notice = i18n.is_offered(code)
+    if notice:
+        i18n.force_language(code)
+    return render_template("resident/wiped.html", notice=notice)
 
 
 @bp.get("/alerte/<kind>")

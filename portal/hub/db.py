@@ -26,6 +26,24 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS staff (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS login_failures (username TEXT PRIMARY KEY,"
     " failures INTEGER NOT NULL, locked_until DOUBLE PRECISION NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS staff_sessions (token_hash TEXT PRIMARY KEY,"
+    " username TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL,"
+    " last_seen DOUBLE PRECISION NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS places (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " name_key TEXT NOT NULL UNIQUE, pivot TEXT NOT NULL, address TEXT NOT NULL,"
+    " postcode TEXT NOT NULL, commune TEXT NOT NULL, neighbourhood TEXT NOT NULL,"
+    " qpv_code TEXT NOT NULL, created_at TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS audit (at TEXT NOT NULL, actor TEXT NOT NULL,"
+    " action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL)",
+)
+
+# Columns added after the first release: (table, column, definition), added when missing.
+COLUMNS = (
+    ("terminals", "revoked_at", "TEXT"),
+    ("terminals", "place_id", "TEXT"),
+    ("terminals", "name", "TEXT"),
+    ("enrolment_codes", "place_id", "TEXT"),
+    ("reports", "place_id", "TEXT"),
 )
 
 
@@ -39,6 +57,8 @@ class Database:
             raise ValueError(f"unsupported database URL {url!r}"
                              " (sqlite:///... or postgresql://...)")
         self._local = threading.local()
+        self._opened: list[Any] = []  # every thread's connection, so close_all() reaches them
+        self._opened_lock = threading.Lock()
         self._created = False
 
     # -- connections ---------------------------------------------------------------------
@@ -48,6 +68,8 @@ class Database:
         if conn is None or (self.postgres and conn.closed):
             conn = self._connect()
             self._local.conn = conn
+            with self._opened_lock:
+                self._opened.append(conn)
         return conn
 
     def _connect(self) -> Any:
@@ -66,6 +88,14 @@ class Database:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+    def close_all(self) -> None:
+        """Close the connections of every thread (a server's workers included)."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._local = threading.local()
 
     # -- statements ----------------------------------------------------------------------
 
@@ -104,4 +134,13 @@ class Database:
         with self.transaction():
             for statement in SCHEMA:
                 self.execute(statement)
+            for table, column, definition in COLUMNS:
+                if column not in self.column_names(table):
+                    self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            from .places import adopt_free_text
+            adopt_free_text(self)
         self._created = True
+
+    def column_names(self, table: str) -> set[str]:
+        cursor = self.execute(f"SELECT * FROM {table} LIMIT 0")
+        return {column[0] for column in cursor.description}

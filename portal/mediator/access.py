@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import jsonify, redirect, render_template, request, session, url_for
 
 from kiosk.keeper import MAX_PASSWORD
 from kiosk.keeper_service import SecretsUnavailable
-from portal.auth import Attempt
+from portal.auth import Attempt, StaffLogin
 from portal.security import is_local
 
-from . import auth, bp, context, remember_session_marker
+from . import auth, bp, context, online, remember_session_marker
 from .i18n import _m
 
-GRANT_KEY = "mediator_grant"
+GRANT = "grant"  # the keeper's grant, kept with the login on the server (never in the cookie)
 SHORT_IDLE = 2 * 60
 
 
@@ -39,13 +39,32 @@ def as_attempt(answer: dict) -> Attempt:
     return Attempt(**{k: v for k, v in answer.items() if k in Attempt.__annotations__})
 
 
-def check_password(password: str) -> Attempt:
+def _checked(password: str) -> tuple[Attempt, str | None]:
     """Every password check of the area goes through the keeper's persisted throttle; an
-    accepted one leaves a grant in the mediator's session (needed to sign a catalogue)."""
+    accepted one also brings a grant (needed to sign a catalogue)."""
     answer = keeper().check_password(password[:MAX_PASSWORD])
-    if answer.get("grant"):
-        session[GRANT_KEY] = answer["grant"]
-    return as_attempt(answer)
+    return as_attempt(answer), answer.get("grant")
+
+
+def check_password(password: str) -> Attempt:
+    """A check that is not a login (accompanied mode): its grant is given back at once."""
+    attempt, grant = _checked(password)
+    if grant:
+        keeper().revoke(grant)
+    return attempt
+
+
+def revoke_grant(login: StaffLogin) -> None:
+    """A login ended (logout, lifetime, password change): its grant ends with it."""
+    grant = login.secrets.get(GRANT)
+    if grant:
+        keeper().revoke(grant)
+
+
+def grant_alive(login: StaffLogin) -> bool:
+    """Asked on every page: a grant the keeper dropped (its password was changed, even from the
+    command line, or the service restarted) ends the login."""
+    return bool(keeper().touch_grant(login.secrets.get(GRANT)))
 
 
 def refusal(attempt) -> str:
@@ -60,7 +79,7 @@ def login():
         return render_template("mediator/login.html", no_password=not stored,
                                next=request.args.get("next", ""), error=None,
                                message=request.args.get("message"))
-    attempt = check_password(request.form.get("password", ""))
+    attempt, grant = _checked(request.form.get("password", ""))
     if not attempt.accepted:
         context.audit().record("login_refused",
                                "verrouillé" if attempt.locked else "mot de passe incorrect")
@@ -70,7 +89,8 @@ def login():
     # On the terminal during a resident's session (accompanied mode), the area closes itself fast.
     during_session = is_local(request.remote_addr) \
         and context.port().state() in ("active", "warning")
-    auth.login("mediateur", idle_seconds=SHORT_IDLE if during_session else None)
+    auth.login("mediateur", idle_seconds=SHORT_IDLE if during_session else None,
+               secrets_kept={GRANT: grant})
     remember_session_marker()
     session["mediator_failures"] = attempt.failures_before
     context.audit().record("login", f"{attempt.failures_before} essai(s) refusé(s) avant")
@@ -93,28 +113,63 @@ def logout():
         left = getattr(context.port(), "mediator_left", None)
         if left is not None:
             left()
-    grant = session.pop(GRANT_KEY, None)
-    if grant:
-        keeper().revoke(grant)
-    auth.logout()
+    auth.logout()  # the login's record and its grant end on the server
     return redirect(url_for("mediator.login"), 303)
+
+
+STATE_LABELS = {
+    "welcome": "En attente d'une personne (accueil)", "active": "Session en cours",
+    "warning": "Session en cours (compte à rebours affiché)",
+    "ending": "Session en train de se terminer", "wiping": "Effacement en cours",
+    "out_of_service": "Hors service : l'effacement n'a pas pu être vérifié",
+}
+
+
+def _info() -> dict:
+    port = context.port()
+    return port.terminal_status() if hasattr(port, "terminal_status") else {"state": port.state()}
 
 
 @bp.get("/")
 @auth.required
 def status():
     port = context.port()
-    info = port.terminal_status() if hasattr(port, "terminal_status") else {"state": port.state()}
     unlocked = port.unlocked_site() if hasattr(port, "unlocked_site") else None
-    return render_template("mediator/status.html", info=info, unlocked=unlocked,
-                           message=request.args.get("message"))
+    labels = {key: _m(text) for key, text in STATE_LABELS.items()}
+    return render_template("mediator/status.html", info=_info(), unlocked=unlocked,
+                           message=request.args.get("message"), states=labels,
+                           online=online.check(context.config()["online_check"]))
+
+
+@bp.get("/etat")
+def live_status():
+    """What the terminal page polls to update itself: state and the pending help request only.
+    Polling never keeps an idle login alive (the page then asks to log in again)."""
+    if auth.current(touch=False) is None:
+        return jsonify(logged_in=False), 401
+    info = _info()
+    state = info.get("state")
+    return jsonify(logged_in=True, state=state,
+                   state_label=_m(STATE_LABELS[state]) if state in STATE_LABELS else state,
+                   elapsed=duration(info.get("elapsed_seconds")),
+                   help=bool(info.get("help_requested")),
+                   help_waiting=duration(info.get("help_waiting_seconds")))
+
+
+@bp.post("/aide/vue")
+@auth.required
+def help_seen():
+    """"J'y vais": the help request is acknowledged (counted) and the alert stops."""
+    port = context.port()
+    done = port.acknowledge_help() if hasattr(port, "acknowledge_help") else False
+    return redirect(url_for("mediator.status", message="help_seen" if done else "no_help"), 303)
 
 
 @bp.context_processor
 def _failed_logins() -> dict:
     """Failed attempts before this login: shown once, on the first page after it,
     whichever it is."""
-    return {"failures": session.pop("mediator_failures", 0) if session.get("mediator_user") else 0}
+    return {"failures": session.pop("mediator_failures", 0) if auth.has_login() else 0}
 
 
 @bp.app_template_filter("duration")

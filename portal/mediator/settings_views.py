@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, redirect, render_template, request, url_for
 
 from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
-from kiosk.keeper import MAX_PASSWORD
+from kiosk.keeper import MAX_PASSWORD, KeeperError
 from policies import SessionLimits, SignatureError, atomic_write
 from policies.signing import signature_path, trusted_keys, verify_bytes
 from policies.store import TRUSTED_DIR
@@ -15,13 +15,13 @@ from portal.auth import PasswordError
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 
+from ..limits import LOGO_LIMIT
 from . import auth, bp, context, drafts
-from .access import as_attempt, keeper, refusal
+from .access import GRANT, as_attempt, keeper, refusal
 from .catalogue_views import current_doc, save_doc
 from .i18n import _m
 
 HIDDEN = {"admin_password_hash", "logo", "portal_port"}
-LOGO_LIMIT = 512 * 1024
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 
 LABELS = {  # French labels and help; a setting missing here is shown with its English help
@@ -32,6 +32,13 @@ LABELS = {  # French labels and help; a setting missing here is shown with its E
     "mediator_network_access": ("Accès depuis le réseau",
                                 "L'espace médiateur est joignable depuis les autres ordinateurs de "
                                 "l'association (sinon, seulement sur la borne)."),
+    "online_check": ("Adresse de test de la connexion Internet",
+                     "La borne essaie de joindre cette adresse (nom:port) pour vous dire si elle "
+                     "est en ligne, par exemple www.service-public.fr:443. Vide : pas de "
+                     "vérification."),
+    "wiped_notice_seconds": ("Écran « Session effacée » (secondes)",
+                             "Après chaque session, la confirmation reste affichée ce temps, dans "
+                             "la langue de la personne, avant l'écran d'accueil (0 : aucune)."),
     "require_signed_policy": ("Catalogue signé obligatoire",
                               "Refuser un catalogue qui n'est pas signé par une clé de confiance."),
     "idle_minutes": ("Inactivité (minutes)",
@@ -46,6 +53,8 @@ LABELS = {  # French labels and help; a setting missing here is shown with its E
 ERRORS = {
     "association_name": "Entrez un nom de 1 à 80 caractères.",
     "languages": "Choisissez au moins une langue de la liste.",
+    "online_check": "Entrez un nom et un port, par exemple www.service-public.fr:443, ou rien.",
+    "wiped_notice_seconds": "Entrez un nombre de secondes entre 0 et 30.",
 }
 
 
@@ -58,7 +67,8 @@ def _fields() -> list[dict[str, Any]]:
         label, help_text = LABELS.get(setting.name, (setting.name, setting.help))
         label, help_text = _m(label), _m(help_text)
         kind = ("bool" if isinstance(setting.default, bool) else
-                "languages" if setting.name == "languages" else "text")
+                "languages" if setting.name == "languages" else
+                "number" if isinstance(setting.default, int) else "text")
         rows.append({"name": setting.name, "label": label, "help": help_text, "kind": kind,
                      "group": "config"})
     for name in drafts.SESSION_FIELDS:
@@ -109,6 +119,9 @@ def settings():
     changed = []
     for field in fields:
         raw = _read(field, request.form)
+        if field["group"] == "config" and field["kind"] in ("text", "number") \
+                and field["name"] not in request.form:
+            raw = before[field["name"]]  # not in this form (an older page): unchanged
         values[field["name"]] = raw
         if field["group"] == "config":
             try:
@@ -168,6 +181,7 @@ def apply_live(config) -> None:
     """The running portal shows the new name, logo and languages without a restart."""
     current_app.config["PORTAL_ASSOCIATION"] = config["association_name"]
     current_app.config["PORTAL_LANGUAGES"] = tuple(config["languages"])
+    current_app.config["PORTAL_PRINTING"] = config["printing"]
     current_app.extensions.pop("kiosk_languages", None)
     name = config["logo"]
     logo = context.state() / name if name and "/" not in name and not name.startswith(".") else None
@@ -234,7 +248,13 @@ def password():
                 if not attempt.wait_seconds else refusal(attempt)
     except PasswordError as exc:
         errors["new"] = _m(str(exc))
+    except KeeperError:  # the hash was removed since login: only the command line sets a first one
+        errors["current"] = _m("Aucun mot de passe n'est encore défini. Sur la borne, dans un "
+                               "terminal, tapez : kiosk mediator set-password")
     if errors:
         return render_template("mediator/password.html", errors=errors, message=None), 400
-    context.audit().record("password_set", "mot de passe changé depuis l'espace médiateur")
+    auth.keep_secret(GRANT, answer.get("grant"))  # the keeper ended every grant but this new one
+    others = auth.revoke_others()
+    context.audit().record("password_set", "mot de passe changé depuis l'espace médiateur, "
+                           f"{others} autre(s) connexion(s) fermée(s)")
     return redirect(url_for("mediator.password", message="changed"), 303)

@@ -10,6 +10,7 @@ from kiosk.export import public_key_b64, sign_report
 from portal.hub import create_hub_app
 from portal.hub.auth import set_password
 from portal.hub.enrolment import create_code
+from portal.hub.places import create_place, find_place
 from tests.hub.pgserver import PostgresServer, PostgresUnavailable
 
 PASSWORD = "correct horse battery"
@@ -48,7 +49,7 @@ def database_url(request, tmp_path):
 def app(database_url):
     hub = create_hub_app(database_url, {"TESTING": True})
     yield hub
-    hub.extensions["hub_db"].close()
+    hub.extensions["hub_db"].close_all()
 
 
 @pytest.fixture
@@ -59,6 +60,13 @@ def db(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def code_for(db, association: str) -> str:
+    """An enrolment code for this association, registered first if it is not yet."""
+    if find_place(db, association) is None:
+        create_place(db, "test", {"name": association})
+    return create_code(db, association)
 
 
 def figures(sessions: int = 5) -> dict:
@@ -103,7 +111,7 @@ class Terminal:
         self.version = 0
 
     def enrol(self, client, db, association: str | None = None) -> None:
-        code = create_code(db, association or self.association)
+        code = code_for(db, association or self.association)
         answer = client.post("/api/enrol", json={
             "terminal_id": self.id, "public_key": public_key_b64(self.key),
             "association": self.association, "code": code})

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,23 @@ def test_changing_the_password_needs_the_current_one(service, state):
     assert (state / "secrets" / HASH_NAME).stat().st_mode & 0o777 == 0o600
 
 
+def test_the_first_password_cannot_be_set_over_the_socket(service, state):
+    """From install until `kiosk mediator set-password`, no hash exists: a caller on the socket
+    must not be the one who chooses it."""
+    (state / "secrets" / HASH_NAME).unlink()
+    assert not service.has_password()
+    for current in (None, "", "anything"):
+        with pytest.raises(KeeperError, match="no_password"):
+            service.set_password(current, "chosen by an attacker 1", "chosen by an attacker 1")
+    assert not (state / "secrets" / HASH_NAME).exists() and not service.has_password()
+    assert not service.check_password("chosen by an attacker 1")["accepted"]
+    # only the administrator's command line sets it; the socket then works as usual
+    subprocess.run([sys.executable, "-m", "kiosk", "mediator", "set-password", "--state-dir",
+                    str(state), "--password-stdin"], input=PASSWORD + "\n", text=True, check=True,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True)
+    assert service.has_password() and service.check_password(PASSWORD)["accepted"]
+
+
 def test_garbage_on_the_socket_is_refused_and_the_service_goes_on(service):
     with socket.socket(socket.AF_UNIX) as conn:
         conn.connect(str(service.path))
@@ -161,7 +179,7 @@ def test_a_hash_planted_in_the_sessions_config_does_not_count(state):
 def test_without_a_secrets_dir_the_demo_keeps_the_hash_in_its_config(tmp_path):
     keeper = Keeper(tmp_path)
     assert not keeper.has_password()
-    assert keeper.set_password(None, PASSWORD)["accepted"]
+    keeper.write_hash(hash_password(PASSWORD))  # what `kiosk mediator set-password` does
     assert "admin_password_hash" in (tmp_path / "config.toml").read_text()
     assert keeper.check_password(PASSWORD)["accepted"]
 
@@ -248,3 +266,104 @@ def test_the_session_user_can_ask_but_cannot_read(tmp_path):
             server.server_close()
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _hold_slow_connections(path: Path, count: int) -> list[socket.socket]:
+    """Callers that connect and send half a request, then nothing."""
+    held = []
+    for _ in range(count):
+        conn = socket.socket(socket.AF_UNIX)
+        conn.connect(str(path))
+        conn.sendall(b'{"op": "has_pass')
+        held.append(conn)
+    return held
+
+
+def _closed_by_the_server(conn: socket.socket) -> bool:
+    conn.settimeout(0.1)
+    try:
+        return conn.recv(1) == b""
+    except TimeoutError:
+        return False
+    except OSError:
+        return True
+
+
+def test_slow_callers_cannot_starve_the_keeper(service):
+    """200 callers holding half a request cost no thread each and are cut at the deadline;
+    meanwhile 60 real calls from many threads all get their answer."""
+    import psutil
+
+    from kiosk.keeper_service import DEADLINE, WORKERS
+
+    pid = next(p.pid for p in psutil.process_iter(["cmdline"])
+               if str(service.path) in (p.info["cmdline"] or []))
+    held = _hold_slow_connections(service.path, 200)
+    try:
+        time.sleep(0.3)
+        assert psutil.Process(pid).num_threads() <= WORKERS + 3
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            calls = list(pool.map(lambda n: KeeperClient(service.path).has_password()
+                                  if n % 10 else KeeperClient(service.path)
+                                  .check_password(PASSWORD)["accepted"], range(60)))
+        assert calls == [True] * 60
+        time.sleep(DEADLINE + 1)
+        assert all(_closed_by_the_server(conn) for conn in held)
+    finally:
+        for conn in held:
+            conn.close()
+    assert service.check_password(PASSWORD)["accepted"]  # and it goes on serving
+
+
+def test_a_connect_flood_does_not_refuse_the_portal(service):
+    """Callers that connect and say nothing fill the accept queue; the portal's calls still get
+    through (a deeper backlog, and a client that retries within its deadline)."""
+    flood: list[socket.socket] = []
+
+    def connect_many() -> None:
+        for _ in range(400):
+            conn = socket.socket(socket.AF_UNIX)
+            conn.setblocking(False)
+            try:
+                conn.connect(str(service.path))
+            except BlockingIOError:
+                pass  # the queue is full: the flood goes on
+            flood.append(conn)
+
+    try:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            flooding = [pool.submit(connect_many) for _ in range(4)]
+            calls = [pool.submit(lambda: KeeperClient(service.path).has_password())
+                     for _ in range(80)]
+            answers = [call.result() for call in calls]
+            for job in flooding:
+                job.result()
+        assert answers == [True] * 80
+    finally:
+        for conn in flood:
+            conn.close()
+    assert service.has_password()
+
+
+def test_the_client_waits_for_a_keeper_that_is_starting(state, tmp_path):
+    """The portal asking while the service (re)starts gets its answer once it listens."""
+    import threading
+
+    from kiosk.keeper_service import KeeperServer
+
+    path = tmp_path / "later.sock"
+    servers = []
+
+    def start_later() -> None:
+        time.sleep(0.5)
+        servers.append(KeeperServer(path, Keeper(state)))
+        servers[0].serve_forever()
+
+    threading.Thread(target=start_later, daemon=True).start()
+    try:
+        assert KeeperClient(path).has_password()
+    finally:
+        while not servers:
+            time.sleep(0.05)
+        servers[0].shutdown()
+        servers[0].server_close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import zipfile
 
 import pytest
@@ -24,7 +25,7 @@ from tests.launcher.harness import POLICY
 
 
 def gate(strict: bool = True) -> NavigationGate:
-    policy = parse_policy(POLICY.format(strict="true" if strict else "false").encode())
+    policy = parse_policy(POLICY.format(strict="true" if strict else "false", port=9).encode())
     return NavigationGate(Allowlist(policy, internal_origins=["http://portal.localhost:8000"]))
 
 
@@ -304,3 +305,27 @@ def test_lp_outcome(code, stderr, detail):
     from launcher.printing import lp_outcome
 
     assert lp_outcome(code, stderr) == detail
+
+
+def test_a_failing_bridge_action_is_logged_by_name_and_type_never_its_message(caplog):
+    def boom():
+        raise RuntimeError("http://caf.localhost/?nir=1850533063042")
+
+    with caplog.at_level(logging.ERROR):
+        assert not bridge.dispatch({"print_confirmed": boom}, "print_confirmed")
+    assert "bridge action print_confirmed failed: RuntimeError" in caplog.text
+    assert "nir" not in caplog.text and "caf" not in caplog.text
+
+
+def test_an_uncaught_qt_callback_error_is_logged_with_where_and_type_only(caplog):
+    from launcher.app import log_uncaught
+    from launcher.print_flow import PrintFlow
+
+    try:
+        PrintFlow._done(None, 1, "sent")  # a slot called on nothing: raises inside our code
+    except AttributeError as exc:
+        error = exc
+    with caplog.at_level(logging.ERROR):
+        log_uncaught(type(error), error, error.__traceback__)
+    assert "callback failed in launcher.print_flow._done: AttributeError" in caplog.text
+    assert "_busy" not in caplog.text  # the message (which names things) stays out

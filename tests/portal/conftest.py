@@ -7,6 +7,7 @@ import pytest
 from kiosk.events import ListSink
 from portal import create_app
 from portal.session import MemorySession
+from tests.pdfs import make_pdf
 
 
 @pytest.fixture
@@ -53,6 +54,7 @@ def live_session(tmp_path_factory):
     downloads.mkdir()
     (downloads / "attestation-caf.pdf").write_bytes(PDF_BYTES)
     (downloads / "avis d'impôt 2025.pdf").write_bytes(PDF_BYTES)
+    (downloads / "trois-pages.pdf").write_bytes(make_pdf())
     live = MemorySession(downloads, sink=ListSink())
     live.request_start()
     return live

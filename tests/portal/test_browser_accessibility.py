@@ -6,6 +6,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 PAGES = ["/", "/accueil", "/accueil?q=zzzz", "/documents", "/documents/attestation-caf.pdf",
+         "/documents/trois-pages.pdf", "/documents/trois-pages.pdf/imprimer",
+         "/injoignable?site=caf&cause=dns",
          "/documents/attestation-caf.pdf/supprimer", "/aide", "/bloque", "/fin", "/fin/effacee",
          "/alerte/inactivite", "/alerte/limite", "/page-absente"]
 WCAG = {"runOnly": {"type": "tag",

@@ -117,11 +117,6 @@ def test_warning_countdown_ticks(page, live_server):
     expect(page.locator(".countdown")).not_to_have_text(first, timeout=3000)
 
 
-def test_print_button_appears_with_javascript(page, live_server):
-    page.goto(live_server + "/documents/attestation-caf.pdf")
-    assert page.locator("[data-print]").is_visible()
-
-
 def test_end_flow_confirms_erases_and_returns_to_welcome(browser, tmp_path):
     """A separate portal, so ending its session does not disturb the shared one."""
     from kiosk.events import ListSink

@@ -35,8 +35,8 @@ def test_downloads_are_listed_with_view_and_delete(client, downloads):
 def test_pdf_is_shown_inside_the_portal_with_a_print_button(client, downloads):
     (downloads / "avis.pdf").write_bytes(PDF)
     html = client.get("/documents/avis.pdf").get_data(as_text=True)
-    assert '<iframe id="viewer"' in html and 'src="/documents/avis.pdf/fichier"' in html
-    assert "data-print" in html
+    assert 'data-pdf="/documents/avis.pdf/fichier"' in html
+    assert "/documents/avis.pdf/imprimer" in html
     with client.get("/documents/avis.pdf/fichier") as response:
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         assert response.get_data() == PDF
@@ -132,3 +132,83 @@ def test_documents_page_in_arabic_is_rtl_and_translated(client, downloads):
     client.post("/langue", data={"lang": "ar"})
     html = client.get("/documents").get_data(as_text=True)
     assert 'dir="rtl"' in html and "مستنداتي" in html and "a.pdf" in html
+
+
+def test_a_symlink_planted_on_the_key_is_never_followed(client, session, downloads, tmp_path,
+                                                        secret):
+    """A key can carry links named like the next copy: one to a file of the terminal, one
+    dangling to where a new file would be created. The copy writes neither; it lands on the key
+    as a plain file under a free name, and the next copy works as usual."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    planted = tmp_path / "planted-by-the-key"
+    (usb / "a.pdf").symlink_to(secret)
+    (usb / "a (2).pdf").symlink_to(planted)
+    session.usb = usb
+    (downloads / "a.pdf").write_bytes(PDF)
+    response = client.post("/documents/a.pdf/copier")
+    assert "message=copied" in response.headers["Location"]
+    assert secret.read_text() == "not the resident's" and not planted.exists()
+    copy = usb / "a (3).pdf"
+    assert not copy.is_symlink() and copy.read_bytes() == PDF
+    (downloads / "b.png").write_bytes(PNG)
+    assert "message=copied" in client.post("/documents/b.png/copier").headers["Location"]
+    assert (usb / "b.png").read_bytes() == PNG
+
+
+def test_a_key_whose_folder_is_a_symlink_gets_nothing(client, session, downloads, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "usb").symlink_to(elsewhere, target_is_directory=True)
+    session.usb = tmp_path / "usb"
+    (downloads / "a.pdf").write_bytes(PDF)
+    response = client.post("/documents/a.pdf/copier")
+    assert "message=copy_failed" in response.headers["Location"]
+    assert list(elsewhere.iterdir()) == []
+    assert client.get("/documents").status_code == 200
+
+
+def _links(client) -> list[str]:
+    import re
+
+    html = client.get("/documents").get_data(as_text=True)
+    return [h for h in re.findall(r'href="(/documents/[^"/]+)"', html)]
+
+
+def test_a_downloaded_name_with_a_line_break_is_listed_viewed_and_copied(client, session,
+                                                                          downloads, tmp_path):
+    """A site can name its download 'relevé\\n2025.pdf': the line break went into the
+    Content-Disposition header (HTTP 500 on /fichier). The name is neutralised where it comes
+    in, and the header follows RFC 6266 (filename*= for the accent)."""
+    from werkzeug.http import parse_options_header
+
+    (downloads / "relevé\n2025.pdf").write_bytes(PDF)
+    [link] = _links(client)
+    assert link == "/documents/relev%C3%A9%202025.pdf"
+    with client.get(link + "/fichier") as response:
+        assert response.status_code == 200 and response.get_data() == PDF
+        kind, options = parse_options_header(response.headers["Content-Disposition"])
+        assert kind == "inline" and options["filename"] == "relevé 2025.pdf"
+        assert "\n" not in response.headers["Content-Disposition"]
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    session.usb = usb
+    assert "message=copied" in client.post(link + "/copier").headers["Location"]
+    assert [p.name for p in usb.iterdir()] == ["relevé 2025.pdf"]
+
+
+def test_a_bidi_override_cannot_disguise_a_downloaded_file(client, session, downloads,
+                                                           tmp_path):
+    """'relevé' + U+202E + 'fdp.exe' displays as 'relevéexe.pdf': the override is removed from
+    the name on the terminal (and on the key), so it reads as what it is."""
+    (downloads / "relevé\u202efdp.exe").write_text("MZ")
+    (downloads / "avis\u2067\u200f.pdf").write_bytes(PDF)
+    html = client.get("/documents").get_data(as_text=True)
+    assert "\u202e" not in html and "\u2067" not in html and "relevéfdp.exe" in html
+    assert sorted(p.name for p in downloads.iterdir()) == ["avis.pdf", "relevéfdp.exe"]
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    session.usb = usb
+    client.post("/documents/relev%C3%A9fdp.exe/copier")
+    assert [p.name for p in usb.iterdir()] == ["relevéfdp.exe"]
+    assert client.get("/documents/relev%C3%A9%E2%80%AEfdp.exe").status_code == 404

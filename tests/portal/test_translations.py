@@ -15,8 +15,13 @@ from portal.policy_strings import DEFAULT_CATALOGUE_TEXTS
 ROOT = Path(__file__).resolve().parents[2] / "portal" / "translations"
 
 
-def msgids(catalog) -> set[str]:
-    return {m.id for m in catalog if m.id}
+def frozen(value):
+    """A msgid or msgstr as a dict key: plural forms come as lists or tuples."""
+    return value if isinstance(value, str) else tuple(value)
+
+
+def msgids(catalog) -> set:
+    return {frozen(m.id) for m in catalog if m.id}
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +35,8 @@ def test_every_msgid_has_a_non_empty_translation(template, lang):
     with open(ROOT / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
         catalog = read_po(f)
     assert msgids(template) <= msgids(catalog), "run pybabel update"
-    empty = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    empty = [m.id for m in catalog if m.id and (not all(m.string) if isinstance(
+        m.string, (list, tuple)) else not m.string or m.fuzzy)]
     assert empty == []
 
 
@@ -38,9 +44,9 @@ def test_every_msgid_has_a_non_empty_translation(template, lang):
 def test_compiled_catalogue_matches_its_po_file(lang):
     folder = ROOT / lang / "LC_MESSAGES"
     with open(folder / "messages.po", "rb") as f:
-        po = {m.id: m.string for m in read_po(f) if m.id}
+        po = {frozen(m.id): frozen(m.string) for m in read_po(f) if m.id}
     with open(folder / "messages.mo", "rb") as f:
-        mo = {m.id: m.string for m in read_mo(f) if m.id}
+        mo = {frozen(m.id): frozen(m.string) for m in read_mo(f) if m.id}
     assert mo == po, "run pybabel compile -d portal/translations"
 
 

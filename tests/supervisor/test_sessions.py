@@ -55,12 +55,24 @@ def test_a_window_that_does_not_clear_in_time_is_replaced(kiosk_factory):
     assert list((kiosk.state / "session" / "downloads").iterdir()) == []
 
 
+def still_serving_the_next_resident(kiosk, pid: int) -> None:
+    """After a session ended on its own: the same `kiosk run` welcomes, and serves, the next one."""
+    status = kiosk.wait_for(lambda s: s["state"] == "welcome" and s["ready"], timeout=30)
+    assert status["last_wipe"]["ok"]
+    time.sleep(1.5)  # a supervisor that died on its way out would be gone by now
+    assert kiosk.process.poll() is None and kiosk.process.pid == pid
+    kiosk.begin()
+    assert kiosk.status()["state"] == "active"
+
+
 def test_idle_session_shows_the_countdown_then_ends_as_idle(kiosk_factory):
     kiosk = kiosk_factory(short_policy(idle_minutes=0.05, warning_seconds=5))
+    pid = kiosk.process.pid
     kiosk.begin()
     kiosk.wait_for(lambda s: s["state"] == "warning", timeout=20)
     status = kiosk.wait_for(lambda s: s["last_end_reason"] == "idle", timeout=20)
     assert status["last_wipe"]["ok"]
+    still_serving_the_next_resident(kiosk, pid)
 
 
 def test_real_input_during_the_idle_countdown_keeps_the_session(kiosk_factory):
@@ -80,6 +92,7 @@ def test_time_limit_warns_then_ends_the_session(kiosk_factory):
     kiosk.wait_for(lambda s: s["state"] == "warning", timeout=15)
     status = kiosk.wait_for(lambda s: s["last_end_reason"] == "time_limit", timeout=20)
     assert status["last_wipe"]["ok"]
+    still_serving_the_next_resident(kiosk, kiosk.process.pid)
 
 
 def test_a_crashed_launcher_ends_the_session_and_the_next_one_is_clean(kiosk_factory):
@@ -158,3 +171,24 @@ def test_a_policy_file_broken_by_hand_keeps_the_terminal_serving_the_policy_in_f
     assert kiosk.launcher_pids() == first
     copy = (kiosk.state / "session" / "tmp" / "policy.toml").read_text()
     assert "oops" not in copy and "caf" in copy
+
+
+def test_after_an_arabic_session_the_window_says_session_erased_then_welcomes_in_french(
+        kiosk_factory, display, tmp_path):
+    from tests.supervisor.conftest import differing_pixels, settled_screenshot
+
+    kiosk = kiosk_factory()
+    welcome = settled_screenshot(display, tmp_path / "welcome-first.png")
+    kiosk.post("/langue", b"lang=ar")
+    kiosk.begin()
+    kiosk.post("/fin", b"confirm=1")
+    ended = time.monotonic()
+    kiosk.wait_for(lambda s: s["last_end_reason"] == "user" and s["state"] == "welcome")
+    notice = settled_screenshot(display, tmp_path / "notice.png", timeout=2)
+    assert differing_pixels(notice, welcome) > 10_000  # "Session effacée", not the welcome
+    status = kiosk.wait_for(lambda s: s["ready"], timeout=30)
+    shown_for = time.monotonic() - ended
+    assert status["state"] == "welcome"
+    after = settled_screenshot(display, tmp_path / "welcome-next.png")
+    assert differing_pixels(after, welcome) < 500  # the same French welcome as the first one
+    assert shown_for >= 3  # the notice stayed the configured 4 s (minus polling)

@@ -1,0 +1,120 @@
+"""A site that does not answer gets the kiosk's own page (portal, resident's language) instead of
+Chromium's technical one; "Réessayer" and "Revenir" work; each failure is counted per site."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from flask import request
+
+from kiosk.events import ListSink
+from portal import create_app
+from portal.server import BackgroundServer
+from portal.session import MemorySession
+from tests.launcher.harness import POLICY, Launcher, xdotool
+from tests.pixels import screen
+
+GREEN = (0.1, 0.6, 0.2)
+SITE_PAGE = """<!doctype html><style>body{{background:rgb(26,153,51);margin:0}}
+a{{display:block;height:600px;font-size:40px;color:#fff}}</style><a href="{target}">Suite</a>"""
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def kiosk(display, fake_sites, tmp_path_factory):
+    base = tmp_path_factory.mktemp("unreachable")
+    port = fake_sites.port
+    text = POLICY.format(strict="true", port=port).replace(
+        f'hosts = ["caf.localhost:{port}"]', f'hosts = ["caf.localhost:{port}", "caf.invalid"]')
+    assert "caf.invalid" in text
+    policy = base / "portal-policy.toml"
+    policy.write_text(text)
+    session = MemorySession(base / "kiosk" / "session" / "downloads", sink=ListSink())
+    session.request_start()
+    app = create_app({"PORTAL_SESSION": session, "PORTAL_POLICY": str(policy)})
+    paths: list[str] = []
+    app.before_request(lambda: paths.append(request.full_path) and None)
+    with BackgroundServer(app) as server:
+        launcher = Launcher(base / "kiosk", server.url + "/ouvrir/caf", display,
+                            extra_args=["--portal", server.url, "--kept"], policy_text=text)
+        try:
+            launcher.wait_event("ready", timeout=30)
+            yield launcher, session, paths
+        finally:
+            launcher.stop()
+
+
+def wait_until(check, timeout: float = 20.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def fail_from_site(kiosk, fake_sites, display, target: str) -> tuple[int, str]:
+    """On the CAF site, follow a link to `target`; the unreachable event and the page asked."""
+    launcher, _session, paths = kiosk
+    fake_sites.page("caf.localhost", "/", SITE_PAGE.format(target=target))
+    seen = len(fake_sites.requests("caf.localhost", "/"))
+    launcher.send(op="home")
+    fake_sites.wait_for("caf.localhost", "/", count=seen + 1)
+    time.sleep(0.8)
+    mark, before = launcher.mark(), len(paths)
+    xdotool("mousemove", "640", "400", "click", "1", display=display)
+    event = launcher.wait_event("site_unreachable", since=mark)
+    assert event.site_id == "caf"
+    wait_until(lambda: any(p.startswith("/injoignable?") for p in paths[before:]),
+               what="the kiosk's page")
+    asked = next(p for p in paths[before:] if p.startswith("/injoignable?"))
+    assert "localhost" not in asked and "invalid" not in asked  # never the address
+    time.sleep(1)
+    assert screen(display).share(GREEN) < 0.05  # the site's page is no longer shown
+    return mark, event.detail
+
+
+def test_server_error_then_retry_reaches_the_site_once_it_is_back(kiosk, fake_sites, display):
+    fake_sites.add("caf.localhost", "/panne", "", status=503)
+    _mark, cause = fail_from_site(kiosk, fake_sites, display, "/panne")
+    assert cause == "server"
+    fake_sites.page("caf.localhost", "/panne", "<h1>De retour</h1>")
+    seen = len(fake_sites.requests("caf.localhost", "/panne"))
+    xdotool("key", "Return", display=display)  # "Réessayer" has the focus
+    fake_sites.wait_for("caf.localhost", "/panne", count=seen + 1)
+
+
+def test_unknown_name_then_back_returns_to_the_site(kiosk, fake_sites, display):
+    _mark, cause = fail_from_site(kiosk, fake_sites, display, "https://caf.invalid/")
+    assert cause == "dns"
+    xdotool("key", "Tab", "Return", display=display)  # "Revenir"
+    wait_until(lambda: screen(display).share(GREEN) > 0.5, what="the previous page back")
+
+
+def test_refused_connection_is_said_plainly(kiosk, fake_sites, display):
+    _mark, cause = fail_from_site(kiosk, fake_sites, display,
+                                  f"http://caf.localhost:{closed_port()}/")
+    assert cause == "refused"
+
+
+def test_arabic_resident_gets_the_page_in_arabic(kiosk, fake_sites, display):
+    launcher, session, paths = kiosk
+    session.set_language("ar")
+    try:
+        fake_sites.add("caf.localhost", "/panne2", "", status=502)
+        before = len(paths)
+        fail_from_site(kiosk, fake_sites, display, "/panne2")
+        assert any(p.startswith("/injoignable?") for p in paths[before:])
+    finally:
+        session.set_language("fr")
+    # the terminal still serves: the next page loads normally
+    seen = len(fake_sites.requests("caf.localhost", "/"))
+    launcher.send(op="home")
+    fake_sites.wait_for("caf.localhost", "/", count=seen + 1)

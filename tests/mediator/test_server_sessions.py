@@ -1,0 +1,141 @@
+"""Mediator logins live on the server: the cookie is a random id that logout, a password change and
+the lifetimes end, and the keeper's grant never reaches the browser. Driven over real HTTP against
+the portal served by waitress, with cookies copied from one client to another as an attacker
+would."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from kiosk.keeper import KeeperError
+from kiosk.keeper_service import keeper_for
+from portal import create_app
+from portal.auth import hash_password
+
+from .conftest import PASSWORD, login, post
+
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A cookie jar and a few requests over a real socket (redirects are not followed)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
+                                                  NoRedirect)
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.url + path, body, timeout=10) as response:
+                return response.status, response.read().decode(), ""
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(), exc.headers.get("Location", "")
+
+    def token(self, path: str) -> str:
+        status, page, _ = self.request(path)
+        match = _TOKEN.search(page)
+        assert match, f"no token on {path} ({status})"
+        return match.group(1)
+
+    def log_in(self, password: str = PASSWORD) -> int:
+        return self.request("/mediateur/connexion", {"password": password,
+                                                     "csrf_token": self.token(
+                                                         "/mediateur/connexion")})[0]
+
+    def cookie(self) -> http.cookiejar.Cookie:
+        return next(iter(self.jar))
+
+    def copy_cookie_to(self, other: Browser) -> None:
+        other.jar.set_cookie(self.cookie())
+
+
+@pytest.fixture
+def live(state, tmp_path, clock):
+    from portal.server import BackgroundServer
+
+    app = create_app({"MEDIATOR_STATE_DIR": str(state), "PORTAL_SECRET": "test",
+                      "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs"), "AUTH_CLOCK": clock})
+    with BackgroundServer(app, threads=2) as server:
+        yield app, server.url
+
+
+def test_a_copied_cookie_is_worth_nothing_after_logout(live):
+    _app, url = live
+    mediator, thief = Browser(url), Browser(url)
+    assert mediator.log_in() == 303
+    mediator.copy_cookie_to(thief)
+    assert thief.request("/mediateur/")[0] == 200  # a bearer token while the login lives
+    token = mediator.token("/mediateur/")
+    assert mediator.request("/mediateur/deconnexion", {"csrf_token": token})[0] == 303
+    status, _page, location = thief.request("/mediateur/reglages")
+    assert status == 302 and "/mediateur/connexion" in location
+    # nor can the copy act (ending a resident's session, changing settings)
+    status, _page, location = thief.request("/mediateur/terminer", {"csrf_token": token})
+    assert status == 302 and "/mediateur/connexion" in location
+    # the mediator logs in again and works as before
+    assert mediator.log_in() == 303 and mediator.request("/mediateur/")[0] == 200
+
+
+def test_the_keepers_grant_never_reaches_the_browser(live, state):
+    app, url = live
+    mediator = Browser(url)
+    assert mediator.log_in() == 303
+    grants = list(keeper_for(state)._grants)
+    assert grants, "a login holds a grant on the server"
+    raw = mediator.cookie().value
+    decoded = app.session_interface.get_signing_serializer(app).loads(raw)
+    assert not any(grant in raw or grant in str(decoded) for grant in grants)
+    assert set(decoded) <= {"mediator_login", "csrf", "mediator_marker", "mediator_failures",
+                            "_permanent"}
+
+
+def test_a_password_change_ends_every_other_login_and_its_grant(app, state, clock):
+    mine, other = app.test_client(), app.test_client()
+    assert login(mine).status_code == 303 and login(other).status_code == 303
+    keeper = keeper_for(state)
+    old_grants = set(keeper._grants)
+    assert len(old_grants) == 2
+    new = "un tout nouveau mot de passe"
+    assert post(mine, "/mediateur/mot-de-passe",
+                {"current": PASSWORD, "new": new, "again": new}).status_code == 303
+    assert other.get("/mediateur/").status_code == 302  # logged out
+    assert mine.get("/mediateur/").status_code == 200   # the one who changed it stays
+    for grant in old_grants:
+        with pytest.raises(KeeperError, match="no_grant"):
+            keeper.sign_policy(grant, b"version = 1\n")
+    assert login(other, new).status_code == 303
+
+
+def test_a_password_set_from_the_command_line_ends_the_logins(mediator, state):
+    """`kiosk mediator set-password` writes the hash behind the portal's back: the logins made
+    with the old password end at their next page."""
+    from kiosk.keeper import Keeper
+
+    assert mediator.get("/mediateur/").status_code == 200
+    Keeper(state).write_hash(hash_password("mot de passe de l'administrateur"))
+    assert mediator.get("/mediateur/").status_code == 302
+
+
+def test_a_login_ends_after_its_absolute_lifetime_however_active(mediator, clock):
+    from portal.auth import ABSOLUTE_SECONDS
+
+    for _ in range(ABSOLUTE_SECONDS // 600 - 1):
+        clock.advance(600)
+        assert mediator.get("/mediateur/").status_code == 200
+    clock.advance(601)
+    assert mediator.get("/mediateur/").status_code == 302
+    assert login(mediator).status_code == 303  # and a fresh login works
