@@ -4,6 +4,8 @@ Also the memory (PSS summed over the process tree) of the whole kiosk vs a bare 
 
 Run under a display: `xvfb-run -a python benchmarks/turnover.py`. Prints medians and ratios.
 Goals (issue 4): turnover <= 0.5x the Chromium relaunch and never over 1 s; memory <= 1.0x.
+The machine's turnover is measured without the "Session effacée" notice (wiped_notice_seconds = 0);
+one more run with the default 4 s notice shows the wipe hidden behind it (end -> ready ~ 4 s).
 """
 
 from __future__ import annotations
@@ -87,14 +89,16 @@ def chromium_relaunch(beacon: LoadBeacon) -> tuple[list[float], float]:
 
 
 def kiosk_turnover(keep_window: bool = True, runs: int = RUNS,
-                   pss_log: list[float] | None = None) -> tuple[list[float], list[float], float]:
+                   pss_log: list[float] | None = None,
+                   notice_seconds: int = 0) -> tuple[list[float], list[float], float]:
     """Seconds from `session end` to a ready welcome screen; wipe durations; peak tree PSS.
     keep_window: the default (one window, a new off-the-record profile per session); False: a
     new launcher process per session."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-kiosk-"))
     state, port = tmp / "state", free_port()
     state.mkdir()
-    (state / "config.toml").write_text(f"portal_port = {port}\n")
+    (state / "config.toml").write_text(f"portal_port = {port}\n"
+                                       f"wiped_notice_seconds = {notice_seconds}\n")
     env = {**cold_env(tmp), "PYTHONPATH": str(ROOT),
            "KIOSK_WINDOW_PER_SESSION": "" if keep_window else "1"}
     if os.geteuid() == 0:
@@ -151,6 +155,7 @@ def main() -> None:
     chromium_times, chromium_pss = chromium_relaunch(beacon)
     fresh_times, _, fresh_pss = kiosk_turnover(keep_window=False)
     kiosk_times, wipe_times, kiosk_pss = kiosk_turnover(keep_window=True)
+    notice_times, _, _ = kiosk_turnover(keep_window=True, runs=3, notice_seconds=4)
     drift: list[float] = []
     kiosk_turnover(keep_window=True, runs=LONG_DAY, pss_log=drift)
     c, k, f = (statistics.median(t) for t in (chromium_times, kiosk_times, fresh_times))
@@ -161,6 +166,8 @@ def main() -> None:
           f"{statistics.median(wipe_times) * 1000:.0f} ms)   peak PSS {kiosk_pss:.0f} MB")
     print(f"kiosk, new window per session (KIOSK_WINDOW_PER_SESSION=1): median {f:.3f} s"
           f"  max {max(fresh_times):.3f} s   peak PSS {fresh_pss:.0f} MB")
+    print(f"kiosk, kept window with the 4 s 'Session effacée' notice: end -> welcome ready "
+          f"median {statistics.median(notice_times):.3f} s (the wipe runs behind the notice)")
     print(f"kept window over {LONG_DAY} sessions: PSS {drift[0]:.0f} MB in the 1st, "
           f"{drift[len(drift) // 2]:.0f} MB in the {len(drift) // 2 + 1}th, "
           f"{drift[-1]:.0f} MB in the last")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import tempfile
 import threading
@@ -17,13 +18,24 @@ _STATE = click.option("--state-dir", type=click.Path(file_okay=False, path_type=
                       help="State directory (default /var/lib/kiosk or $KIOSK_STATE_DIR).")
 
 
-def serve(state: Path, windowed: bool) -> None:
+DEMO_AS_ROOT = ("WARNING: kiosk demo is running as root, so the browser's sandbox is OFF for "
+                "this demo (Chromium cannot run as root with it).\n"
+                "  Fine to try kiosk; never for residents: a real terminal runs as the "
+                "unprivileged kiosk user with the sandbox on (sudo ./install.sh).")
+
+
+def serve(state: Path, windowed: bool, demo: bool = False) -> None:
     """Run the supervisor, its portal and its control socket until SIGTERM/SIGINT."""
     from kiosk.runlock import AlreadyRunning
     from kiosk.runtime import build_runtime
+    from kiosk.supervisor import production_options
 
+    options = production_options(windowed)
+    if demo and os.geteuid() == 0:
+        click.echo(DEMO_AS_ROOT, err=True)
+        options.launcher_env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     try:
-        runtime = build_runtime(state, windowed=windowed)
+        runtime = build_runtime(state, windowed=windowed, options=options)
     except AlreadyRunning as exc:
         raise click.ClickException(str(exc)) from exc
     stop = threading.Event()
@@ -54,12 +66,15 @@ def demo(state_dir: Path | None, fullscreen: bool) -> None:
     throwaway state."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as tmp:
+        from kiosk.config import Config
+
         state = state_dir or Path(tmp)
+        port = Config.load(state)["portal_port"]
         click.echo(f"kiosk demo: state directory {state}\n"
-                   f"  portal:  http://127.0.0.1:8765/  (mediator page: /mediateur)\n"
+                   f"  portal:  http://127.0.0.1:{port}/  (mediator page: /mediateur)\n"
                    f"  status:  kiosk session status --state-dir {state}\n"
                    f"  stop:    close the window's session, or press Ctrl+C here")
-        serve(state, windowed=not fullscreen)
+        serve(state, windowed=not fullscreen, demo=True)
 
 
 @click.group()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from policies.store import atomic_write
+from policies.text import neutralise_bidi
 
 CONFIG_NAME = "config.toml"
 LANGUAGES = ("fr", "en", "ar", "es", "pt", "tr", "ro", "fa", "ps")
@@ -26,6 +27,8 @@ class SettingError(ValueError):
 
 def _text(max_length: int) -> Callable[[Any], str]:
     def check(value: Any) -> str:
+        if isinstance(value, str):  # no bidi override (a name must read as it is written)
+            value = " ".join(neutralise_bidi(value).split())  # nor line breaks
         if not isinstance(value, str) or not value.strip() or len(value) > max_length:
             raise SettingError(f"text of 1 to {max_length} characters expected")
         return value.strip()
@@ -73,6 +76,18 @@ def _optional_text(max_length: int) -> Callable[[Any], str]:
     return check
 
 
+def _seconds(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise SettingError(f"a number of seconds from {low} to {high} expected") from None
+        if isinstance(value, bool) or not low <= number <= high:
+            raise SettingError(f"a number of seconds from {low} to {high} expected")
+        return number
+    return check
+
+
 def _address(value: Any) -> str:
     """host:port the terminal tries to reach to say whether it is online; "" for no check."""
     if value == "":
@@ -103,6 +118,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Languages offered to residents (French always first).", _languages),
     Setting("downloads", True, "Residents may download documents.", _boolean),
     Setting("printing", True, "Residents may print.", _boolean),
+    Setting("wiped_notice_seconds", 4,
+            "Seconds the \"Session effacée\" confirmation shows before the welcome screen "
+            "(0: none).", _seconds(0, 30)),
     Setting("mediator_network_access", False,
             "Mediator pages also served on the network, port portal_port + 1 "
             "(trusted network only).",

@@ -44,6 +44,7 @@ class LauncherProcess:
         if kept:
             argv.append("--kept")
         self.kept = kept
+        self.was_ready = False  # it showed its first page (set by the supervisor on "ready")
         self._on_event = on_event  # wakes the supervisor's loop
         if windowed:
             argv.append("--windowed")

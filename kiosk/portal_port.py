@@ -30,8 +30,7 @@ class SupervisorPort:
         return self.supervisor.language
 
     def set_language(self, code: str) -> None:
-        self.supervisor.language = code
-        self.supervisor.emit(Event("language", detail=code))
+        self.supervisor.set_language(code)
 
     def documents_dir(self) -> Path:
         return self.supervisor.documents_dir
@@ -77,14 +76,10 @@ class SupervisorPort:
     def unlock_site(self, site_id: str, hosts: tuple[str, ...]) -> bool:
         """Accompanied mode: remembered for this session only and passed to the launcher window
         as an `allow_site` command (a launcher that does not know it yet simply ignores it)."""
-        marker = self.session_marker()
+        marker = self.supervisor.unlock_site(site_id, tuple(hosts))
         if marker is None:
             return False
         self._unlocked = (marker, site_id, tuple(hosts))
-        launcher = getattr(self.supervisor, "_launcher", None)
-        if launcher is not None:
-            launcher.send("allow_site", site_id=site_id, hosts=list(hosts))
-        self.supervisor.emit(Event("accompanied_unlock", site_id=site_id))
         return True
 
     def unlocked_site(self) -> tuple[str, tuple[str, ...]] | None:

@@ -5,8 +5,8 @@ with keep_window off, one launcher process per session), on the portal's welcome
 fresh session directory whose wipe journal is written first; timers from the policy; a verified
 wipe between residents, and "out of service" rather than a dirty session when a wipe cannot be
 verified.
-State changes happen on the supervisor's own thread: the portal and the control socket only post
-requests to it.
+State changes happen on the supervisor's own thread only: the portal and the control socket post
+requests to its queue (`_post`, or `_call` when they need the outcome before answering).
 """
 
 from __future__ import annotations
@@ -33,6 +33,17 @@ WELCOME, ACTIVE, WARNING, ENDING, WIPING, OUT_OF_SERVICE = (
 TICK = 0.2
 RETRY_OUT_OF_SERVICE = 30.0  # seconds between wipe retries while out of service
 CLEAR_TIMEOUT = 5.0  # seconds a kept window has to drop its profile before it is replaced
+MAX_FAILED_STARTS = 3  # windows in a row that die before showing anything: out of service
+MAX_RETRY = 300.0  # longest wait between two attempts while the window cannot start
+CALL_TIMEOUT = 10.0  # seconds a portal thread waits for the loop to apply its request
+
+
+@dataclass
+class _Reply:
+    """Carries a request's outcome back to the thread that asked."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    value: object = None
 
 
 @dataclass
@@ -92,7 +103,8 @@ class Supervisor:
         self.help_since: float | None = None  # monotonic time of the pending help request
         self.language = "fr"
         self.warning_kind: str | None = None
-        self._requests: queue.Queue[tuple[str, str | None]] = queue.Queue()
+        self._requests: queue.Queue[tuple] = queue.Queue()
+        self._loop_thread: threading.Thread | None = None  # set by run_forever
         self._handle: wipe.SessionHandle | None = None
         self._launcher: LauncherProcess | None = None
         self._timer: SessionTimer | None = None
@@ -103,6 +115,7 @@ class Supervisor:
         self.ready = False              # the welcome page is on screen in a fresh launcher
         self.purge_failed = False       # an earlier session's tree could not be deleted
         self._retry_at = 0.0
+        self._failed_starts = 0  # windows in a row that exited before they were ever ready
         self._notice: LauncherProcess | None = None  # the "out of service" screen
         self.portal_url = f"http://127.0.0.1:{self.config['portal_port']}/"
         self.home_url = self.options.home_url or self.portal_url
@@ -125,13 +138,69 @@ class Supervisor:
         self._post("activity")
 
     def request_help(self) -> None:
-        if not self.help_requested:
-            self.help_since = time.monotonic()
-        self.help_requested = True
-        self.emit(Event("help_requested"))
+        self._call("help")
+
+    def set_language(self, code: str) -> None:
+        """The resident's language for this session (back to French when it ends)."""
+        self._call("language", code)
+
+    def unlock_site(self, site_id: str, hosts: tuple[str, ...]) -> object | None:
+        """Accompanied mode: the session's marker if a session is running and got the site,
+        else None."""
+        return self._call("unlock", (site_id, tuple(hosts)))
+
+    def _call(self, kind: str, argument: object = None) -> object:
+        """Have the loop apply a request and return its outcome. Without a running loop (before
+        `run_forever`, in unit tests) the caller is the only thread: applied at once."""
+        loop = self._loop_thread
+        if loop is None or loop is threading.current_thread():
+            return self._apply_request(kind, argument)
+        if self._stop.is_set():
+            return None
+        reply = _Reply()
+        self._requests.put((kind, argument, reply))
+        self._wake.set()
+        if not reply.done.wait(CALL_TIMEOUT):
+            log.warning("supervisor busy: a %s request was not applied in %.0f s", kind,
+                        CALL_TIMEOUT)
+        return reply.value
+
+    def _apply_request(self, kind: str, argument: object = None) -> object:
+        """On the loop's thread: every change the portal and the control socket ask for."""
+        if kind == "begin":
+            self._begin()
+        elif kind == "end":
+            self._end(argument or "user")
+        elif kind == "purge_failed":
+            self._on_purge_failed()
+        elif kind == "activity" and self._timer:
+            self._apply(self._timer.activity(time.monotonic()))
+        elif kind == "help" and self.state in (WELCOME, ACTIVE, WARNING):
+            if not self.help_requested:
+                self.help_since = time.monotonic()
+            self.help_requested = True
+            self.emit(Event("help_requested"))
+        elif kind == "acknowledge":
+            return self._acknowledge_help()
+        elif kind == "language" and self.state in (WELCOME, ACTIVE, WARNING):
+            self.language = str(argument)
+            self.emit(Event("language", detail=self.language))
+        elif kind == "unlock" and self.state in (ACTIVE, WARNING):
+            site_id, hosts = argument
+            self._send("allow_site", site_id=site_id, hosts=list(hosts))
+            self.emit(Event("accompanied_unlock", site_id=site_id))
+            return self._started_at
+        elif kind == "policy" and self._launcher is not None and self.state in (
+                WELCOME, ACTIVE, WARNING):
+            self._write_policy_copy()
+            self._send("reload_policy")
+        return None
 
     def acknowledge_help(self) -> bool:
         """A mediator said "J'y vais": the alert stops (counted); False when none was pending."""
+        return bool(self._call("acknowledge"))
+
+    def _acknowledge_help(self) -> bool:
         if not self.help_requested:
             return False
         self.help_requested, self.help_since = False, None
@@ -219,6 +288,7 @@ class Supervisor:
                                              portal=self.portal_url, kept=self.options.keep_window,
                                              on_event=self._wake.set)
             self.ready = False
+        self._send_features()
         # Recorded in every session's journal: after a crash, recovery kills the kept window too
         # (it holds the session in memory).
         self._handle.add_process(self._launcher.pid)
@@ -228,6 +298,16 @@ class Supervisor:
         self.help_since = None
         self.help_requested, self.language, self.end_reason = False, "fr", None
         self.warning_kind, self._last_time_left = None, None
+
+    def _send_features(self) -> None:
+        """The mediator's `downloads` and `printing` settings, read again for every resident
+        (a change applies from the next session on); unreadable settings keep the last ones."""
+        try:
+            self.config = Config.load(self.state_dir)
+        except ValueError as exc:
+            log.error("settings unreadable, previous ones kept: %s", type(exc).__name__)
+        self._send("features", downloads=bool(self.config["downloads"]),
+                   printing=bool(self.config["printing"]))
 
     def _write_policy_copy(self) -> Path:
         """The launcher enforces exactly the policy in force here (not whatever the file now holds:
@@ -240,9 +320,7 @@ class Supervisor:
 
     def policy_changed(self) -> None:
         """A mediator saved a new catalogue: the running window enforces it at once."""
-        if self._launcher is not None and self.state in (WELCOME, ACTIVE, WARNING):
-            self._write_policy_copy()
-            self._launcher.send("reload_policy")
+        self._call("policy")
 
     def _begin(self) -> None:
         if self.state != WELCOME:
@@ -256,10 +334,16 @@ class Supervisor:
         if self.state not in (WELCOME, ACTIVE, WARNING):
             return
         was_session = self.state != WELCOME
+        language = self.language
         self.state, self.end_reason = ENDING, reason
+        # The resident's choices go now, before the window shows its next page: that page is
+        # already the next resident's (it was rendered in the old language when this waited
+        # for _open_welcome).
+        self.language, self.help_requested, self.warning_kind = "fr", False, None
+        notice = self._wiped_notice(language) if was_session else None
         # The old tree is renamed out of reach and verified gone from session/ at once; its bulk
         # delete runs in the background while the next resident is welcomed.
-        self.last_wipe = self._close_session(defer_delete=True, keep_window=True)
+        self.last_wipe = self._close_session(defer_delete=True, keep_window=True, notice=notice)
         threading.Thread(target=self._purge, daemon=True, name="purge").start()
         if was_session:
             self.last_end_reason = reason
@@ -269,11 +353,19 @@ class Supervisor:
             return
         self._open_welcome()
 
-    def _close_session(self, defer_delete: bool = False,
-                       keep_window: bool = False) -> wipe.WipeReport:
+    def _wiped_notice(self, language: str) -> dict | None:
+        """What the window shows the resident who is leaving, in their language, before the
+        welcome screen: "Session effacée" for `wiped_notice_seconds` (0: straight to welcome)."""
+        seconds = self.config["wiped_notice_seconds"]
+        if not seconds:
+            return None
+        return {"notice": f"/fin/effacee?langue={language}", "seconds": seconds}
+
+    def _close_session(self, defer_delete: bool = False, keep_window: bool = False,
+                       notice: dict | None = None) -> wipe.WipeReport:
         """Drop the session from the window (clear the kept one, or stop it), then wipe
         everything the session produced."""
-        spare = self._clear_window() if keep_window else None
+        spare = self._clear_window(notice) if keep_window else None
         if spare is None and self._launcher:
             self._launcher.stop()
             self._launcher = None
@@ -281,8 +373,9 @@ class Supervisor:
         return wipe.wipe_session(self._handle, grace=self.options.wipe_grace,
                                  defer_delete=defer_delete, spare=spare)
 
-    def _clear_window(self):
-        """Ask the kept window to destroy the session's profile and reopen the welcome page.
+    def _clear_window(self, notice: dict | None = None):
+        """Ask the kept window to destroy the session's profile and reopen the welcome page
+        (after showing `notice`, if any; "ready" comes once the welcome page is there).
         Returns what the wipe must spare (the window, minus the old renderers), or None when the
         window cannot be kept: dead, not kept, or no answer in time (then it is stopped)."""
         launcher = self._launcher
@@ -290,7 +383,7 @@ class Supervisor:
             return None
         old_renderers = renderer_pids(launcher.pid)
         self.ready = False
-        launcher.send("clear")
+        launcher.send("clear", **(notice or {}))
         deadline = time.monotonic() + CLEAR_TIMEOUT
         while time.monotonic() < deadline:
             try:
@@ -317,15 +410,18 @@ class Supervisor:
             self._close_session()
             self._out_of_service()
 
-    def _out_of_service(self) -> None:
-        """Never serve a dirty session: show "hors service" and retry the wipe now and then."""
-        log.error("wipe not verified (%s): out of service, retrying every %.0f s",
-                  self.last_wipe.reason if self.last_wipe else "unknown",
-                  self.options.out_of_service_retry)
+    def _out_of_service(self, why: str | None = None, retry: float | None = None) -> None:
+        """Never serve a dirty session, nor loop on a window that cannot start: show "hors
+        service" and try again now and then."""
+        retry = self.options.out_of_service_retry if retry is None else retry
+        if why is None:
+            why = f"wipe not verified ({self.last_wipe.reason if self.last_wipe else 'unknown'})"
+        log.error("%s: out of service, trying again in %.0f s", why, retry)
         if self._launcher:
             self._launcher.stop()
         self.state, self._launcher, self._timer = OUT_OF_SERVICE, None, None
-        self._retry_at = time.monotonic() + self.options.out_of_service_retry
+        self.ready = False
+        self._retry_at = time.monotonic() + retry
         notice_dir = self.state_dir / "notice"
         (notice_dir / "tmp").mkdir(parents=True, exist_ok=True)
         policy = notice_dir / "tmp" / "policy.toml"
@@ -354,15 +450,14 @@ class Supervisor:
     def step(self) -> None:
         """One turn of the loop: requests, launcher events, timers, crash detection."""
         while not self._requests.empty():
-            kind, reason = self._requests.get_nowait()
-            if kind == "begin":
-                self._begin()
-            elif kind == "end":
-                self._end(reason or "user")
-            elif kind == "purge_failed":
-                self._on_purge_failed()
-            elif kind == "activity" and self._timer:
-                self._apply(self._timer.activity(time.monotonic()))
+            kind, argument, *reply = self._requests.get_nowait()
+            value = None
+            try:
+                value = self._apply_request(kind, argument)
+            finally:
+                if reply:  # a portal thread waits for this outcome
+                    reply[0].value = value
+                    reply[0].done.set()
         if self.state == OUT_OF_SERVICE:
             self._retry_wipe()
             return
@@ -370,10 +465,35 @@ class Supervisor:
         while launcher and not launcher.events.empty():
             self._on_launcher_event(launcher.events.get_nowait())
         if launcher and not launcher.alive() and self.state in (WELCOME, ACTIVE, WARNING):
-            log.warning("launcher exited: ending the session (crash_recovery)")
-            self._end("crash_recovery" if self.state != WELCOME else "user")
+            self._on_launcher_exit(launcher)
             return
         self._tick_timer()
+
+    def _on_launcher_exit(self, launcher: LauncherProcess) -> None:
+        """A window that crashed is replaced; one that cannot even start is not restarted in a
+        tight loop: after MAX_FAILED_STARTS the terminal is out of service, says why in the log,
+        and tries again later (longer and longer)."""
+        code = launcher.process.returncode
+        reason = "crash_recovery" if self.state != WELCOME else "user"
+        if launcher.was_ready:
+            log.warning("launcher exited (exit code %s): ending the session (%s)", code, reason)
+            self._end(reason)
+            return
+        self._failed_starts += 1
+        log.error("the window exited before showing anything (exit code %s), %d time(s) in a "
+                  "row; its own log lines above say why", code, self._failed_starts)
+        if self._failed_starts < MAX_FAILED_STARTS:
+            self._end(reason)
+            return
+        was_session = self.state != WELCOME
+        self.last_wipe = self._close_session()
+        if was_session:
+            self.last_end_reason = reason
+            self.emit(Event("session_ended", detail=reason))
+        retry = min(MAX_RETRY, self.options.out_of_service_retry
+                    * 2 ** (self._failed_starts - MAX_FAILED_STARTS))
+        self._out_of_service(f"the window cannot start (exit code {code}, "
+                             f"{self._failed_starts} times in a row)", retry)
 
     def _on_launcher_event(self, event: Event) -> None:
         if event.kind == "activity":
@@ -385,6 +505,9 @@ class Supervisor:
             return
         if event.kind == "ready":
             self.ready = True
+            self._failed_starts = 0
+            if self._launcher is not None:
+                self._launcher.was_ready = True
         else:
             self.emit(event)
 
@@ -420,6 +543,7 @@ class Supervisor:
                 self._end(action.reason)
 
     def run_forever(self) -> None:
+        self._loop_thread = threading.current_thread()
         self.start()
         while not self._stop.is_set():
             self._wake.clear()

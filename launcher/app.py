@@ -22,6 +22,18 @@ from .options import TITLE, window_options
 from .protocol import EventWriter, read_commands
 
 _DEBUG_VARIABLES = ("QTWEBENGINE_REMOTE_DEBUGGING", "QTWEBENGINE_INSPECTOR_SERVER")
+EXIT_ROOT_WITH_SANDBOX = 78  # EX_CONFIG: this window can never start as configured
+ROOT_WITH_SANDBOX = ("cannot start: running as root with the Chromium sandbox on, which Chromium "
+                     "refuses. Run the kiosk as its unprivileged user (install.sh creates it); "
+                     "`kiosk demo` turns the sandbox off for a demo only.")
+
+
+def sandbox_refusal(euid: int, environ: Mapping[str, str]) -> str | None:
+    """Why this window cannot start, said plainly, instead of a silent engine exit: Chromium
+    will not run as root with its sandbox (the engine only says so with debug logging)."""
+    if euid == 0 and environ.get("QTWEBENGINE_DISABLE_SANDBOX") != "1":
+        return ROOT_WITH_SANDBOX
+    return None
 
 
 def home_origin(home: str) -> str:
@@ -104,6 +116,10 @@ def run(policy: Policy, home: str, session_dir: Path, windowed: bool = False,
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
     _setup_logging()
+    refusal = sandbox_refusal(os.geteuid(), os.environ)
+    if refusal:
+        logging.getLogger("launcher").error(refusal)
+        return EXIT_ROOT_WITH_SANDBOX
     writer = EventWriter(out)
     live = LivePolicy(policy, [home_origin(home)], policy_path)
     gate = NavigationGate(live.allowlist())

@@ -13,6 +13,7 @@ from kiosk.events import Event
 
 WARNING_KINDS = ("idle", "time_limit")
 MAX_SECONDS = 7 * 24 * 3600
+MAX_NOTICE_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class Command:
     kind: str | None = None
     site_id: str | None = None
     hosts: tuple[str, ...] = ()
+    notice: str | None = None  # `clear`: a path on the home origin shown before HOME
+    downloads: bool = True     # `features`: what the mediator's settings allow residents
+    printing: bool = True
 
 
 def parse_command(line: str) -> Command | None:
@@ -35,7 +39,13 @@ def parse_command(line: str) -> Command | None:
     if not isinstance(data, dict):
         return None
     op = data.get("op")
-    if op in ("warning_cancel", "home", "quit", "reload_policy", "clear"):
+    if op == "clear":
+        return _clear(data)
+    if op == "features":
+        if isinstance(data.get("downloads"), bool) and isinstance(data.get("printing"), bool):
+            return Command(op, downloads=data["downloads"], printing=data["printing"])
+        return None
+    if op in ("warning_cancel", "home", "quit", "reload_policy"):
         return Command(op)
     if op == "allow_site":
         hosts = data.get("hosts")
@@ -51,6 +61,17 @@ def parse_command(line: str) -> Command | None:
     if op == "warning" and data.get("kind") in WARNING_KINDS:
         return Command(op, seconds=seconds, kind=data["kind"])
     return None
+
+
+def _clear(data: dict) -> Command:
+    """`clear`, with an optional notice: a path of the home origin (never another site) shown
+    for a few seconds before HOME. A malformed notice is dropped, the clear still happens."""
+    notice, seconds = data.get("notice"), _seconds(data.get("seconds"))
+    if (isinstance(notice, str) and notice.startswith("/") and not notice.startswith("//")
+            and "\\" not in notice and len(notice) <= 200 and notice.isprintable()
+            and seconds):
+        return Command("clear", notice=notice, seconds=min(seconds, MAX_NOTICE_SECONDS))
+    return Command("clear")
 
 
 def _seconds(value: object) -> int | None:

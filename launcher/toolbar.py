@@ -30,6 +30,7 @@ class ToolbarState:
     warning_kind: str | None = None
     warning_until: float = 0.0  # wall-clock end of the countdown, so a reload keeps it
     zoom_index: int = 0
+    printing: bool = True  # the mediator's setting: no "Imprimer" button when off
     # The portal's origin: its pages have their own navigation, so the bar hides there (the
     # countdown overlays still show).
     internal_origin: str = ""

@@ -51,6 +51,11 @@ _KEY_NAMES = {getattr(Qt.Key, f"Key_F{n}"): f"F{n}" for n in range(1, 13)} | {
     Qt.Key.Key_PageUp: "PageUp", Qt.Key.Key_PageDown: "PageDown", Qt.Key.Key_Delete: "Delete",
     Qt.Key.Key_Menu: "Menu",
 }
+PRINTING_OFF = ("Pas d'impression sur cette borne",
+                "L'impression n'est pas proposée ici. Demandez de l'aide à un médiateur.")
+DOWNLOADS_OFF = ("Pas de téléchargement sur cette borne",
+                 "Les documents ne peuvent pas être enregistrés ici. "
+                 "Demandez de l'aide à un médiateur.")
 _SUBFRAME_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeSubFrame}
 _MAIN_TYPES = {QWebEngineUrlRequestInfo.ResourceType.ResourceTypeMainFrame}
 
@@ -121,11 +126,14 @@ class Controller(QObject):
         self.live_policy = live_policy
         self.options = options
         self.kept = kept  # the window outlives sessions; the supervisor sends "clear"
+        self.downloads_allowed = True  # the mediator's settings, sent as "features"
         self.state = ToolbarState(internal_origin=_origin(portal) if portal else "")
         self.browser = None
         self.page: QWebEnginePage | None = None
         self.profile: QWebEngineProfile | None = None
         self._ready = False
+        self._notice: QUrl | None = None  # shown between two residents, before HOME
+        self._clears = 0
         self._script: QWebEngineScript | None = None
         self.downloads = DownloadFlow(paths, writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(paths, writer, self.show_message)
@@ -135,7 +143,7 @@ class Controller(QObject):
         # action bound to the first resident's PrintFlow would print from a deleted page.
         self.bridge_actions = {
             "home": self.go_home, "documents": self.show_documents, "print": self.ask_print,
-            "print_confirmed": lambda: self.printing.start(), "bigger": lambda: self.zoom(+1),
+            "print_confirmed": self.print_confirmed, "bigger": lambda: self.zoom(+1),
             "smaller": lambda: self.zoom(-1), "end": self.end_requested,
             "dismiss": self.dismiss_warning, "view_saved": self.view_saved,
             "back": self.go_back, "help": self.send_help, "end_ask": self.ask_end,
@@ -176,7 +184,7 @@ class Controller(QObject):
             profile.downloadRequested.disconnect()
         except TypeError:
             pass
-        profile.downloadRequested.connect(self.downloads.on_request)
+        profile.downloadRequested.connect(self.on_download)
 
     def attach(self, browser) -> None:
         """Called once pywebview built the window: geometry, scripts, bridge, input filter."""
@@ -202,7 +210,7 @@ class Controller(QObject):
         self._script = None
         self._install_script()
 
-    def clear(self) -> None:
+    def clear(self, notice: str | None = None, seconds: int = 0) -> None:
         """Between two residents: destroy the page and its off-the-record profile (cookies,
         storage, HTTP cache, service workers, history, renderer processes all go with it), then
         open HOME in a brand-new profile. The old profile is gone before "cleared" is sent."""
@@ -216,7 +224,8 @@ class Controller(QObject):
         self.printing.close()
         self.downloads = DownloadFlow(self.paths, self.writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(self.paths, self.writer, self.show_message)
-        self.state = ToolbarState(internal_origin=self.state.internal_origin)
+        self.state = ToolbarState(internal_origin=self.state.internal_origin,
+                                  printing=self.state.printing)
         if self.live_policy is not None:
             self.live_policy.unlocked = None
             self.gate.allowlist = self.live_policy.allowlist()
@@ -229,8 +238,22 @@ class Controller(QObject):
         sip.delete(old_page)  # a page must die before its profile
         sip.delete(old_profile)
         self._ready = False
+        self._notice = None
         self.writer.emit(Event("cleared"))
-        page.setUrl(QUrl(self.home))
+        if notice is None:
+            page.setUrl(QUrl(self.home))
+            return
+        # "Session effacée" for the resident who leaves, then the welcome screen: "ready" is
+        # sent for the welcome screen only (turnover is measured to it).
+        self._notice = QUrl(_origin(self.home) + notice)
+        self._clears += 1
+        QTimer.singleShot(int(seconds * 1000), lambda n=self._clears: self._after_notice(n))
+        page.setUrl(self._notice)
+
+    def _after_notice(self, clear_number: int) -> None:
+        if clear_number == self._clears and self._notice is not None:
+            self._notice = None
+            self.page.setUrl(QUrl(self.home))
 
     def _place_window(self) -> None:
         """pywebview already asked for full screen; without a window manager that request is
@@ -347,7 +370,9 @@ class Controller(QObject):
         self.page.setUrl(QUrl(portal_pages.tiles(self.portal_origin)))
 
     def on_load_finished(self, ok: bool) -> None:
-        if not self._ready:
+        if self._notice is not None and url_text(self.page.url()) == url_text(self._notice):
+            pass  # the "Session effacée" notice: the welcome screen comes next
+        elif not self._ready:
             self._ready = True
             # After `clear` the keyboard focus was in the deleted page's view: without this, the
             # next resident's keys (typing, Return on "Imprimer") go nowhere until they click.
@@ -471,6 +496,9 @@ class Controller(QObject):
     def ask_print(self, *_args) -> None:
         """On a document of the portal, print the document itself through the portal (it says
         the page count first); anywhere else, confirm printing the page on screen."""
+        if not self.state.printing:
+            self._printing_off()
+            return
         target = portal_pages.print_target(self.portal_origin, url_text(self.page.url()))
         if target is not None:
             self.page.setUrl(QUrl(target))
@@ -479,6 +507,27 @@ class Controller(QObject):
             self.show_message(*printing.NO_PRINTER)  # explained, never a silent button
             return
         self.run_js("__kiosk.confirmPrint()")
+
+    def print_confirmed(self) -> None:
+        if not self.state.printing:
+            self._printing_off()
+            return
+        self.printing.start()
+
+    def _printing_off(self) -> None:
+        """The mediator turned printing off: said plainly, counted as a print without a
+        printer (the resident met no printer)."""
+        self.writer.emit(Event("print", detail="no_printer"))
+        self.show_message(*PRINTING_OFF)
+
+    def on_download(self, request) -> None:
+        """Every download of the profile: refused when the mediator turned downloads off."""
+        if self.downloads_allowed:
+            self.downloads.on_request(request)
+            return
+        request.cancel()
+        self.writer.emit(Event("download", detail="refused"))
+        self.show_message(*DOWNLOADS_OFF)
 
     def show_message(self, title: str, text: str) -> None:
         title, text = kiosk_texts.message(self.state.language, title, text)
@@ -495,8 +544,11 @@ class Controller(QObject):
             self.set_state(replace(self.state, warning_kind=None))
         elif command.op == "home":
             self.go_home()
+        elif command.op == "features":
+            self.downloads_allowed = command.downloads
+            self.set_state(replace(self.state, printing=command.printing))
         elif command.op == "clear":
-            self.clear()
+            self.clear(command.notice, command.seconds or 0)
         elif command.op == "quit":
             self._close_modal()
             self.quit()

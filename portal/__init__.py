@@ -18,9 +18,8 @@ from policies import default_policy_path
 
 from . import errors, i18n, security
 from .catalogue import PolicySource
+from .limits import FORM_LIMIT as MAX_BODY  # residents send tiny forms; bigger: 413
 from .session import MemorySession, SessionPort
-
-MAX_BODY = 64 * 1024  # residents send tiny forms; anything bigger is refused with 413
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -31,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PORTAL_ASSOCIATION="Espace numérique",
         PORTAL_LOGO=None,                           # path to a PNG/JPEG/SVG-free image, or None
         PORTAL_LANGUAGES=("fr", "en", "ar"),
+        PORTAL_PRINTING=True,                       # the mediator's "printing" setting
         PORTAL_DOCUMENTS_DIR=None,                  # used by the in-memory session only
         PORTAL_SESSION=None,                        # a SessionPort; in-memory when None
         PORTAL_SECRET=None,

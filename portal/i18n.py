@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import Babel
 
 from .session import get_session
@@ -62,9 +62,14 @@ def is_offered(code: str) -> bool:
     return any(lang.code == code for lang in offered_languages())
 
 
+def force_language(code: str) -> None:
+    """This request only is rendered in `code` (an offered language), whatever the session's."""
+    g.kiosk_language = code
+
+
 def current_language() -> Language:
-    """The session's language, French when the session holds something not offered."""
-    code = get_session().language()
+    """The session's language (or this request's forced one), French when it is not offered."""
+    code = g.get("kiosk_language") or get_session().language()
     return LANGUAGES[code] if is_offered(code) else LANGUAGES[SOURCE]
 
 

@@ -14,8 +14,8 @@ def N_(text: str) -> str:
 
 DEFAULT_CATALOGUE_TEXTS = (
     N_('Famille'),
-    N_('Santé et social'),
-    N_('Emploi, formation et retraite'),
+    N_('Santé, social et retraite'),
+    N_('Emploi et formation'),
     N_('Argent et impôts'),
     N_('Papiers et identité'),
     N_('Logement et énergie'),

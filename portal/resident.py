@@ -106,7 +106,8 @@ def document_list():
 @bp.get("/documents/<name>")
 def document_view(name: str):
     return render_template("resident/document.html", doc=_document(name),
-                           usb=get_session().usb_dir() is not None, message=_message())
+                           usb=get_session().usb_dir() is not None, message=_message(),
+                           printing=current_app.config["PORTAL_PRINTING"])
 
 
 def _pages(doc: documents.Document) -> int | None:
@@ -116,10 +117,22 @@ def _pages(doc: documents.Document) -> int | None:
         return None
 
 
+def _printing_off(doc: documents.Document):
+    """The mediator turned printing off: no print, a plain message instead, counted as a print
+    without a printer."""
+    if current_app.config["PORTAL_PRINTING"]:
+        return None
+    get_session().emit(Event("print", detail="no_printer"))
+    return redirect(url_for("resident.document_view", name=doc.name, message="no_printer"), 303)
+
+
 @bp.get("/documents/<name>/imprimer")
 def document_print_confirm(name: str):
     """Say how many pages will come out before anything is printed."""
     doc = _document(name)
+    refused = _printing_off(doc)
+    if refused:
+        return refused
     pages = _pages(doc)
     return render_template("resident/print.html", doc=doc, pages=pages), \
         200 if pages else 422
@@ -129,6 +142,9 @@ def document_print_confirm(name: str):
 def document_print(name: str):
     """Send the document file itself to the printer, then say what happened."""
     doc = _document(name)
+    refused = _printing_off(doc)
+    if refused:
+        return refused
     if not _pages(doc):
         return render_template("resident/print.html", doc=doc, pages=None), 422
     outcome = printer.send(_folder() / doc.name)
@@ -142,7 +158,9 @@ def document_file(name: str):
     doc = _document(name)
     if doc.mimetype is None:
         abort(404)
-    response = send_file(_folder() / doc.name, mimetype=doc.mimetype, max_age=0)
+    # Content-Disposition per RFC 6266 (filename*= for non-ASCII) written by the framework.
+    response = send_file(_folder() / doc.name, mimetype=doc.mimetype, max_age=0,
+                         download_name=doc.name)
     response.headers["Content-Security-Policy"] = ("default-src 'none'; img-src 'self'; "
                                                    "style-src 'unsafe-inline'")
     return response
@@ -231,7 +249,14 @@ def end():
 
 @bp.get("/fin/effacee")
 def wiped():
-    return render_template("resident/wiped.html")
+    """After the end. `?langue=xx` is the terminal's own notice, shown by the window to the
+    resident who is leaving, in their language, while the session is already wiped (the session
+    language is French again): the window itself then opens the welcome screen."""
+    code = request.args.get("langue", "")
+    notice = i18n.is_offered(code)
+    if notice:
+        i18n.force_language(code)
+    return render_template("resident/wiped.html", notice=notice)
 
 
 @bp.get("/alerte/<kind>")

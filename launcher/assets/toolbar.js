@@ -39,7 +39,7 @@ function main() {
   #overlay { position: fixed; inset: 0; background: rgba(10, 20, 40, 0.92); color: #fff;
     display: flex; flex-direction: column; align-items: center; justify-content: center;
     gap: 24px; text-align: center; font: 24px/1.4 "DejaVu Sans", sans-serif; padding: 40px; }
-  #overlay[hidden] { display: none; }
+  #overlay[hidden], #print[hidden] { display: none; }
   #overlay h1 { font-size: 34px; margin: 0; }
   #overlay p { margin: 0; max-width: 40em; }
   #count { font-size: 64px; font-weight: bold; }
@@ -136,6 +136,7 @@ function main() {
       if (left) { $("time").setAttribute("aria-label", T("time_left").replace("{t}", left)); }
       styleHost();
       ensure();
+      $("print").hidden = state.printing === false;
       if (state.warning_kind === "idle") {
         dialog(T("idle_title"), T("idle_text"), [[T("continue"), null]], state.warning_until);
         showingWarning = true;

@@ -13,12 +13,12 @@ from kiosk.config import SettingError
 from portal.auth import StaffAuth
 from portal.security import is_local
 
+from ..limits import UPLOAD_LIMIT
 from . import context, i18n
 
 bp = Blueprint("mediator", __name__, url_prefix="/mediateur")
 bp.record_once(lambda state: i18n.init_app(state.app))
 auth = StaffAuth("mediator", "mediator.login")
-UPLOAD_LIMIT = 640 * 1024      # logo (512 KB) and catalogue files, plus form overhead
 MARKER = "mediator_marker"
 
 

@@ -15,13 +15,13 @@ from portal.auth import PasswordError
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 
+from ..limits import LOGO_LIMIT
 from . import auth, bp, context, drafts
 from .access import GRANT, as_attempt, keeper, refusal
 from .catalogue_views import current_doc, save_doc
 from .i18n import _m
 
 HIDDEN = {"admin_password_hash", "logo", "portal_port"}
-LOGO_LIMIT = 512 * 1024
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 
 LABELS = {  # French labels and help; a setting missing here is shown with its English help
@@ -36,6 +36,9 @@ LABELS = {  # French labels and help; a setting missing here is shown with its E
                      "La borne essaie de joindre cette adresse (nom:port) pour vous dire si elle "
                      "est en ligne, par exemple www.service-public.fr:443. Vide : pas de "
                      "vérification."),
+    "wiped_notice_seconds": ("Écran « Session effacée » (secondes)",
+                             "Après chaque session, la confirmation reste affichée ce temps, dans "
+                             "la langue de la personne, avant l'écran d'accueil (0 : aucune)."),
     "require_signed_policy": ("Catalogue signé obligatoire",
                               "Refuser un catalogue qui n'est pas signé par une clé de confiance."),
     "idle_minutes": ("Inactivité (minutes)",
@@ -51,6 +54,7 @@ ERRORS = {
     "association_name": "Entrez un nom de 1 à 80 caractères.",
     "languages": "Choisissez au moins une langue de la liste.",
     "online_check": "Entrez un nom et un port, par exemple www.service-public.fr:443, ou rien.",
+    "wiped_notice_seconds": "Entrez un nombre de secondes entre 0 et 30.",
 }
 
 
@@ -63,7 +67,8 @@ def _fields() -> list[dict[str, Any]]:
         label, help_text = LABELS.get(setting.name, (setting.name, setting.help))
         label, help_text = _m(label), _m(help_text)
         kind = ("bool" if isinstance(setting.default, bool) else
-                "languages" if setting.name == "languages" else "text")
+                "languages" if setting.name == "languages" else
+                "number" if isinstance(setting.default, int) else "text")
         rows.append({"name": setting.name, "label": label, "help": help_text, "kind": kind,
                      "group": "config"})
     for name in drafts.SESSION_FIELDS:
@@ -114,6 +119,9 @@ def settings():
     changed = []
     for field in fields:
         raw = _read(field, request.form)
+        if field["group"] == "config" and field["kind"] in ("text", "number") \
+                and field["name"] not in request.form:
+            raw = before[field["name"]]  # not in this form (an older page): unchanged
         values[field["name"]] = raw
         if field["group"] == "config":
             try:
@@ -173,6 +181,7 @@ def apply_live(config) -> None:
     """The running portal shows the new name, logo and languages without a restart."""
     current_app.config["PORTAL_ASSOCIATION"] = config["association_name"]
     current_app.config["PORTAL_LANGUAGES"] = tuple(config["languages"])
+    current_app.config["PORTAL_PRINTING"] = config["printing"]
     current_app.extensions.pop("kiosk_languages", None)
     name = config["logo"]
     logo = context.state() / name if name and "/" not in name and not name.startswith(".") else None

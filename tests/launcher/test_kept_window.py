@@ -30,8 +30,10 @@ def kept(display: str, fake_sites: FakeSites, tmp_path_factory) -> Iterator[Laun
         launcher.stop()
 
 
-def next_resident(launcher: Launcher) -> None:
-    """What the supervisor does between two residents."""
+def next_resident(launcher: Launcher, fake_sites: FakeSites) -> None:
+    """What the supervisor does between two residents (the fake portal's home is a plain
+    welcome again, not the last scenario)."""
+    fake_sites.page("portal.localhost", "/", "<h1>Accueil</h1>")
     mark = launcher.mark()
     launcher.send(op="clear")
     launcher.wait_event("cleared", since=mark, timeout=15)
@@ -64,7 +66,7 @@ def test_printing_works_for_every_resident_of_the_kept_window(kept, fake_sites, 
     outcomes = []
     for _resident in range(3):
         outcomes.append(print_page(kept, fake_sites, display))
-        next_resident(kept)
+        next_resident(kept, fake_sites)
     assert outcomes == ["sent"] * 3
     assert kept.proc.poll() is None
 
@@ -76,7 +78,7 @@ def test_downloads_reach_each_resident_own_documents(kept, fake_sites, display):
         assert f"avis-{resident}.pdf" in saved
         for path in (kept.session / "downloads").iterdir():
             path.unlink()  # the supervisor's wipe, between residents
-        next_resident(kept)
+        next_resident(kept, fake_sites)
     assert list((kept.session / "downloads").iterdir()) == []
 
 
@@ -101,7 +103,7 @@ def test_zoom_is_back_to_normal_for_the_next_resident(kept, fake_sites, display)
             display=display)
     time.sleep(0.5)
     assert measured_width(kept, fake_sites) < normal  # zoomed: fewer CSS pixels across
-    next_resident(kept)
+    next_resident(kept, fake_sites)
     assert measured_width(kept, fake_sites) == normal
 
 
@@ -112,8 +114,53 @@ def test_a_site_unlocked_for_one_resident_is_closed_to_the_next(kept, fake_sites
     seen = len(fake_sites.requests("ants.localhost", "/"))
     run_scenario(kept, fake_sites, f"<script>location.href='{extra}'</script>")
     fake_sites.wait_for("ants.localhost", "/", count=seen + 1)
-    next_resident(kept)
+    next_resident(kept, fake_sites)
     mark = kept.mark()
     run_scenario(kept, fake_sites, f"<script>location.href='{extra}'</script>")
     kept.wait_event("navigation_refused", since=mark, timeout=15)
     assert len(fake_sites.requests("ants.localhost", "/")) == seen + 1
+
+
+def test_clear_with_a_notice_shows_it_then_welcome_and_is_ready_only_then(kept, fake_sites):
+    fake_sites.page("portal.localhost", "/fin/effacee", "<h1>Session effacée</h1>")
+    notices = len(fake_sites.requests("portal.localhost", "/fin/effacee"))
+    homes = len(fake_sites.requests("portal.localhost", "/"))
+    mark = kept.mark()
+    kept.send(op="clear", notice="/fin/effacee?langue=ar", seconds=2)
+    kept.wait_event("cleared", since=mark)
+    cleared = time.monotonic()
+    fake_sites.wait_for("portal.localhost", "/fin/effacee", count=notices + 1)
+    assert fake_sites.requests("portal.localhost", "/fin/effacee")[-1].query == "langue=ar"
+    kept.wait_event("ready", since=mark, timeout=30)
+    assert time.monotonic() - cleared >= 1.8  # the notice stayed on screen
+    assert len(fake_sites.requests("portal.localhost", "/")) == homes + 1
+
+
+def test_a_notice_elsewhere_than_the_home_origin_is_ignored(kept, fake_sites):
+    seen = len(fake_sites.requests("evil.localhost"))
+    mark = kept.mark()
+    kept.send(op="clear", notice="//evil.localhost/", seconds=2)
+    kept.wait_event("ready", since=mark, timeout=30)
+    assert len(fake_sites.requests("evil.localhost")) == seen
+
+
+def test_printing_and_downloads_turned_off_are_refused_plainly_and_counted(kept, fake_sites,
+                                                                           display):
+    kept.send(op="features", downloads=False, printing=False)
+    try:
+        assert print_page(kept, fake_sites, display) == "no_printer"  # no confirmation, no lp
+        assert download(kept, fake_sites, "refuse.pdf") == "refused"
+        assert not (kept.session / "downloads" / "refuse.pdf").exists()
+        # The toolbar has no "Imprimer" button: a click where it was prints nothing.
+        caf = fake_sites.page("caf.localhost", "/page", "<p>caf</p>")
+        run_scenario(kept, fake_sites, f"<script>location.href='{caf}'</script>")
+        fake_sites.wait_for("caf.localhost", "/page")
+        time.sleep(0.5)
+        mark = kept.mark()
+        xdotool("mousemove", "330", "28", "click", "1", display=display)
+        time.sleep(1.5)
+        assert "print" not in kept.kinds(mark)
+    finally:
+        kept.send(op="features", downloads=True, printing=True)
+    assert print_page(kept, fake_sites, display) == "sent"
+    assert download(kept, fake_sites, "accepte.pdf") == "accepted"

@@ -111,21 +111,23 @@ def test_refused_page_offers_a_way_back_home(launcher, fake_sites, evil, display
 
 
 def test_alt_left_goes_back_within_allowed_pages(launcher, fake_sites, display):
-    second = fake_sites.page("caf.localhost", "/h2", "<p>two</p>")
-    fake_sites.add("caf.localhost", "/shown", "ok", content_type="text/plain")
-    first = fake_sites.page("caf.localhost", "/h1", "<script>addEventListener('pageshow', () => "
-                            f"fetch('/shown'))</script><a href='{second}' style='display:block;"
-                            "height:700px'>suite</a>")
+    """Each step waits for the page itself to say it is shown (not merely requested): a Back
+    pressed before the second page is committed to history would leave the first one."""
+    shown = lambda page: len(fake_sites.requests("caf.localhost", f"/shown/{page}"))  # noqa: E731
+    for page in ("h1", "h2"):
+        fake_sites.add("caf.localhost", f"/shown/{page}", "ok", content_type="text/plain")
+    report = "<script>addEventListener('pageshow', () => fetch('/shown/{}'))</script>"
+    second = fake_sites.page("caf.localhost", "/h2", report.format("h2") + "<p>two</p>")
+    first = fake_sites.page("caf.localhost", "/h1", report.format("h1") + f"<a href='{second}' "
+                            "style='display:block;height:700px'>suite</a>")
+    h1_before, h2_before = shown("h1"), shown("h2")
     run_scenario(launcher, fake_sites, f"<script>location.href='{first}'</script>")
-    fake_sites.wait_for("caf.localhost", "/shown")
-    time.sleep(0.3)
+    fake_sites.wait_for("caf.localhost", "/shown/h1", count=h1_before + 1)
     # a real click: a history entry
     xdotool("mousemove", "640", "400", "click", "1", display=display)
-    fake_sites.wait_for("caf.localhost", "/h2")
-    seen = len(fake_sites.requests("caf.localhost", "/shown"))
-    time.sleep(0.3)
+    fake_sites.wait_for("caf.localhost", "/shown/h2", count=h2_before + 1)
     xdotool("key", "alt+Left", display=display)
-    fake_sites.wait_for("caf.localhost", "/shown", count=seen + 1)
+    fake_sites.wait_for("caf.localhost", "/shown/h1", count=h1_before + 2)
 
 
 def test_sites_are_asked_for_french(launcher, fake_sites):

@@ -131,3 +131,21 @@ def test_document_page_prints_through_the_portal_not_the_browser(client, downloa
     assert 'href="/documents/attestation.pdf/imprimer"' in html
     assert "<iframe" not in html  # Chromium's PDF plugin is off in the kiosk: never embed
     assert 'data-pdf="/documents/attestation.pdf/fichier"' in html
+
+
+def test_printing_turned_off_by_the_mediator_hides_the_button_and_refuses_plainly(
+        app, client, downloads, events, fake_bin):
+    folder = fake_bin()
+    (downloads / "attestation.pdf").write_bytes(make_pdf())
+    assert "/imprimer" in client.get("/documents/attestation.pdf").get_data(as_text=True)
+    app.config["PORTAL_PRINTING"] = False  # what the settings page does when it is unticked
+    page = client.get("/documents/attestation.pdf").get_data(as_text=True)
+    assert "/imprimer" not in page
+    for response in (client.get("/documents/attestation.pdf/imprimer"),
+                     client.post("/documents/attestation.pdf/imprimer")):
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith("?message=no_printer")
+    assert not (folder / "lp.calls").exists()
+    assert prints(events) == ["no_printer", "no_printer"]
+    html = client.get("/documents/attestation.pdf?message=no_printer").get_data(as_text=True)
+    assert "Aucune imprimante n'est disponible" in html.replace("&#39;", "'")

@@ -162,6 +162,20 @@ def test_confirming_the_end_asks_the_supervisor_then_shows_session_erased(client
     assert "Session effacée" in client.get("/fin/effacee").get_data(as_text=True)
 
 
+def test_the_terminal_notice_says_session_erased_in_the_leaving_residents_language(client,
+                                                                                     session):
+    """The session (and its language) is already gone when the window shows the notice: the
+    language comes with the notice's address; the window then opens welcome itself."""
+    assert session.language() == "fr"
+    html = client.get("/fin/effacee?langue=ar").get_data(as_text=True)
+    assert "تم محو الجلسة" in html and 'dir="rtl"' in html
+    assert "data-wait-welcome" not in html
+    french = client.get("/").get_data(as_text=True)  # the next request is French again
+    assert 'lang="fr"' in french and "تم محو الجلسة" not in french
+    unknown = client.get("/fin/effacee?langue=xx").get_data(as_text=True)
+    assert "Session effacée" in unknown and "data-wait-welcome" in unknown
+
+
 def test_idle_warning_shows_the_seconds_left(client, session):
     client.post("/commencer")
     session.start_warning("idle", 45)

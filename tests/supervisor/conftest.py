@@ -153,3 +153,29 @@ def kiosk_factory(tmp_path, display):
     for kiosk in started:
         kiosk.stop()
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def screenshot(display: str, path: Path) -> Path:
+    """What the resident sees: the whole X screen, as a PNG."""
+    subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=20,
+                   env={**os.environ, "DISPLAY": display})
+    return path
+
+
+def differing_pixels(first: Path, second: Path) -> int:
+    """How many pixels differ noticeably between two screenshots (ImageMagick `compare`)."""
+    result = subprocess.run(["compare", "-metric", "AE", "-fuzz", "8%", str(first), str(second),
+                             "null:"], capture_output=True, text=True, timeout=30)
+    return int(float(result.stderr.split()[0]))
+
+
+def settled_screenshot(display: str, path: Path, timeout: float = 10) -> Path:
+    """A screenshot once two in a row agree (the page finished painting)."""
+    deadline = time.monotonic() + timeout
+    previous = screenshot(display, path.with_suffix(".prev.png"))
+    while True:
+        time.sleep(0.4)
+        current = screenshot(display, path)
+        if differing_pixels(previous, current) == 0 or time.monotonic() > deadline:
+            return current
+        previous = screenshot(display, path.with_suffix(".prev.png"))

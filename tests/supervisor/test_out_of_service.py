@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -71,3 +72,59 @@ def _mounts_under(path) -> list[str]:
     with open("/proc/self/mounts") as mounts:
         points = [line.split()[1] for line in mounts]
     return sorted((p for p in points if p.startswith(str(path))), key=len, reverse=True)
+
+
+def unstartable_window_env(env: dict[str, str]) -> tuple[dict[str, str], str]:
+    """An environment where the window cannot start, and what the log must then say: as root,
+    the sandbox left on (Chromium refuses); otherwise a display platform that does not exist."""
+    env = dict(env)
+    if os.geteuid() == 0:
+        env.pop("QTWEBENGINE_DISABLE_SANDBOX", None)
+        return env, "running as root with the Chromium sandbox on"
+    env["QT_QPA_PLATFORM"] = "nosuchplatform"
+    return env, "nosuchplatform"
+
+
+def test_a_window_that_cannot_start_backs_off_out_of_service_and_says_why(tmp_path, display):
+    from tests.supervisor.conftest import RunningKiosk
+
+    kiosk = RunningKiosk(tmp_path, short_policy(), display)
+    kiosk.env, expected = unstartable_window_env(kiosk.env)
+    kiosk.process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "run", "--state-dir", str(kiosk.state), "--windowed"],
+        env=kiosk.env, stdout=kiosk.log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        status = kiosk.wait_for(lambda s: s["state"] == "out_of_service", timeout=60)
+        assert not status["ready"]
+        time.sleep(5)  # no tight restart loop while out of service
+        assert kiosk.status()["state"] == "out_of_service"
+        log = (tmp_path / "run.log").read_text(errors="replace")
+        assert log.count("the window exited before showing anything") == 3
+        assert expected in log and "the window cannot start" in log
+        assert kiosk.process.poll() is None
+    finally:
+        kiosk.stop()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the demo's root case needs root")
+def test_kiosk_demo_as_root_shows_the_welcome_screen_and_warns_the_sandbox_is_off(tmp_path,
+                                                                                  display):
+    from kiosk import control
+    from tests.supervisor.conftest import RunningKiosk
+
+    kiosk = RunningKiosk(tmp_path, short_policy(), display)
+    kiosk.env.pop("QTWEBENGINE_DISABLE_SANDBOX", None)
+    kiosk.process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "demo", "--state-dir", str(kiosk.state)],
+        env=kiosk.env, stdout=kiosk.log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        kiosk.wait_for(lambda s: s["state"] == "welcome" and s["ready"], timeout=60)
+        kiosk.begin()
+        control.request(kiosk.state, {"cmd": "end"}, timeout=30)
+        kiosk.wait_for(lambda s: s["state"] == "welcome" and s["ready"], timeout=60)
+        log = (tmp_path / "run.log").read_text(errors="replace")
+        assert "sandbox is OFF for this demo" in log
+        assert f"http://127.0.0.1:{kiosk.port}/" in log
+        assert "exited before showing anything" not in log
+    finally:
+        kiosk.stop()

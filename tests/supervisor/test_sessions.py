@@ -171,3 +171,24 @@ def test_a_policy_file_broken_by_hand_keeps_the_terminal_serving_the_policy_in_f
     assert kiosk.launcher_pids() == first
     copy = (kiosk.state / "session" / "tmp" / "policy.toml").read_text()
     assert "oops" not in copy and "caf" in copy
+
+
+def test_after_an_arabic_session_the_window_says_session_erased_then_welcomes_in_french(
+        kiosk_factory, display, tmp_path):
+    from tests.supervisor.conftest import differing_pixels, settled_screenshot
+
+    kiosk = kiosk_factory()
+    welcome = settled_screenshot(display, tmp_path / "welcome-first.png")
+    kiosk.post("/langue", b"lang=ar")
+    kiosk.begin()
+    kiosk.post("/fin", b"confirm=1")
+    ended = time.monotonic()
+    kiosk.wait_for(lambda s: s["last_end_reason"] == "user" and s["state"] == "welcome")
+    notice = settled_screenshot(display, tmp_path / "notice.png", timeout=2)
+    assert differing_pixels(notice, welcome) > 10_000  # "Session effacée", not the welcome
+    status = kiosk.wait_for(lambda s: s["ready"], timeout=30)
+    shown_for = time.monotonic() - ended
+    assert status["state"] == "welcome"
+    after = settled_screenshot(display, tmp_path / "welcome-next.png")
+    assert differing_pixels(after, welcome) < 500  # the same French welcome as the first one
+    assert shown_for >= 3  # the notice stayed the configured 4 s (minus polling)
