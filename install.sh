@@ -376,6 +376,9 @@ install_system_files() {
   put_file end-session "$OPT_DIR/end-session" 0755
   put_link "$UNITS/multi-user.target.wants/kiosk.service" "$UNITS/kiosk.service"
   put_file kiosk-secrets.service "$UNITS/kiosk-secrets.service" 0644
+  put_file kiosk-log.socket "$UNITS/kiosk-log.socket" 0644
+  put_file kiosk-log.service "$UNITS/kiosk-log.service" 0644
+  put_link "$UNITS/sockets.target.wants/kiosk-log.socket" "$UNITS/kiosk-log.socket"
   put_link "$UNITS/multi-user.target.wants/kiosk-secrets.service" "$UNITS/kiosk-secrets.service"
   put_link "$UNITS/default.target" /usr/lib/systemd/system/multi-user.target
   put_link "$UNITS/getty@tty1.service" /dev/null
@@ -495,6 +498,7 @@ install_terminal() {
     cmd systemctl try-restart cups.service || say "CUPS reads its new settings at next boot"
   fi
   cmd systemctl try-restart kiosk-secrets.service || true  # an upgrade: the new code
+  cmd systemctl try-restart kiosk-log.service || true
   if [ "$SESSION_WAS_ACTIVE" -eq 1 ]; then cmd systemctl start kiosk.service || true; fi
   say "done. Set the mediator password: sudo -u $ADMIN_USER $OPT_DIR/venv/bin/kiosk mediator set-password"
   say "then restart to start the terminal: sudo reboot"
@@ -543,7 +547,7 @@ end_session_processes() {
 remove_drop_ins() {
   # Drop-ins for our units (an administrator's, a test's) would be orphans once they are gone.
   local unit dir
-  for unit in kiosk.service kiosk-secrets.service; do
+  for unit in kiosk.service kiosk-secrets.service kiosk-log.service kiosk-log.socket; do
     dir="$UNITS/$unit.d"
     if [ -d "$(at "$dir")" ]; then
       rm -rf "$(at "$dir")"
@@ -560,6 +564,7 @@ uninstall_terminal() {
   say "removing the locked terminal${ROOT:+ under $ROOT}"
   cmd systemctl stop kiosk.service || say "kiosk.service was not running"
   cmd systemctl stop kiosk-secrets.service || say "kiosk-secrets.service was not running"
+  cmd systemctl stop kiosk-log.service kiosk-log.socket || say "kiosk-log was not running"
   mapfile -t lines < <(grep -v '^#' "$(at "$MANIFEST")")
   end_session_processes "${lines[@]}"
   remove_drop_ins

@@ -68,12 +68,40 @@ def add_staff(database: str, username: str, password: str) -> None:
     click.echo(f"Staff account {username} saved.")
 
 
+@hub.command("add-place")
+@click.argument("name")
+@click.option("--pivot", default="", help="SIRET (14 digits) or RNA number (W + 9 digits).")
+@click.option("--address", default="")
+@click.option("--postcode", default="")
+@click.option("--commune", default="")
+@click.option("--neighbourhood", default="", help="Priority neighbourhood (QPV) name.")
+@click.option("--qpv-code", default="", help="QPV code, e.g. QN03301M.")
+@click.pass_obj
+def add_place(database: str, name: str, **fields: str) -> None:
+    """Register an association once (codes are made for registered ones)."""
+    from portal.hub.db import Database
+    from portal.hub.places import PlaceError, create_place
+
+    db = Database(database)
+    db.create_schema()
+    try:
+        place = create_place(db, "command line", {"name": name, **fields})
+    except PlaceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{place.id}\t{place.name}")
+
+
 @hub.command("new-code")
 @click.argument("association")
 @click.pass_obj
 def new_code(database: str, association: str) -> None:
-    """Create a one-time enrolment code for a terminal of ASSOCIATION."""
+    """Create a one-time enrolment code for a terminal of a registered ASSOCIATION
+    (its name or id)."""
     from portal.hub.db import Database
     from portal.hub.enrolment import create_code
 
-    click.echo(create_code(Database(database), association))
+    try:
+        click.echo(create_code(Database(database), association))
+    except ValueError as exc:
+        raise click.ClickException(f"{association!r} is not registered: run"
+                                   " `kiosk hub add-place` first") from exc

@@ -28,6 +28,8 @@ def check(file: Path) -> None:
         for issue in exc.issues:
             click.echo(str(issue), err=True)
         raise SystemExit(1) from exc
+    for warning in loaded.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"{file}: OK ({len(loaded.sites)} sites, {len(loaded.categories)} categories, "
                f"{len(loaded.shared)} shared services)")
 

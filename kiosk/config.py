@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from policies.store import atomic_write
+from policies.text import neutralise_bidi
 
 CONFIG_NAME = "config.toml"
 LANGUAGES = ("fr", "en", "ar", "es", "pt", "tr", "ro", "fa", "ps")
@@ -26,6 +27,8 @@ class SettingError(ValueError):
 
 def _text(max_length: int) -> Callable[[Any], str]:
     def check(value: Any) -> str:
+        if isinstance(value, str):  # no bidi override (a name must read as it is written)
+            value = " ".join(neutralise_bidi(value).split())  # nor line breaks
         if not isinstance(value, str) or not value.strip() or len(value) > max_length:
             raise SettingError(f"text of 1 to {max_length} characters expected")
         return value.strip()

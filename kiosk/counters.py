@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from kiosk.events import END_REASONS, KINDS, Event
+from kiosk.events import END_REASONS, HELP_OUTCOMES, KINDS, Event
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,9 @@ THEMATICS = (
     "loisirs_sports_culture", "associations", "sante", "insertion_professionnelle", "email",
     "navigation_sur_internet", "securite_numerique", "aide_aux_demarches_administratives",
 )
-DURATION_BANDS = ("lt10", "10_30", "30_60", "gt60")
+# "unknown": a session ended after a crash, whose start this process never saw; with it the
+# bands add up to the sessions ended.
+DURATION_BANDS = ("lt10", "10_30", "30_60", "gt60", "unknown")
 HOUR_BANDS = ("before_9", "9_12", "12_14", "14_17", "after_17")
 DOWNLOAD_OUTCOMES = ("accepted", "refused")
 PRINT_OUTCOMES = ("sent", "no_printer", "failed")
@@ -49,7 +51,7 @@ LANGUAGES = (
 METRICS = (
     "sessions_started", "sessions_ended", "duration", "start_hour", "tile_site", "tile_thematic",
     "navigation_refused", "download", "print", "language", "help_requested",
-    "accompanied_unlock", "blocked_host", "site_unreachable",
+    "accompanied_unlock", "blocked_host", "site_unreachable", "help_outcome",
 )
 
 # A blocked host is written only after this many distinct sessions needed it.
@@ -173,6 +175,7 @@ class CounterStore:
         self._clock = clock
         self._lock = threading.RLock()
         self._started: datetime | None = None
+        self._language: str | None = None  # the language of the session in progress
         self._purged_on: date | None = None
         self._session_no = 0
         self._hosts: dict[str, tuple[set[int], int]] = {}
@@ -258,6 +261,7 @@ class CounterStore:
         kind, site, detail = event.kind, event.site_id, event.detail
         if kind == "session_started":
             self._started = when
+            self._language = "fr"  # every session opens in French
             self._session_no += 1
             self.catalogue.refresh()
             return [Count("sessions_started"), Count("start_hour", hour_band(when.hour))]
@@ -273,9 +277,13 @@ class CounterStore:
         if kind == "print" and detail in PRINT_OUTCOMES:
             return [Count("print", detail)]
         if kind == "language" and detail:
-            return [Count("language", language_key(detail))]
+            # Not a count of switches: the session's language is counted once, at its end.
+            self._language = language_key(detail)
+            return []
         if kind == "help_requested":
             return [Count("help_requested")]
+        if kind == "help_outcome" and detail in HELP_OUTCOMES:
+            return [Count("help_outcome", detail)]
         if kind == "accompanied_unlock":
             return [Count("accompanied_unlock", self.catalogue.site(site) or "")]
         if kind == "site_unreachable":  # per site id, never the address
@@ -307,11 +315,11 @@ class CounterStore:
         if reason not in END_REASONS:
             return []
         counts = [Count("sessions_ended", reason)]
-        if self._started is not None:
-            seconds = (when - self._started).total_seconds()
-            if seconds >= 0:
-                counts.append(Count("duration", duration_band(seconds)))
-        self._started = None
+        seconds = (when - self._started).total_seconds() if self._started is not None else -1
+        counts.append(Count("duration", duration_band(seconds) if seconds >= 0 else "unknown"))
+        if self._language is not None:
+            counts.append(Count("language", self._language))
+        self._started = self._language = None
         return counts
 
     def _add(self, day: date, counts: list[Count]) -> None:
@@ -392,7 +400,7 @@ def dashboard(store: CounterStore, month: str) -> dict:
         "sessions_ended": [(r, grouped.get("sessions_ended", {}).get(r, 0)) for r in END_REASONS],
         "other": {metric: sum(values.values()) for metric, values in grouped.items()
                   if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
-                                "download", "print", "site_unreachable")},
+                                "download", "print", "site_unreachable", "help_outcome")},
     }
 
 

@@ -31,7 +31,9 @@ KINDS = {
     "help_requested",
     "accompanied_unlock",  # site_id
     "site_unreachable",    # site_id of a site that did not answer; detail = cause (enumerated)
+    "help_outcome",        # detail = "acknowledged" (a mediator said "J'y vais") | "unanswered"
 }
+HELP_OUTCOMES = ("acknowledged", "unanswered")
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 import os
 import uuid
@@ -26,42 +24,15 @@ from kiosk.counters import (
 )
 from kiosk.events import END_REASONS
 from kiosk.paths import keys_dir
+from kiosk.spreadsheets import columns, header_of, safe_cell, to_csv, to_ods, to_xlsx
+from kiosk.vocabulary import THEMATIC_LABELS
+
+__all__ = ["THEMATIC_LABELS", "columns", "header_of", "safe_cell", "to_csv", "to_ods", "to_xlsx"]
 
 SCHEMA_VERSION = 1
 KEY_NAME = "terminal.key"
 TERMINAL_ID_NAME = "terminal_id"
 VERSION_NAME = "report.version"
-
-THEMATIC_LABELS = {
-    "papiers_elections_citoyennete": "Papiers - Élections - Citoyenneté",
-    "famille_scolarite": "Famille - Scolarité",
-    "social_sante": "Social - Santé",
-    "travail_formation": "Travail - Formation - Entreprise",
-    "logement": "Logement",
-    "transports_mobilite": "Transports - Mobilité",
-    "argent_impots": "Argent - Impôts",
-    "justice": "Justice",
-    "etrangers_europe": "Étrangers - Europe",
-    "loisirs_sports_culture": "Loisirs - Sports - Culture",
-    "associations": "Associations",
-    "sante": "Santé",
-    "insertion_professionnelle": "Insertion professionnelle",
-    "email": "Courriel",
-    "navigation_sur_internet": "Navigation sur internet",
-    "securite_numerique": "Sécurité numérique",
-    "aide_aux_demarches_administratives": "Aide aux démarches administratives",
-    OTHER: "Autre",
-}
-END_LABELS = {"user": "par l'habitant", "idle": "inactivité", "time_limit": "durée maximale",
-              "mediator": "par le médiateur", "crash_recovery": "reprise après panne"}
-DURATION_LABELS = {"lt10": "moins de 10 min", "10_30": "10 à 30 min", "30_60": "30 à 60 min",
-                   "gt60": "plus de 60 min"}
-HOUR_LABELS = {"before_9": "avant 9 h", "9_12": "9 h - 12 h", "12_14": "12 h - 14 h",
-               "14_17": "14 h - 17 h", "after_17": "après 17 h"}
-DOWNLOAD_LABELS = {"accepted": "Téléchargements", "refused": "Téléchargements refusés"}
-PRINT_LABELS = {"sent": "Impressions", "no_printer": "Impressions sans imprimante",
-                "failed": "Impressions en échec"}
-
 
 # -- figures -------------------------------------------------------------------------------
 
@@ -94,90 +65,9 @@ def figures_for(store: CounterStore, month: str) -> dict:
     }
 
 
-def columns(figures: dict) -> dict[str, int]:
-    """French column name -> value, in a stable order (a column per thematic)."""
-    row: dict[str, int] = {"Sessions commencées": figures.get("sessions_started", 0)}
-    for reason, label in END_LABELS.items():
-        row[f"Sessions terminées : {label}"] = figures.get("sessions_ended", {}).get(reason, 0)
-    for band, label in DURATION_LABELS.items():
-        row[f"Durée : {label}"] = figures.get("duration", {}).get(band, 0)
-    for band, label in HOUR_LABELS.items():
-        row[f"Début de session : {label}"] = figures.get("start_hour", {}).get(band, 0)
-    for key, label in THEMATIC_LABELS.items():
-        row[f"Thématique : {label}"] = figures.get("tile_thematic", {}).get(key, 0)
-    row["Navigations refusées"] = figures.get("navigation_refused", 0)
-    for outcome, label in DOWNLOAD_LABELS.items():
-        row[label] = figures.get("download", {}).get(outcome, 0)
-    for outcome, label in PRINT_LABELS.items():
-        row[label] = figures.get("print", {}).get(outcome, 0)
-    row["Demandes d'aide"] = figures.get("help_requested", 0)
-    row["Déverrouillages en mode accompagné"] = figures.get("accompanied_unlock", 0)
-    for site, count in sorted(figures.get("tile_site", {}).items()):
-        row[f"Site : {site}"] = count
-    for code, count in sorted(figures.get("language", {}).items()):
-        row[f"Langue : {code}"] = count
-    return row
-
-
 def table_row(association: str, terminal_id: str, month: str, figures: dict) -> dict:
     """One spreadsheet row: who, when, then the figures."""
     return {"Association": association, "Borne": terminal_id, "Mois": month, **columns(figures)}
-
-
-# -- spreadsheets --------------------------------------------------------------------------
-
-def header_of(rows: list[dict]) -> list[str]:
-    """Union of the rows' columns, first-seen order (site/language columns vary per terminal)."""
-    header: list[str] = []
-    for row in rows:
-        header.extend(name for name in row if name not in header)
-    return header
-
-
-def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is quoted (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _safe_rows(rows: list[dict]) -> list[dict]:
-    return [{name: safe_cell(value) for name, value in row.items()} for row in rows]
-
-
-def to_csv(rows: list[dict], separator: str = ";") -> bytes:
-    """UTF-8 with a BOM so Excel and LibreOffice detect the encoding; `;` for French locales."""
-    header = header_of(rows)
-    rows = _safe_rows(rows)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, delimiter=separator, restval=0,
-                            lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(rows: list[dict]) -> bytes:
-    """An Excel workbook with one sheet, header in bold."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    header = header_of(rows)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Indicateurs"
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in _safe_rows(rows):
-        sheet.append([row.get(name, 0) for name in header])
-    for index, name in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(name) + 2))
-    sheet.freeze_panes = "D2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 # -- terminal identity and signed JSON ------------------------------------------------------
@@ -296,4 +186,6 @@ def export_bytes(state: Path, store: CounterStore, month: str, fmt: str,
         return to_csv(rows, ",")
     if fmt == "xlsx":
         return to_xlsx(rows)
-    raise ValueError(f"unknown export format {fmt!r} (csv, csv-comma, xlsx, json)")
+    if fmt == "ods":
+        return to_ods(rows)
+    raise ValueError(f"unknown export format {fmt!r} (csv, csv-comma, xlsx, ods, json)")

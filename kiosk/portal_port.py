@@ -56,6 +56,9 @@ class SupervisorPort:
     def help_requested(self) -> bool:
         return self.supervisor.help_requested
 
+    def acknowledge_help(self) -> bool:
+        return self.supervisor.acknowledge_help()
+
     # ------------------------------------------------------------ what the mediator pages need
     def session_marker(self) -> object | None:
         """Identifies the running resident session (its start time), None between sessions."""

@@ -28,6 +28,8 @@ class RunLock:
         except BlockingIOError:
             os.close(fd)
             raise AlreadyRunning(f"a kiosk is already running with {self.path.parent}") from None
+        os.ftruncate(fd, 0)  # who holds it, for `kiosk wipe` to name (and end) a stale holder
+        os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
 
     def release(self) -> None:
@@ -35,6 +37,13 @@ class RunLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+    def holder(self) -> int | None:
+        """The PID the current holder wrote (meaningful while the lock is held elsewhere)."""
+        try:
+            return int(self.path.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
 
     def held_elsewhere(self) -> bool:
         """True while another process holds the lock (a live `kiosk run`)."""

@@ -69,6 +69,8 @@ def build_runtime(state: Path, *, windowed: bool = False, options: Options | Non
     """One terminal: pass `sinks=[]` to count nothing (tests); by default events are counted."""
     from waitress.server import create_server
 
+    from portal.limits import UPLOAD_LIMIT, waitress_limits
+
     lock = RunLock(state)
     lock.acquire()  # before anything: a second instance must not touch the live one's socket
     options = options or production_options(windowed)
@@ -80,14 +82,16 @@ def build_runtime(state: Path, *, windowed: bool = False, options: Options | Non
         counters = CounterStore(state, policy=lambda: supervisor.store.current)
         supervisor.sinks.append(counters)
     app = _portal_app(supervisor, counters)
-    server = create_server(app, host="127.0.0.1", port=supervisor.config["portal_port"], threads=4)
+    server = create_server(app, host="127.0.0.1", port=supervisor.config["portal_port"], threads=4,
+                           ident="kiosk", **waitress_limits(UPLOAD_LIMIT))
     control = ControlServer(state, lambda request: _control(supervisor, request))
     network = None
     if supervisor.config["mediator_network_access"]:
         from kiosk.network_gate import mediator_only
 
         network = create_server(mediator_only(app), host="0.0.0.0",
-                                port=supervisor.config["portal_port"] + 1, threads=2)
+                                port=supervisor.config["portal_port"] + 1, threads=2,
+                                ident="kiosk", **waitress_limits(UPLOAD_LIMIT))
     return Runtime(supervisor, server, control, counters, lock, network)
 
 

@@ -100,6 +100,7 @@ class Supervisor:
         self.last_end_reason: str | None = None
         self.last_wipe: wipe.WipeReport | None = None
         self.help_requested = False
+        self.help_since: float | None = None  # monotonic time of the pending help request
         self.language = "fr"
         self.warning_kind: str | None = None
         self._requests: queue.Queue[tuple] = queue.Queue()
@@ -175,8 +176,12 @@ class Supervisor:
         elif kind == "activity" and self._timer:
             self._apply(self._timer.activity(time.monotonic()))
         elif kind == "help" and self.state in (WELCOME, ACTIVE, WARNING):
+            if not self.help_requested:
+                self.help_since = time.monotonic()
             self.help_requested = True
             self.emit(Event("help_requested"))
+        elif kind == "acknowledge":
+            return self._acknowledge_help()
         elif kind == "language" and self.state in (WELCOME, ACTIVE, WARNING):
             self.language = str(argument)
             self.emit(Event("language", detail=self.language))
@@ -190,6 +195,21 @@ class Supervisor:
             self._write_policy_copy()
             self._send("reload_policy")
         return None
+
+    def acknowledge_help(self) -> bool:
+        """A mediator said "J'y vais": the alert stops (counted); False when none was pending."""
+        return bool(self._call("acknowledge"))
+
+    def _acknowledge_help(self) -> bool:
+        if not self.help_requested:
+            return False
+        self.help_requested, self.help_since = False, None
+        self.emit(Event("help_outcome", detail="acknowledged"))
+        return True
+
+    def help_waiting_seconds(self) -> int | None:
+        since = self.help_since
+        return round(time.monotonic() - since) if self.help_requested and since else None
 
     def emit(self, event: Event) -> None:
         """Pass an event to every sink; a failing sink is logged, never fatal to the session."""
@@ -216,7 +236,9 @@ class Supervisor:
         elapsed = round(time.monotonic() - self._started_at) if self._started_at else None
         return {"state": self.state, "elapsed_seconds": elapsed,
                 "seconds_left": self.seconds_left(),
-                "help_requested": self.help_requested, "last_end_reason": self.last_end_reason,
+                "help_requested": self.help_requested,
+                "help_waiting_seconds": self.help_waiting_seconds(),
+                "last_end_reason": self.last_end_reason,
                 "ready": self.ready, "purge_failed": self.purge_failed,
                 "last_wipe": self.last_wipe.to_dict() if self.last_wipe else None}
 
@@ -271,6 +293,9 @@ class Supervisor:
         # (it holds the session in memory).
         self._handle.add_process(self._launcher.pid)
         self.state, self._timer, self._started_at = WELCOME, None, None
+        if self.help_requested:  # the session ended before a mediator saw the request
+            self.emit(Event("help_outcome", detail="unanswered"))
+        self.help_since = None
         self.help_requested, self.language, self.end_reason = False, "fr", None
         self.warning_kind, self._last_time_left = None, None
 

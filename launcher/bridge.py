@@ -18,6 +18,9 @@ BRIDGE_ACTIONS = (
     "end",             # the resident confirmed "Terminer la session"
     "dismiss",         # an overlay was closed
     "view_saved",      # open the document just saved in the portal's viewer
+    "back",            # previous page, through the policy like Alt+Left
+    "help",            # the resident confirmed asking a mediator for help
+    "end_ask",         # "Terminer la session": the checklist with the number of documents
 )
 MAX_NAME_LENGTH = 32
 

@@ -33,6 +33,11 @@ def lp_outcome(returncode: int, stderr: str) -> str:
     return "no_printer" if any(hint in text for hint in _NO_PRINTER_HINTS) else "failed"
 
 
+def printer_available() -> bool:
+    """`lp` is installed (whether CUPS has a default printer is only known by trying)."""
+    return shutil.which("lp") is not None
+
+
 def send_to_printer(pdf: Path, timeout: float = 30.0) -> str:
     """Print `pdf` and delete it; return the event detail: sent, no_printer or failed."""
     try:

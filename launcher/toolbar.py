@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
+from . import kiosk_texts
+
 ZOOM_STEPS = (1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
 BAR_HEIGHT = 56
 
@@ -32,6 +34,7 @@ class ToolbarState:
     # The portal's origin: its pages have their own navigation, so the bar hides there (the
     # countdown overlays still show).
     internal_origin: str = ""
+    language: str = "fr"  # the resident's, read from the portal's pages
 
     @property
     def zoom(self) -> float:
@@ -47,4 +50,7 @@ class ToolbarState:
         data = asdict(self)
         data["time_label"] = time_left_label(self.time_left)
         data["bar_height"] = BAR_HEIGHT
+        data["zoom"] = self.zoom
+        data["texts"] = kiosk_texts.texts(self.language)
+        data["rtl"] = self.language in kiosk_texts.RTL
         return data

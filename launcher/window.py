@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
+import threading
 import time
 from dataclasses import replace
 from importlib import resources
@@ -28,7 +28,7 @@ from PyQt6.QtWidgets import QApplication
 
 from kiosk.events import Event
 
-from . import bridge, error_pages, portal_pages, uploads
+from . import bridge, error_pages, kiosk_texts, portal_pages, printing, uploads
 from .confine import SessionPaths
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
@@ -116,6 +116,7 @@ class Controller(QObject):
     """Owns the kiosk behaviour of one window: decisions in, Qt calls out."""
 
     command_received = pyqtSignal(object)
+    help_answered = pyqtSignal(bool)
 
     def __init__(self, gate: NavigationGate, writer: EventWriter, paths: SessionPaths, home: str,
                  options: WindowOptions, live_policy=None, portal: str | None = None,
@@ -145,8 +146,11 @@ class Controller(QObject):
             "print_confirmed": self.print_confirmed, "bigger": lambda: self.zoom(+1),
             "smaller": lambda: self.zoom(-1), "end": self.end_requested,
             "dismiss": self.dismiss_warning, "view_saved": self.view_saved,
+            "back": self.go_back, "help": self.send_help, "end_ask": self.ask_end,
         }
+        self.bridge_actions["home"] = self.go_tiles
         self.command_received.connect(self.on_command)
+        self.help_answered.connect(lambda ok: self.run_js(f"__kiosk.helpSent({json.dumps(ok)})"))
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -343,7 +347,7 @@ class Controller(QObject):
             target = QUrl(error_pages.page(self.portal_origin, site, why))
             QTimer.singleShot(0, lambda: self.page.setUrl(target))
         except Exception as exc:  # noqa: BLE001 - Chromium's own page stays: log the kind only
-            print(f"kiosk: unreachable-site page failed: {type(exc).__name__}", file=sys.stderr)
+            log.error("unreachable-site page failed: %s", type(exc).__name__)
 
     def retry_failed(self) -> None:
         """"Réessayer": the address that failed, again through the policy (never sent out)."""
@@ -376,6 +380,22 @@ class Controller(QObject):
             self.page.history().clear()
             self.writer.emit(Event("ready"))
         self.push_state()
+        self._follow_language()
+
+    def _follow_language(self) -> None:
+        """The portal's pages carry the resident's language (<html lang>): the toolbar and every
+        message of the window follow it. Only the portal is believed, never a site."""
+        if self.page is None or not url_text(self.page.url()).startswith(self.portal_origin + "/"):
+            return
+        page = self.page
+
+        def learned(code) -> None:
+            language = kiosk_texts.language_of(code)
+            if page is self.page and language != self.state.language:
+                self.set_state(replace(self.state, language=language))
+
+        page.runJavaScript("document.documentElement && document.documentElement.lang", WORLD,
+                           learned)
 
     # -- page scripts ----------------------------------------------------------------------------
 
@@ -396,12 +416,44 @@ class Controller(QObject):
     def go_home(self) -> None:
         self.page.setUrl(QUrl(self.home))
 
+    def go_tiles(self) -> None:
+        """The toolbar's "Accueil": the sites' tiles, not the welcome page."""
+        self.page.setUrl(QUrl(portal_pages.tiles(self.portal_origin)))
+
+    def go_back(self) -> None:
+        """The toolbar's "Retour": history back, checked by the policy like Alt+Left."""
+        self.page.triggerAction(QWebEnginePage.WebAction.Back)
+
+    def ask_end(self) -> None:
+        """The end dialog, with the portal's checklist and how many documents are still here."""
+        count = len(uploads.candidates(self.paths.downloads))
+        self.run_js(f"__kiosk.confirmEnd({count})")
+
+    def send_help(self) -> None:
+        """Ask a mediator through the portal (which tells the supervisor and counts it), off the
+        GUI thread; the resident stays on the page and is told the request went."""
+        url = self.portal_origin + "/aide"
+
+        def post() -> None:
+            import urllib.request
+
+            try:
+                request = urllib.request.Request(url, data=b"", method="POST")
+                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                    ok = response.status < 400
+            except Exception as exc:  # noqa: BLE001 - said to the resident, logged by kind
+                log.warning("help request failed: %s", type(exc).__name__)
+                ok = False
+            self.help_answered.emit(ok)
+
+        threading.Thread(target=post, daemon=True, name="kiosk-help").start()
+
     def zoom(self, step: int) -> None:
         state = self.state.bigger() if step > 0 else self.state.smaller()
         if step == 0:
             state = replace(self.state, zoom_index=0)
-        self.state = state
         self.page.setZoomFactor(state.zoom)
+        self.set_state(state)  # the bar counters the zoom: it never grows
 
     def dismiss_warning(self) -> None:
         """The resident read the time-limit warning: do not show it again on the next page."""
@@ -451,6 +503,9 @@ class Controller(QObject):
         if target is not None:
             self.page.setUrl(QUrl(target))
             return
+        if not printing.printer_available():
+            self.show_message(*printing.NO_PRINTER)  # explained, never a silent button
+            return
         self.run_js("__kiosk.confirmPrint()")
 
     def print_confirmed(self) -> None:
@@ -475,6 +530,7 @@ class Controller(QObject):
         self.show_message(*DOWNLOADS_OFF)
 
     def show_message(self, title: str, text: str) -> None:
+        title, text = kiosk_texts.message(self.state.language, title, text)
         self.run_js(f"__kiosk.message({json.dumps(title)}, {json.dumps(text)})")
 
     def on_command(self, command: Command) -> None:

@@ -5,6 +5,7 @@ A plain library (no Flask, no GUI) shared by the CLI, the launcher and the porta
 
 from __future__ import annotations
 
+from .breadth import check_breadth, is_public_suffix
 from .decide import Allowlist, Decision, Frame, Reason, decide
 from .errors import PolicyError, PolicyIssue, SignatureError
 from .hostpattern import HostPattern, HostPatternError, is_loopback, parse_host_pattern
@@ -15,7 +16,7 @@ from .store import LoadResult, PolicyStore, atomic_write
 __all__ = [
     "Allowlist", "Category", "Decision", "Frame", "HostPattern", "HostPatternError", "LoadResult",
     "Policy", "PolicyError", "PolicyIssue", "PolicyStore", "Reason", "SessionLimits",
-    "SharedService",
+    "SharedService", "check_breadth", "is_public_suffix",
     "SignatureError", "Site", "atomic_write", "decide", "default_policy_path", "is_loopback",
     "load_policy", "parse_host_pattern", "parse_policy",
 ]

@@ -18,6 +18,7 @@ from .hostpattern import HostPattern, is_loopback, parse_host_pattern
 from .model import Policy
 from .urlparse import parse_web_url
 
+LOOPBACK_ADDRESSES = ("127.0.0.1", "[::1]", "localhost")
 _IN_PAGE_SCHEMES = {"data:", "blob:"}  # content a page already holds; never a main-frame target
 _SUBFRAME_ABOUT = {"about:blank", "about:srcdoc"}
 
@@ -62,8 +63,15 @@ class Allowlist:
         self.policy = policy
         self._exact: dict[str, list[tuple[HostPattern, str, Reason]]] = {}
         self._suffix: dict[str, list[tuple[HostPattern, str, Reason]]] = {}
+        self._internal_ports: set[str] = set()
         for origin in internal_origins:  # first: the portal wins over a site on the same host
-            self._add(parse_host_pattern(ada_url.URL(origin).host), "portal", Reason.INTERNAL)
+            pattern = parse_host_pattern(ada_url.URL(origin).host)
+            self._add(pattern, "portal", Reason.INTERNAL)
+            if pattern.host in LOOPBACK_ADDRESSES:
+                # Served on an address, the portal answers whatever name the browser used: every
+                # loopback name on its port reaches it. (A named test origin such as
+                # portal.localhost shares its port with other virtual hosts.)
+                self._internal_ports.add(pattern.port)
         for site in policy.sites:
             for pattern in site.hosts:
                 self._add(pattern, site.id, Reason.SITE)
@@ -106,6 +114,9 @@ class Allowlist:
                 candidates.extend(self._suffix.get(rest, ()))
         port_refused = False
         for pattern, owner, reason in candidates:
+            if reason is not Reason.INTERNAL and port in self._internal_ports \
+                    and is_loopback(host):
+                continue  # the portal's port under another loopback name is never a site's
             if not _port_ok(pattern, port, host):
                 port_refused = True
                 continue

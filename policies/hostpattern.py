@@ -95,8 +95,12 @@ def _split_port(host_port: str, text: str) -> tuple[str, str]:
         port = rest[1:]
     else:
         host, _, port = host_port.partition(":")
-    if port and (not port.isdigit() or not 0 < int(port) < 65536):
-        raise HostPatternError(f"'{text}': the port must be a number between 1 and 65535")
+    if port:
+        # ASCII digits only: str.isdigit() also accepts '²' (int() refuses it) and '٣' (the
+        # browser refuses it); leading zeros are dropped, as the browser drops them.
+        if not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
+            raise HostPatternError(f"'{text}': the port must be a number between 1 and 65535")
+        port = str(int(port))
     return host, port
 
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import ada_url
 
+from .breadth import check_breadth
 from .errors import PolicyError, PolicyIssue
 from .hostpattern import HostPatternError, is_loopback, parse_host_pattern
 from .model import Category, Policy, SessionLimits, SharedService, Site
+from .text import has_bidi_controls, neutralise_bidi
 
 SUPPORTED_VERSION = 1
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -57,7 +60,29 @@ def parse_policy(data: bytes | str, filename: str = "<policy>") -> Policy:
         line = re.search(r"line (\d+)", str(exc))
         raise PolicyError([PolicyIssue("toml_syntax", f"not valid TOML: {exc}", filename,
                                        int(line.group(1)) if line else None)]) from exc
+    except RecursionError as exc:  # tomllib parses nested arrays and tables recursively
+        raise _too_deep(filename) from exc
+    if _depth(raw) > MAX_DEPTH:
+        raise _too_deep(filename)
     return _Validator(text, filename).validate(raw)
+
+
+MAX_DEPTH = 8  # a catalogue nests tables and lists three levels deep at most
+
+
+def _too_deep(filename: str) -> PolicyError:
+    return PolicyError([PolicyIssue("too_deep", "lists or tables are nested too deeply for a "
+                                    "catalogue", filename)])
+
+
+def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
+    """How deeply lists and tables nest (counting stops past `limit`: no recursion to fear)."""
+    deepest, level = 0, [value]
+    while level and deepest <= limit:
+        level = [child for item in level if isinstance(item, (list, dict))
+                 for child in (item.values() if isinstance(item, dict) else item)]
+        deepest += 1
+    return deepest - 1
 
 
 class _LineIndex:
@@ -97,6 +122,7 @@ class _Validator:
         self.index = _LineIndex(text)
         self.filename = filename
         self.issues: list[PolicyIssue] = []
+        self.warnings: list[PolicyIssue] = []
 
     def error(self, code: str, message: str, table: str = "", index: int = 0,
               key: str | None = None, field: str | None = None) -> None:
@@ -121,7 +147,7 @@ class _Validator:
         if self.issues:
             raise PolicyError(self.issues)
         return Policy(SUPPORTED_VERSION, session, tuple(categories), tuple(sites), tuple(shared),
-                      source=self.filename)
+                      source=self.filename, warnings=tuple(self.warnings))
 
     def _table_list(self, raw: dict[str, Any], name: str) -> list[dict[str, Any]]:
         value = raw.get(name, [])
@@ -188,7 +214,7 @@ class _Validator:
                 self.error("duplicate_id", f"category id '{raw['id']}' is used twice", "category",
                            index, "id", "category.id")
                 continue
-            result.append(Category(raw["id"], raw["label"], raw.get("icon", "")))
+            result.append(Category(raw["id"], neutralise_bidi(raw["label"]), raw.get("icon", "")))
         return result
 
     def _hosts(self, table: str, index: int, raw: dict[str, Any]) -> tuple:
@@ -200,17 +226,24 @@ class _Validator:
         patterns = []
         for host in hosts:
             try:
-                patterns.append(parse_host_pattern(host))
+                pattern = parse_host_pattern(host)
+                warning = check_breadth(pattern)  # a wildcard on a public suffix, an IP...
             except HostPatternError as exc:
                 self.error("invalid_host_pattern", str(exc), table, index, "hosts",
                            f"{table}.hosts")
+                continue
+            patterns.append(pattern)
+            if warning:
+                self.warnings.append(PolicyIssue("broad_host_pattern", warning, self.filename,
+                                                 self.index.line(table, index, "hosts"),
+                                                 f"{table}.hosts"))
         return tuple(patterns)
 
     def _shared(self, tables: list[dict[str, Any]]) -> list[SharedService]:
         result = []
         for index, raw in enumerate(tables):
             if self._fields("shared", index, raw, _SHARED_KEYS):
-                result.append(SharedService(raw["id"], raw["name"],
+                result.append(SharedService(raw["id"], neutralise_bidi(raw["name"]),
                                             self._hosts("shared", index, raw)))
         return result
 
@@ -230,31 +263,41 @@ class _Validator:
                 self.error("wrong_type", "'keywords' must be a list of words in quotes", "site",
                            index, "keywords", "site.keywords")
                 keywords = []
-            site = Site(raw["id"], raw["name"], raw["category"], raw["url"], hosts,
-                        raw.get("description", ""), raw.get("icon", ""), tuple(keywords))
-            self._check_tile_url(site, index)
-            result.append(site)
+            site = Site(raw["id"], neutralise_bidi(raw["name"]), raw["category"], raw["url"],
+                        hosts, neutralise_bidi(raw.get("description", "")), raw.get("icon", ""),
+                        tuple(neutralise_bidi(k) for k in keywords))
+            url = self._check_tile_url(site, index)
+            result.append(replace(site, url=url) if url else site)
         return result
 
-    def _check_tile_url(self, site: Site, index: int) -> None:
+    def _check_tile_url(self, site: Site, index: int) -> str | None:
+        """The tile's address as the browser will hold it (what the portal redirects to, and
+        hands to the launcher), or None after recording why it is refused."""
         from .decide import Allowlist  # late import: decide depends on the model only
 
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in site.url) \
+                or has_bidi_controls(site.url):
+            # A line break would go into a Location header; the browser would silently drop it.
+            self.error("invalid_url", f"{site.url!r} contains a line break or a control "
+                       "character", "site", index, "url", "site.url")
+            return None
         if not ada_url.check_url(site.url):
             self.error("invalid_url", f"'{site.url}' is not a valid address", "site", index,
                        "url", "site.url")
-            return
+            return None
         parsed = ada_url.URL(site.url)
         if parsed.protocol != "https:" \
                 and not (parsed.protocol == "http:" and is_loopback(parsed.hostname)):
             self.error("insecure_url",
                        f"'{site.url}' must start with https:// (plain http only for "
                        "localhost)", "site", index, "url", "site.url")
-            return
+            return None
         lone = Policy(1, SessionLimits(), (), (site,))
         if site.hosts and not Allowlist(lone).decide(site.url).allowed:
             self.error("url_outside_hosts",
                        f"the tile address '{site.url}' is not covered by the site's "
                        "own 'hosts'", "site", index, "url", "site.url")
+        return parsed.href
 
     def _unique_ids(self, sites: list[Site], shared: list[SharedService]) -> None:
         seen: set[str] = set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .errors import PolicyIssue
 from .hostpattern import HostPattern
 
 
@@ -54,6 +55,8 @@ class Policy:
     sites: tuple[Site, ...]
     shared: tuple[SharedService, ...] = ()
     source: str | None = field(default=None, compare=False)
+    # Allowed but worth a look (a wildcard on a public bodies' suffix): shown to the mediator.
+    warnings: tuple[PolicyIssue, ...] = field(default=(), compare=False)
 
     def site(self, site_id: str) -> Site | None:
         return next((s for s in self.sites if s.id == site_id), None)

@@ -18,9 +18,8 @@ from policies import default_policy_path
 
 from . import errors, i18n, security
 from .catalogue import PolicySource
+from .limits import FORM_LIMIT as MAX_BODY  # residents send tiny forms; bigger: 413
 from .session import MemorySession, SessionPort
-
-MAX_BODY = 64 * 1024  # residents send tiny forms; anything bigger is refused with 413
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

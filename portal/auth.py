@@ -288,8 +288,10 @@ class StaffAuth:
         """A login id in this browser's cookie (alive or not): cheap, asks nobody."""
         return self._id_key in session
 
-    def current(self) -> StaffLogin | None:
-        """This browser's live login, or None (an expired or revoked one is dropped)."""
+    def current(self, touch: bool = True) -> StaffLogin | None:
+        """This browser's live login, or None (an expired or revoked one is dropped).
+        touch=False: a page polling by itself does not count as the mediator being there, so
+        it never keeps an idle login alive."""
         ident = session.get(self._id_key)
         login = self.registry().get(ident)
         if login is None:
@@ -301,7 +303,8 @@ class StaffAuth:
                 or (self.still_valid is not None and not self.still_valid(login)):
             self.logout()
             return None
-        login.seen = now
+        if touch:
+            login.seen = now
         return login
 
     def user(self) -> str | None:

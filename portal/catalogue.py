@@ -26,7 +26,7 @@ class PolicySource:
         self._path: Path | None = None
         self._stamp: tuple[int, int] | None = None
         self._policy = Policy.empty()
-        self._memo: dict[tuple[str, str], tuple[Policy, Any]] = {}
+        self._memo: dict[tuple[str, str], tuple[Policy, object, Any]] = {}
         if isinstance(value, Policy):
             self._policy = value
         elif value is not None:
@@ -47,14 +47,16 @@ class PolicySource:
                 self._policy = self._load()
             return self._policy
 
-    def memo(self, key: tuple[str, str], build: Callable[[Policy], Any]) -> Any:
-        """build(policy) for the current policy, computed once until the policy changes."""
+    def memo(self, key: tuple[str, str], build: Callable[[Policy], Any],
+             settings: object = None) -> Any:
+        """build(policy) for the current policy, computed once until the policy or the
+        `settings` it also depends on (the association's name, logo, languages) change."""
         policy = self.current()
         cached = self._memo.get(key)
-        if cached is not None and cached[0] is policy:
-            return cached[1]
+        if cached is not None and cached[0] is policy and cached[1] == settings:
+            return cached[2]
         value = build(policy)
-        self._memo[key] = (policy, value)
+        self._memo[key] = (policy, settings, value)
         return value
 
     def replace(self, policy: Policy) -> None:
@@ -118,7 +120,7 @@ def tile_groups(policy: Policy) -> list[Group]:
 def _tile(site, category_label: str) -> Tile:
     text = translate(site.description)
     words = [site.name, site.description, text, category_label, translate(category_label),
-             *site.keywords]
+             *site.keywords, *(translate(keyword) for keyword in site.keywords)]
     return Tile(site.id, site.name, text, site.icon or "info", fold(" ".join(words)))
 
 
@@ -147,5 +149,8 @@ def get_groups(language: str) -> list[Group]:
 
 
 def policy_memo(key: tuple[str, str], build: Callable[[Policy], Any]) -> Any:
-    """A value derived from the current policy, rebuilt only when the policy changes."""
-    return current_app.extensions["kiosk_policy"].memo(key, build)
+    """A value derived from the current policy and the settings pages show (the association's
+    name and logo, the languages offered), rebuilt only when one of them changes."""
+    config = current_app.config
+    settings = (config["PORTAL_ASSOCIATION"], config["PORTAL_LOGO"], config["PORTAL_LANGUAGES"])
+    return current_app.extensions["kiosk_policy"].memo(key, build, settings)

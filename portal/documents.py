@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from policies.text import safe_file_name
+
 # Shown inside the portal; anything else (SVG, HTML...) could run script, so it is never inlined.
 PREVIEW_TYPES = {
     ".pdf": "application/pdf",
@@ -15,6 +17,9 @@ PREVIEW_TYPES = {
     ".gif": "image/gif",
     ".webp": "image/webp",
 }
+
+
+MAX_COPY_NAMES = 1000  # "a (2).pdf" ... "a (1000).pdf", then the copy is refused
 
 
 class DocumentNotFound(LookupError):
@@ -38,7 +43,8 @@ def _kind(name: str) -> str:
 
 
 def list_documents(folder: Path) -> list[Document]:
-    """Regular files directly in the folder, newest first; none when it does not exist."""
+    """Regular files directly in the folder, newest first; none when it does not exist. A name
+    that could lie about itself (bidi override) or break a header (line break) is renamed."""
     try:
         paths = list(folder.iterdir())
     except OSError:
@@ -47,6 +53,7 @@ def list_documents(folder: Path) -> list[Document]:
     for path in paths:
         try:  # a download may finish, or the resident delete it, while we look
             if _is_document(path):
+                path = _neutral_name(path)
                 info = path.stat()
                 found.append((info.st_mtime, Document(path.name, info.st_size, _kind(path.name))))
         except OSError:
@@ -59,10 +66,28 @@ def _is_document(path: Path) -> bool:
     return not path.name.startswith(".") and path.is_file() and not path.is_symlink()
 
 
+def _neutral_name(path: Path) -> Path:
+    """Rename a downloaded file whose name holds bidi controls or control characters to the
+    name it shows; never over another file (a link then an unlink: no clobbering)."""
+    clean = safe_file_name(path.name)
+    if clean == path.name:
+        return path
+    stem, suffix = Path(clean).stem or "document", Path(clean).suffix
+    for n in range(1, MAX_COPY_NAMES + 1):
+        target = path.with_name(f"{stem}{suffix}" if n == 1 else f"{stem} ({n}){suffix}")
+        try:
+            os.link(path, target, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        path.unlink()
+        return target
+    raise FileExistsError("no free name")
+
+
 def resolve(folder: Path, name: str) -> Document:
     """The document called `name`; refuse anything that is not a plain file name in the folder."""
     if (not name or name != Path(name).name or name.startswith(".") or "\\" in name
-            or "\x00" in name or len(name) > 255):
+            or "\x00" in name or len(name) > 255 or name != safe_file_name(name)):
         raise DocumentNotFound(name)
     path = folder / name
     try:
@@ -80,7 +105,6 @@ def delete(folder: Path, name: str) -> None:
     (folder / name).unlink()
 
 
-MAX_COPY_NAMES = 1000  # "a (2).pdf" ... "a (1000).pdf", then the copy is refused
 _CHUNK = 1024 * 1024
 
 

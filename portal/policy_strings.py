@@ -14,8 +14,8 @@ def N_(text: str) -> str:
 
 DEFAULT_CATALOGUE_TEXTS = (
     N_('Famille'),
-    N_('Santé et social'),
-    N_('Emploi, formation et retraite'),
+    N_('Santé, social et retraite'),
+    N_('Emploi et formation'),
     N_('Argent et impôts'),
     N_('Papiers et identité'),
     N_('Logement et énergie'),
@@ -41,4 +41,15 @@ DEFAULT_CATALOGUE_TEXTS = (
     N_('Aide juridictionnelle, suivre une affaire'),
     N_('Payer ou contester une amende'),
     N_("Vignette Crit'Air pour votre véhicule"),
+)
+
+# Search words of the default catalogue worth translating: a resident searching in their own
+# language finds the site (the search hint's examples must all find theirs, in every language).
+DEFAULT_CATALOGUE_KEYWORDS = (
+    N_('chômage'), N_('emploi'), N_('travail'), N_('allocations'), N_('enfants'),
+    N_('médecin'), N_('remboursement'), N_('impôt'), N_('taxe'), N_('revenus'),
+    N_('électricité'), N_('gaz'), N_('chauffage'), N_('facture'), N_('retraite'), N_('pension'),
+    N_('formation'), N_('passeport'), N_("carte d'identité"), N_('permis'), N_('logement'),
+    N_('appartement'), N_('titre de séjour'), N_('visa'), N_('amende'), N_('tribunal'),
+    N_('avocat'), N_('colis'), N_('courrier'), N_('vaccin'), N_('ordonnance'),
 )

@@ -43,11 +43,6 @@ def page_count(path: Path, kind: str) -> int:
     return count
 
 
-def printer_available() -> bool:
-    """`lp` exists on this machine (whether a default printer is set is only known by trying)."""
-    return shutil.which("lp") is not None
-
-
 def send(path: Path, timeout: float = LP_TIMEOUT) -> str:
     """Send the file itself to the default printer; "sent", "no_printer" or "failed"."""
     lp = shutil.which("lp")

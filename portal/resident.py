@@ -158,7 +158,9 @@ def document_file(name: str):
     doc = _document(name)
     if doc.mimetype is None:
         abort(404)
-    response = send_file(_folder() / doc.name, mimetype=doc.mimetype, max_age=0)
+    # Content-Disposition per RFC 6266 (filename*= for non-ASCII) written by the framework.
+    response = send_file(_folder() / doc.name, mimetype=doc.mimetype, max_age=0,
+                         download_name=doc.name)
     response.headers["Content-Security-Policy"] = ("default-src 'none'; img-src 'self'; "
                                                    "style-src 'unsafe-inline'")
     return response

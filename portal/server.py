@@ -7,7 +7,7 @@ import threading
 from flask import Flask
 from waitress.server import create_server
 
-from . import MAX_BODY
+from .limits import UPLOAD_LIMIT, waitress_limits
 
 
 class BackgroundServer:
@@ -16,7 +16,7 @@ class BackgroundServer:
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0,
                  threads: int = 4) -> None:
         self._server = create_server(app, host=host, port=port, threads=threads,
-                                     max_request_body_size=MAX_BODY * 4, ident="kiosk")
+                                     ident="kiosk", **waitress_limits(UPLOAD_LIMIT))
         self.url = f"http://{host}:{self._server.effective_port}"
         self._thread = threading.Thread(target=self._server.run, name="portal-waitress",
                                         daemon=True)
@@ -55,5 +55,5 @@ def _close_all(server) -> None:
 
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 8765, threads: int = 4) -> None:
     """Serve until interrupted (the supervisor runs this)."""
-    create_server(app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY * 4,
-                  ident="kiosk").run()
+    create_server(app, host=host, port=port, threads=threads, ident="kiosk",
+                  **waitress_limits(UPLOAD_LIMIT)).run()

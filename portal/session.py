@@ -76,6 +76,7 @@ class MemorySession:
         self._language = "fr"
         self._started: float | None = None
         self._help = False
+        self._help_since: float | None = None
         self._deadline: float | None = None
         self._serial = 0                      # sessions started so far (mediator logout marker)
         self._unlocked: tuple[str, tuple[str, ...]] | None = None
@@ -136,6 +137,9 @@ class MemorySession:
         """End the session now: the in-memory 'wipe' resets everything the resident chose."""
         with self._lock:
             self._state = "wiping"
+            unanswered, self._help_since = self._help, None
+        if unanswered:
+            self.emit(Event("help_outcome", detail="unanswered"))
         self.emit(Event("session_ended", detail=reason))
         with self._lock:
             self._state, self._warning, self._language = "welcome", None, "fr"
@@ -144,8 +148,18 @@ class MemorySession:
 
     def request_help(self) -> None:
         with self._lock:
+            if not self._help:
+                self._help_since = time.monotonic()
             self._help = True
         self.emit(Event("help_requested"))
+
+    def acknowledge_help(self) -> bool:
+        """A mediator said "J'y vais"; False when no request was pending."""
+        with self._lock:
+            pending, self._help, self._help_since = self._help, False, None
+        if pending:
+            self.emit(Event("help_outcome", detail="acknowledged"))
+        return pending
 
     def help_requested(self) -> bool:
         with self._lock:
@@ -178,7 +192,10 @@ class MemorySession:
         """State and elapsed time only: never what the resident does."""
         with self._lock:
             started = self._started if self._state in ("active", "warning") else None
+            waiting = round(time.monotonic() - self._help_since) \
+                if self._help and self._help_since else None
             return {"state": self._state, "help_requested": self._help,
+                    "help_waiting_seconds": waiting,
                     "elapsed_seconds": round(time.monotonic() - started) if started else None,
                     "last_end_reason": self.last_end_reason,
                     "last_wipe": {"ok": True, "duration_s": 0.0} if self.last_end_reason else None}

@@ -25,13 +25,17 @@ function main() {
   sheet.replaceSync(`
   :host { all: initial !important; }
   #bar { position: fixed; top: 0; left: 0; right: 0; box-sizing: border-box;
-    display: flex; align-items: center; gap: 8px; padding: 6px 10px;
-    background: #1d3557; color: #fff; font: 17px/1.2 "DejaVu Sans", sans-serif; }
-  button { font: inherit; border: 0; border-radius: 6px; padding: 8px 14px; cursor: pointer;
-    background: #f1faee; color: #1d3557; }
+    display: flex; flex-wrap: nowrap; align-items: center; gap: 6px; padding: 6px 8px;
+    background: #1d3557; color: #fff; font: 17px/1.2 "DejaVu Sans", sans-serif;
+    overflow: hidden; }
+  button { font: inherit; border: 0; border-radius: 6px; padding: 8px 12px; cursor: pointer;
+    background: #f1faee; color: #1d3557; white-space: nowrap; flex: none; }
   button:focus { outline: 3px solid #ffb703; }
-  #end { background: #e63946; color: #fff; margin-left: auto; }
-  #time { padding: 0 10px; white-space: nowrap; }
+  #end { background: #e63946; color: #fff; margin-inline-start: auto; }
+  #time { padding: 0 6px; white-space: nowrap; font-size: 15px; flex: none; }
+  #items { text-align: start; margin: 0; padding-inline-start: 1.2em; max-width: 40em; }
+  #items li { margin: 6px 0; }
+  #items:empty { display: none; }
   #overlay { position: fixed; inset: 0; background: rgba(10, 20, 40, 0.92); color: #fff;
     display: flex; flex-direction: column; align-items: center; justify-content: center;
     gap: 24px; text-align: center; font: 24px/1.4 "DejaVu Sans", sans-serif; padding: 40px; }
@@ -42,28 +46,62 @@ function main() {
   #actions { display: flex; gap: 20px; }
   #actions button { font-size: 24px; padding: 14px 28px; }
 `);
-  root.adoptedStyleSheets = [sheet];
+  // The page zoom is countered here: in a shadow tree, the :host rule's !important beats the
+  // host's own style attribute, so the inverse zoom must be a :host rule too.
+  const zoomSheet = new CSSStyleSheet();
+  root.adoptedStyleSheets = [sheet, zoomSheet];
   root.innerHTML = `
-<div id="bar" role="toolbar" aria-label="Session">
-  <button id="home">Accueil</button>
-  <button id="documents">Mes documents</button>
-  <button id="print">Imprimer</button>
-  <button id="bigger" aria-label="Agrandir le texte">A+</button>
-  <button id="smaller" aria-label="Réduire le texte">A-</button>
+<div id="bar" role="toolbar">
+  <button id="home"></button>
+  <button id="documents"></button>
+  <button id="print"></button>
+  <button id="bigger">A+</button>
+  <button id="smaller">A-</button>
+  <button id="back"></button>
+  <button id="help"></button>
   <span id="time"></span>
-  <button id="end">Terminer la session</button>
+  <button id="end"></button>
 </div>
-<div id="overlay" hidden role="dialog" aria-modal="true">
-  <h1 id="title"></h1><p id="text"></p><div id="count"></div><div id="actions"></div>
+<div id="overlay" hidden role="dialog" aria-modal="true" aria-labelledby="title">
+  <h1 id="title"></h1><p id="text"></p><ul id="items"></ul><div id="count"></div>
+  <div id="actions"></div>
 </div>`;
   const $ = (id) => root.getElementById(id);
   const overlay = $("overlay");
   let countdown = null;
   let showingWarning = false;
 
-  function dialog(title, text, buttons, deadline) {
+  const T = (key) => (state.texts && state.texts[key]) || key;
+  function timeLabel(seconds) {
+    if (seconds === null || seconds === undefined) { return ""; }
+    if (seconds < 60) { return T("under_minute"); }
+    const minutes = Math.ceil(seconds / 60);
+    if (minutes < 60) { return T("minutes").replace("{n}", minutes); }
+    return T("hours").replace("{h}", Math.floor(minutes / 60))
+      .replace("{m}", String(minutes % 60).padStart(2, "0"));
+  }
+  let shownLanguage = null;
+  function render() {
+    const dir = state.rtl ? "rtl" : "ltr";
+    $("bar").setAttribute("dir", dir);
+    overlay.setAttribute("dir", dir);
+    $("bar").setAttribute("aria-label", T("toolbar"));
+    for (const id of ["home", "documents", "print", "back", "help", "end"]) {
+      $(id).textContent = T(id);
+    }
+    $("bigger").setAttribute("aria-label", T("bigger"));
+    $("smaller").setAttribute("aria-label", T("smaller"));
+    shownLanguage = state.language;
+  }
+  function dialog(title, text, buttons, deadline, items) {
     $("title").textContent = title;
     $("text").textContent = text;
+    $("items").textContent = "";
+    for (const item of items || []) {
+      const li = document.createElement("li");
+      li.textContent = item;
+      $("items").appendChild(li);
+    }
     const actions = $("actions");
     actions.textContent = "";
     for (const [label, action] of buttons) {
@@ -92,63 +130,75 @@ function main() {
   const kiosk = {
     update(next) {
       state = next;
-      $("time").textContent = state.time_label || "";
+      if (state.language !== shownLanguage) { render(); }
+      const left = timeLabel(state.time_left);
+      $("time").textContent = left;
+      if (left) { $("time").setAttribute("aria-label", T("time_left").replace("{t}", left)); }
+      styleHost();
+      ensure();
       $("print").hidden = state.printing === false;
       if (state.warning_kind === "idle") {
-        dialog("Êtes-vous toujours là ?",
-          "La session va se terminer. Touchez l'écran ou une touche pour continuer.",
-          [["Continuer", null]], state.warning_until);
+        dialog(T("idle_title"), T("idle_text"), [[T("continue"), null]], state.warning_until);
         showingWarning = true;
       } else if (state.warning_kind === "time_limit") {
-        dialog("La session va bientôt se terminer",
-          "Pensez à enregistrer ou imprimer vos documents.",
-          [["J'ai compris", "dismiss"]], state.warning_until);
+        dialog(T("limit_title"), T("limit_text"), [[T("understood"), "dismiss"]],
+          state.warning_until);
         showingWarning = true;
       } else if (showingWarning) {
         close();
       }
     },
     blocked() {
-      dialog("Ce site n'est pas disponible sur cette borne",
-        "Il ne fait pas partie des sites autorisés. Vous pouvez revenir à la page précédente ou retourner à l'accueil.",
-        [["Revenir", null], ["Accueil", "home"]]);
+      dialog(T("blocked_title"), T("blocked_text"), [[T("go_back"), null], [T("home"), "home"]]);
     },
     confirmPrint() {
-      dialog("Imprimer cette page ?", "La page sera envoyée à l'imprimante de l'association.",
-        [["Imprimer", "print_confirmed"], ["Annuler", null]]);
+      dialog(T("print_title"), T("print_text"),
+        [[T("print"), "print_confirmed"], [T("cancel"), null]]);
     },
-    confirmEnd() {
-      dialog("Terminer la session ?",
-        "Tout ce que vous avez fait sur cette borne sera effacé : documents, connexions, pages ouvertes.",
-        [["Oui, terminer", "end"], ["Non, continuer", null]]);
+    confirmEnd(documents) {
+      const n = Number(documents) || 0;
+      const docs = n === 0 ? T("end_docs_0") : n === 1 ? T("end_docs_1")
+        : T("end_docs_n").replace("{n}", n);
+      dialog(T("end_title"), T("end_lead"), [[T("end_yes"), "end"], [T("end_no"), null]], null,
+        [T("end_logout"), T("end_printer"), T("end_usb"), docs, T("end_erase")]);
     },
-    message(title, text) { dialog(title, text, [["OK", null]]); },
+    confirmHelp() {
+      dialog(T("help_title"), T("help_text"), [[T("help_yes"), "help"], [T("cancel"), null]]);
+    },
+    helpSent(ok) {
+      dialog(T(ok ? "help_sent_title" : "help_failed_title"),
+        T(ok ? "help_sent_text" : "help_failed_text"), [[T("ok"), null]]);
+    },
+    message(title, text) { dialog(title, text, [[T("ok"), null]]); },
     saved() {
-      dialog("Document enregistré", "Vous le retrouvez dans « Mes documents ».",
-        [["Voir le document", "view_saved"], ["OK", null]]);
+      dialog(T("saved_title"), T("saved_text"), [[T("view"), "view_saved"], [T("ok"), null]]);
     },
     close: close,
   };
   Object.defineProperty(window, "__kiosk", { value: Object.freeze(kiosk) });
 
   const actions = { home: "home", documents: "documents", print: "print", bigger: "bigger",
-    smaller: "smaller" };
+    smaller: "smaller", back: "back", end: "end_ask" };
   for (const [id, action] of Object.entries(actions)) {
     $(id).addEventListener("click", (e) => { if (e.isTrusted) { call(action); } });
   }
-  $("end").addEventListener("click", (e) => { if (e.isTrusted) { kiosk.confirmEnd(); } });
+  $("help").addEventListener("click", (e) => { if (e.isTrusted) { kiosk.confirmHelp(); } });
 
+  // The page zoom (A+/A-) must never change the bar: the host is zoomed by its inverse, so the
+  // bar keeps its size and every button stays where the finger expects it.
   const HOST_STYLE = {"all": "initial", "display": "block", "position": "fixed", "top": "0",
-    "left": "0", "width": "100vw", "z-index": "2147483647", "visibility": "visible", "opacity": "1",
+    "left": "0", "right": "0", "z-index": "2147483647", "visibility": "visible", "opacity": "1",
     "transform": "none", "pointer-events": "auto", "filter": "none", "clip-path": "none"};
+  let HOST_CSS = "";
+  function zoom() { return Number(state.zoom) > 0 ? Number(state.zoom) : 1; }
   function styleHost() {
     host.removeAttribute("style");
     for (const [name, value] of Object.entries(HOST_STYLE)) {
       host.style.setProperty(name, value, "important");
     }
+    zoomSheet.replaceSync(`:host { zoom: ${1 / zoom()} !important; }`);
+    HOST_CSS = host.style.cssText;  // as this browser serialises it, to compare cheaply
   }
-  styleHost();
-  const HOST_CSS = host.style.cssText;  // as this browser serialises it, to compare cheaply
   function hostStyled() { return host.style.cssText === HOST_CSS; }
   function ensure() {
     const html = document.documentElement;
@@ -156,11 +206,11 @@ function main() {
     if (!hostStyled()) { styleHost(); }
     if (host.parentNode !== html || html.lastElementChild !== host) { html.appendChild(host); }
     const internal = location.origin === state.internal_origin;
-    const pad = internal ? "0px" : state.bar_height + "px";
+    const pad = internal ? "0px" : (state.bar_height / zoom()) + "px";
     if (html.style.getPropertyValue("padding-top") !== pad) {
       html.style.setProperty("padding-top", pad, "important");
     }
-    $("bar").style.height = pad;
+    $("bar").style.height = internal ? "0px" : state.bar_height + "px";
     $("bar").style.display = internal ? "none" : "";
   }
   kiosk.update(state);

@@ -47,9 +47,13 @@ def create_hub_app(database_url: str, test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["hub_db"] = db
 
-    from . import api, auth, staff
+    from . import api, auth, register_views, staff
+    from .months import local_time, month_label
     app.register_blueprint(api.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(register_views.bp)
+    app.jinja_env.filters["month_label"] = month_label
+    app.jinja_env.filters["local_time"] = local_time
     app.before_request(auth.load_user)
     app.before_request(auth.check_csrf)
     app.jinja_env.globals["csrf_token"] = auth.csrf_token
@@ -93,11 +97,27 @@ def _secret_key(db: Database) -> str:
     return key
 
 
+FRENCH_ERRORS = {
+    400: ("Demande incorrecte", "La demande n'a pas pu être comprise."),
+    403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
+    404: ("Page introuvable", "Cette page n'existe pas (ou plus). Vérifiez l'adresse."),
+    405: ("Action impossible", "Cette page ne s'utilise pas de cette façon."),
+    413: ("Envoi trop volumineux", "Ce que vous avez envoyé dépasse la taille permise."),
+    500: ("Erreur du hub", "Le hub a rencontré un problème ; réessayez dans un moment."),
+}
+
+
 def _http_error(error: HTTPException):
-    """JSON under /api, a short French page elsewhere."""
+    """JSON under /api, a short French page elsewhere (our own aborts carry French text;
+    Werkzeug's English descriptions are replaced)."""
     if request.path.startswith("/api/"):
         return jsonify({"error": error.name.lower().replace(" ", "_"),
                         "message": error.description}), error.code
     g.setdefault("user", None)
     from flask import render_template
-    return render_template("hub/error.html", error=error), error.code
+    title, message = FRENCH_ERRORS.get(error.code or 500, (f"Erreur {error.code}", ""))
+    default = type(error).description
+    if error.description and error.description != default:
+        message = error.description
+    return render_template("hub/error.html", error=error, title=title,
+                           message=message), error.code

@@ -1,12 +1,22 @@
-"""The funder's table: reports summed by association and month."""
+"""The funder's table: reports summed by place and month, with what is missing said plainly.
+
+A month is complete once it is over and every report of it was made after its end; a terminal
+expected for a month (enrolled before its end, not revoked before its start) without a report
+is a missing report, shown as such and never as zeros."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
+from datetime import date
 
-from kiosk.export import columns
+from kiosk.spreadsheets import columns
 
 from .db import Database
+from .places import Place, all_places
+
+IDENTITY = ["Association", "Quartier", "Commune", "Mois", "Mois complet", "Bornes attendues",
+            "Rapports reçus", "Rapports manquants"]
 
 
 def add_figures(total: dict, figures: dict) -> dict:
@@ -19,28 +29,139 @@ def add_figures(total: dict, figures: dict) -> dict:
     return total
 
 
-def months(db: Database) -> list[str]:
-    return [row[0] for row in db.all("SELECT DISTINCT month FROM reports ORDER BY month DESC")]
+def shift(month: str, months: int) -> str:
+    """The month `months` later (negative: earlier)."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def consolidated(db: Database, month: str | None = None) -> list[dict]:
-    """One row per association and month: number of terminals, then the summed figures."""
-    where, params = ("WHERE month = ?", (month,)) if month else ("", ())
-    groups: dict[tuple[str, str], tuple[int, dict]] = {}
-    for association, row_month, payload in db.all(
-            f"SELECT association, month, payload FROM reports {where}", params):
-        count, total = groups.get((association, row_month), (0, {}))
-        groups[(association, row_month)] = (count + 1,
-                                            add_figures(total, json.loads(payload)["figures"]))
-    rows = []
-    for (association, row_month), (count, total) in sorted(
-            groups.items(), key=lambda item: (item[0][1], item[0][0].lower()), reverse=False):
-        rows.append({"Association": association, "Mois": row_month, "Bornes": count,
-                     **columns(total)})
-    return rows
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
 
 
-def terminals(db: Database) -> list[tuple[str, str, str, str | None]]:
-    """(association, terminal id, enrolled at, revoked at), for the staff page."""
-    return db.all("SELECT association, terminal_id, enrolled_at, revoked_at FROM terminals"
-                  " ORDER BY association, enrolled_at")
+def span(first: str, last: str) -> list[str]:
+    """Every month from first to last, oldest first (gaps included)."""
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = shift(month, 1)
+    return months
+
+
+@dataclass
+class Cell:
+    """One place in one month."""
+
+    place: Place
+    month: str
+    expected_ids: set[str] = field(default_factory=set)  # enrolled by then, or reported
+    received: int = 0
+    partial: int = 0              # reports made before the month was over
+    figures: dict | None = None   # None: no report at all (not zeros)
+
+    @property
+    def expected(self) -> int:
+        return len(self.expected_ids)
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.expected - self.received)
+
+    def complete(self, current: str) -> bool:
+        return self.month < current and self.partial == 0
+
+    def sessions(self) -> int | None:
+        return None if self.figures is None else self.figures.get("sessions_started", 0)
+
+
+class Register:
+    """Everything the staff pages read, loaded once per request."""
+
+    def __init__(self, db: Database, today: date):
+        self.current = month_of(today)
+        self.places = {place.id: place for place in all_places(db)}
+        self.terminals = db.all("SELECT terminal_id, place_id, name, enrolled_at, revoked_at,"
+                                " association FROM terminals")
+        self.reports = db.all("SELECT place_id, month, terminal_id, payload, received_at"
+                              " FROM reports")
+        firsts = [row[1] for row in self.reports] + [row[3][:7] for row in self.terminals]
+        self.months = span(min(firsts), self.current) if firsts else []
+
+    def complete_months(self) -> list[str]:
+        return [m for m in self.months if m < self.current]
+
+    def default_month(self) -> str | None:
+        """The last complete month (the current one is still counting)."""
+        done = self.complete_months()
+        return done[-1] if done else (self.months[-1] if self.months else None)
+
+    def cells(self, month: str) -> list[Cell]:
+        """One cell per place that had terminals or reports that month, by place name."""
+        cells: dict[str, Cell] = {}
+        start, end = f"{month}-01", f"{shift(month, 1)}-01"
+        for terminal_id, place_id, _name, enrolled_at, revoked_at, _a in self.terminals:
+            if enrolled_at < end and (not revoked_at or revoked_at >= start) \
+                    and place_id in self.places:
+                cell = cells.setdefault(place_id, Cell(self.places[place_id], month))
+                cell.expected_ids.add(terminal_id)
+        for place_id, row_month, terminal_id, payload, _received in self.reports:
+            if row_month != month or place_id not in self.places:
+                continue
+            cell = cells.setdefault(place_id, Cell(self.places[place_id], month))
+            report = json.loads(payload)
+            cell.received += 1
+            cell.expected_ids.add(terminal_id)
+            if str(report.get("generated_at", ""))[:7] <= month:
+                cell.partial += 1
+            cell.figures = add_figures(cell.figures or {}, report["figures"])
+        return sorted(cells.values(), key=lambda c: c.place.name.casefold())
+
+    def place_cell(self, place_id: str, month: str) -> Cell | None:
+        return next((c for c in self.cells(month) if c.place.id == place_id), None)
+
+    def last_report(self, terminal_id: str) -> str | None:
+        dates = [row[4] for row in self.reports if row[2] == terminal_id]
+        return max(dates) if dates else None
+
+    def month_state(self, month: str) -> str:
+        """"complet", "en cours" (this month) or "partiel" (a report made before its end)."""
+        if month >= self.current:
+            return "en cours"
+        return "partiel" if any(c.partial for c in self.cells(month)) else "complet"
+
+    def table(self, month: str | None) -> list[dict]:
+        """Rows for the file exports and the big table: one per place and month."""
+        rows = []
+        for row_month in ([month] if month else self.months):
+            for cell in self.cells(row_month):
+                row = {"Association": cell.place.name, "Quartier": cell.place.neighbourhood,
+                       "Commune": cell.place.commune, "Mois": row_month,
+                       "Mois complet": "oui" if cell.complete(self.current) else "non",
+                       "Bornes attendues": cell.expected, "Rapports reçus": cell.received,
+                       "Rapports manquants": cell.missing}
+                if cell.figures is not None:
+                    row.update(columns(cell.figures))
+                rows.append(row)
+        return rows
+
+    def trend(self, count: int = 12, place_id: str | None = None) -> list[dict]:
+        """The last months, oldest first, each with its sessions (None: no report) and state."""
+        trend = []
+        for month in self.months[-count:]:
+            cells = [c for c in self.cells(month) if place_id in (None, c.place.id)]
+            with_figures = [c for c in cells if c.figures is not None]
+            trend.append({
+                "month": month,
+                "sessions": sum(c.sessions() or 0 for c in with_figures) if with_figures
+                else None,
+                "missing": sum(c.missing for c in cells),
+                "state": "en cours" if month >= self.current else
+                ("partiel" if any(c.partial for c in cells) else "complet"),
+            })
+        return trend
+
+
+def terminals(db: Database) -> list[tuple]:
+    """(association, terminal id, enrolled at, revoked at, name, place id), for the staff page."""
+    return db.all("SELECT association, terminal_id, enrolled_at, revoked_at, name, place_id"
+                  " FROM terminals ORDER BY association, enrolled_at")

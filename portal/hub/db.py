@@ -29,6 +29,10 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS staff_sessions (token_hash TEXT PRIMARY KEY,"
     " username TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL,"
     " last_seen DOUBLE PRECISION NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS places (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " name_key TEXT NOT NULL UNIQUE, pivot TEXT NOT NULL, address TEXT NOT NULL,"
+    " postcode TEXT NOT NULL, commune TEXT NOT NULL, neighbourhood TEXT NOT NULL,"
+    " qpv_code TEXT NOT NULL, created_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS audit (at TEXT NOT NULL, actor TEXT NOT NULL,"
     " action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL)",
 )
@@ -36,6 +40,10 @@ SCHEMA = (
 # Columns added after the first release: (table, column, definition), added when missing.
 COLUMNS = (
     ("terminals", "revoked_at", "TEXT"),
+    ("terminals", "place_id", "TEXT"),
+    ("terminals", "name", "TEXT"),
+    ("enrolment_codes", "place_id", "TEXT"),
+    ("reports", "place_id", "TEXT"),
 )
 
 
@@ -129,6 +137,8 @@ class Database:
             for table, column, definition in COLUMNS:
                 if column not in self.column_names(table):
                     self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            from .places import adopt_free_text
+            adopt_free_text(self)
         self._created = True
 
     def column_names(self, table: str) -> set[str]:

@@ -26,17 +26,21 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(normal.encode()).hexdigest()
 
 
-def create_code(db: Database, association: str) -> str:
-    """A new code for ASSOCIATION, valid 14 days; only its hash is stored."""
-    association = association.strip()
-    if not association or len(association) > 200:
-        raise ValueError("association name must have 1 to 200 characters")
+def create_code(db: Database, place: str) -> str:
+    """A new code for a registered place (its id or name), valid 14 days; only its hash is
+    stored. An unknown place is refused: register it first, once."""
+    from .places import find_place
+
+    db.create_schema()
+    found = find_place(db, place)
+    if found is None:
+        raise ValueError("unknown place: register the association first")
     raw = "".join(secrets.choice(ALPHABET) for _ in range(12))
     code = "-".join(raw[i:i + 4] for i in range(0, 12, 4))
     expires = (datetime.now(UTC) + timedelta(days=CODE_DAYS)).isoformat(timespec="seconds")
-    db.create_schema()
-    db.execute("INSERT INTO enrolment_codes (code_hash, association, created_at, expires_at)"
-               " VALUES (?, ?, ?, ?)", (code_hash(code), association, now_iso(), expires))
+    db.execute("INSERT INTO enrolment_codes (code_hash, association, place_id, created_at,"
+               " expires_at) VALUES (?, ?, ?, ?, ?)",
+               (code_hash(code), found.name, found.id, now_iso(), expires))
     return code
 
 
@@ -106,13 +110,15 @@ def enrol(db: Database, body: object) -> dict:
                            (terminal, code_hash(code), now_iso()))
         if spent.rowcount != 1:
             raise ApiError(403, "invalid_code", "unknown, expired or already used enrolment code")
-        association = db.one("SELECT association FROM enrolment_codes WHERE code_hash = ?",
-                             (code_hash(code),))[0]
+        association, place_id = db.one("SELECT association, place_id FROM enrolment_codes"
+                                       " WHERE code_hash = ?", (code_hash(code),))
         current = db.one("SELECT association, public_key, revoked_at FROM terminals"
                          " WHERE terminal_id = ?", (terminal,))
         if current is None:
-            db.execute("INSERT INTO terminals (terminal_id, association, public_key, enrolled_at)"
-                       " VALUES (?, ?, ?, ?)", (terminal, association, key, now_iso()))
+            count = db.one("SELECT COUNT(*) FROM terminals WHERE place_id = ?", (place_id,))[0]
+            db.execute("INSERT INTO terminals (terminal_id, association, place_id, name,"
+                       " public_key, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       (terminal, association, place_id, f"Borne {count + 1}", key, now_iso()))
         else:
             old_association, old_key, revoked_at = current
             if not revoked_at and (old_key, old_association) == (key, association):
@@ -126,9 +132,9 @@ def enrol(db: Database, body: object) -> dict:
                 raise ApiError(409, "already_enrolled",
                                "this terminal is already enrolled: re-enrolling needs a proof "
                                "signed by its current key, or the funder's staff to revoke it")
-            db.execute("UPDATE terminals SET association = ?, public_key = ?, enrolled_at = ?,"
-                       " revoked_at = NULL WHERE terminal_id = ?",
-                       (association, key, now_iso(), terminal))
+            db.execute("UPDATE terminals SET association = ?, place_id = ?, public_key = ?,"
+                       " enrolled_at = ?, revoked_at = NULL WHERE terminal_id = ?",
+                       (association, place_id, key, now_iso(), terminal))
             audit.record(db, "terminal", action, terminal,
                          f"{old_association} -> {association}"
                          + ("" if old_key == key else ", new key"))

@@ -101,26 +101,26 @@ def check_report(report: dict) -> None:
     check_figures(report.get("figures"))
 
 
-def terminal_of(db: Database, report: dict) -> tuple[str, str, Ed25519PublicKey]:
-    """(terminal id, enrolled association, public key) or 403 for an unknown terminal."""
+def terminal_of(db: Database, report: dict) -> tuple[str, tuple[str, str], Ed25519PublicKey]:
+    """(terminal id, (association, place id), public key) or 403 for an unknown terminal."""
     try:
         terminal = str(uuid.UUID(str(report.get("terminal_id"))))
     except ValueError as exc:
         raise ApiError(400, "malformed", "terminal_id must be a UUID") from exc
-    row = db.one("SELECT association, public_key, revoked_at FROM terminals"
+    row = db.one("SELECT association, public_key, revoked_at, place_id FROM terminals"
                  " WHERE terminal_id = ?", (terminal,))
     if row is None:
         raise ApiError(403, "unknown_terminal", "this terminal is not enrolled with the hub")
     if row[2]:
         raise ApiError(403, "revoked_terminal", "the funder's staff revoked this terminal")
     key = Ed25519PublicKey.from_public_bytes(base64.b64decode(row[1]))
-    return terminal, row[0], key
+    return terminal, (row[0], row[3]), key
 
 
 def ingest(db: Database, body: object) -> dict:
     """Verify and store one report: a newer version replaces an older one, the rest is refused."""
     payload, signature, report = parse_envelope(body)
-    terminal, association, key = terminal_of(db, report)
+    terminal, (association, place_id), key = terminal_of(db, report)
     try:
         key.verify(signature, payload)
     except InvalidSignature as exc:
@@ -129,12 +129,14 @@ def ingest(db: Database, body: object) -> dict:
                        ) from exc
     check_report(report)
     cursor = db.execute(
-        "INSERT INTO reports (terminal_id, month, version, association, payload, signature,"
-        " received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (terminal_id, month) DO UPDATE SET"
+        "INSERT INTO reports (terminal_id, month, version, association, place_id, payload,"
+        " signature, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (terminal_id, month) DO UPDATE SET"
         " version = excluded.version, association = excluded.association,"
+        " place_id = excluded.place_id,"
         " payload = excluded.payload, signature = excluded.signature,"
         " received_at = excluded.received_at WHERE reports.version < excluded.version",
-        (terminal, report["month"], report["version"], association, payload.decode(),
+        (terminal, report["month"], report["version"], association, place_id, payload.decode(),
          base64.b64encode(signature).decode(), now_iso()))
     if cursor.rowcount != 1:
         raise ApiError(409, "replay", "this report version, or a newer one, is already stored")

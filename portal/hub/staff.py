@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 
 from flask import (
     Blueprint,
     abort,
-    flash,
-    g,
+    current_app,
     redirect,
     render_template,
     request,
@@ -17,9 +17,10 @@ from flask import (
     url_for,
 )
 
-from kiosk.export import THEMATIC_LABELS, header_of, to_csv, to_xlsx
+from kiosk.spreadsheets import header_of, to_csv, to_ods, to_xlsx
+from kiosk.vocabulary import SESSIONS_NOT_PEOPLE, THEMATIC_LABELS
 
-from . import audit, get_db
+from . import get_db
 from .auth import (
     ClientThrottle,
     check_login,
@@ -29,9 +30,8 @@ from .auth import (
     safe_next,
 )
 from .charts import bar_chart
-from .consolidate import consolidated, months, terminals
-from .enrolment import create_code, pending_codes
-from .months import checked_month
+from .consolidate import IDENTITY, Register, add_figures
+from .months import PARIS, checked_month, month_label
 
 bp = Blueprint("staff", __name__)
 
@@ -71,93 +71,90 @@ def logout():
     return redirect(url_for("staff.login"))
 
 
-def _charts(rows: list[dict]) -> list[dict]:
-    """Sessions per association, and tile opens per thematic, for the selected rows."""
-    per_association: dict[str, int] = {}
-    per_theme: dict[str, int] = {}
-    for row in rows:
-        name = row["Association"]
-        per_association[name] = per_association.get(name, 0) + row["Sessions commencées"]
-        for label in THEMATIC_LABELS.values():
-            per_theme[label] = per_theme.get(label, 0) + row[f"Thématique : {label}"]
-    themes = [(label, n) for label, n in per_theme.items() if n]
+def today() -> date:
+    """The hub's today, in the funder's time zone (tests may pin it with HUB_TODAY)."""
+    pinned = current_app.config.get("HUB_TODAY")
+    return pinned if pinned else datetime.now(PARIS).date()
+
+
+def theme_items(figures: dict | None) -> list[tuple[str, int]]:
+    themes = (figures or {}).get("tile_thematic", {})
+    items = [(THEMATIC_LABELS.get(key, key), n) for key, n in themes.items() if n]
+    return sorted(items, key=lambda item: (-item[1], item[0]))
+
+
+def trend_items(register: Register,
+                place_id: str | None = None) -> list[tuple[str, int | None]]:
+    """The trend's bars, each month saying when it has no report, is partial or unfinished."""
+    return [(month_label(t["month"])
+             + (" (en cours, incomplet)" if t["state"] == "en cours" else "")
+             + (" (partiel)" if t["state"] == "partiel" else ""), t["sessions"])
+            for t in register.trend(place_id=place_id)]
+
+
+def _charts(register: Register, month: str) -> list[dict]:
+    """Sessions per association (missing reports said so), opens per thematic, the trend."""
+    cells = register.cells(month)
+    per_place = [(c.place.name + (f" ({c.missing} rapport(s) manquant(s))"
+                                  if c.missing and c.figures else ""), c.sessions())
+                 for c in cells]
+    total: dict = {}
+    for cell in cells:
+        add_figures(total, cell.figures or {})
     return [
-        {"id": "sessions", "title": "Sessions par association",
-         "items": sorted(per_association.items())},
-        {"id": "themes", "title": "Ouvertures par thématique",
-         "items": sorted(themes, key=lambda item: -item[1])},
+        {"id": "sessions", "title": f"Sessions par association, {month_label(month)}",
+         "items": per_place},
+        {"id": "themes", "title": f"Ouvertures par thématique, {month_label(month)}",
+         "items": theme_items(total)},
+        {"id": "months", "title": "Sessions par mois, toutes associations",
+         "items": trend_items(register)},
     ]
-
-
-def _sessions_per_month(rows: list[dict]) -> list[tuple[str, int]]:
-    """The last 12 months with reports, oldest first."""
-    totals: dict[str, int] = {}
-    for row in rows:
-        totals[row["Mois"]] = totals.get(row["Mois"], 0) + row["Sessions commencées"]
-    return sorted(totals.items())[-12:]
 
 
 @bp.get("/")
 @login_required
 def index():
-    """The consolidated table by association and month."""
-    db = get_db()
-    available = months(db)
-    month = request.args.get("month") or (available[0] if available else None)
-    rows = consolidated(db, month) if month else []
-    trend = {"id": "months", "title": "Sessions par mois, toutes associations",
-             "items": _sessions_per_month(consolidated(db))}
+    """The consolidated table for one month (by default the last complete one)."""
+    from .summary import neighbourhoods
+
+    register = Register(get_db(), today())
+    month = checked_month(request.args.get("month")) or register.default_month()
+    rows = register.table(month) if month else []
     charts = [dict(c, svg=bar_chart(c["id"], c["title"], c["items"]))
-              for c in [*_charts(rows), trend]]
-    return render_template("hub/index.html", rows=rows, months=available, month=month,
-                           charts=charts, header=header_of(rows))
+              for c in (_charts(register, month) if month else [])]
+    return render_template("hub/index.html", rows=rows, months=register.months[::-1],
+                           month=month, state=register.month_state(month) if month else None,
+                           charts=charts, header=header_of(rows, IDENTITY),
+                           row_ids=[c.place.id for c in register.cells(month)] if month else [],
+                           quartiers=neighbourhoods(register, month) if month else [],
+                           sessions_not_people=SESSIONS_NOT_PEOPLE)
+
+
+EXPORTS = {
+    "csv": ("text/csv", "pointvirgule"),
+    "csv-comma": ("text/csv", "virgule"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ""),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", ""),
+}
 
 
 @bp.get("/export.<fmt>")
 @login_required
 def export(fmt: str):
-    """The consolidated table as CSV (`;`, or `,` with ?sep=comma) or XLSX."""
+    """The consolidated table as CSV (`;`, or `,` with ?sep=comma), XLSX or ODS."""
     month = checked_month(request.args.get("month"))
-    if fmt not in ("csv", "xlsx"):
-        abort(404, description="Format inconnu : CSV ou Excel (xlsx).")
-    rows = consolidated(get_db(), month)
-    name = f"indicateurs-{month or 'tous'}"
-    if fmt == "csv":
-        data = to_csv(rows, "," if request.args.get("sep") == "comma" else ";")
-        mime = "text/csv"
+    if fmt == "csv" and request.args.get("sep") == "comma":
+        fmt = "csv-comma"
+    if fmt not in EXPORTS:
+        abort(404, description="Format inconnu : CSV, Excel (xlsx) ou OpenDocument (ods).")
+    rows = Register(get_db(), today()).table(month)
+    mime, suffix = EXPORTS[fmt]
+    if fmt.startswith("csv"):
+        data = to_csv(rows, "," if fmt == "csv-comma" else ";", IDENTITY)
     else:
-        data = to_xlsx(rows)
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        data = (to_xlsx if fmt == "xlsx" else to_ods)(rows, IDENTITY)
+    extension = fmt.split("-")[0]
+    name = "-".join(part for part in ("indicateurs", month or "tous-les-mois", suffix) if part)
     # send_file writes Content-Disposition per RFC 6266 (quoted, filename* when needed).
     return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True,
-                     download_name=f"{name}.{fmt}", max_age=0)
-
-
-@bp.route("/terminals", methods=["GET", "POST"])
-@login_required
-def terminals_page():
-    """Enrolled terminals; create a one-time enrolment code for an association."""
-    code = None
-    if request.method == "POST":
-        try:
-            code = create_code(get_db(), request.form.get("association", ""))
-        except ValueError:
-            flash("Indiquez le nom de l'association (200 caractères au plus).")
-    return render_template("hub/terminals.html", code=code, terminals=terminals(get_db()),
-                           codes=pending_codes(get_db()), user=g.user)
-
-
-@bp.post("/terminals/<terminal_id>/revoke")
-@login_required
-def revoke_terminal(terminal_id: str):
-    """Stop trusting a terminal (stolen, replaced): its reports are refused from now on and its
-    id may be enrolled again with a new code. Stored reports stay where they are."""
-    db = get_db()
-    with db.transaction():
-        changed = db.execute("UPDATE terminals SET revoked_at = ? WHERE terminal_id = ?"
-                             " AND revoked_at IS NULL", (audit.now_iso(), terminal_id))
-        if changed.rowcount == 1:
-            audit.record(db, g.user, "revoke", terminal_id)
-    flash("Borne révoquée : ses rapports sont refusés ; elle peut être inscrite à nouveau."
-          if changed.rowcount == 1 else "Cette borne n'existe pas ou est déjà révoquée.")
-    return redirect(url_for("staff.terminals_page"))
+                     download_name=f"{name}.{extension}", max_age=0)

@@ -13,12 +13,12 @@ from kiosk.config import SettingError
 from portal.auth import StaffAuth
 from portal.security import is_local
 
+from ..limits import UPLOAD_LIMIT
 from . import context, i18n
 
 bp = Blueprint("mediator", __name__, url_prefix="/mediateur")
 bp.record_once(lambda state: i18n.init_app(state.app))
 auth = StaffAuth("mediator", "mediator.login")
-UPLOAD_LIMIT = 640 * 1024      # logo (512 KB) and catalogue files, plus form overhead
 MARKER = "mediator_marker"
 
 
@@ -48,8 +48,10 @@ auth.init_blueprint(bp)
 
 @bp.before_request
 def _resident_session_logs_out() -> None:
-    """A login made before the running resident session started is over."""
-    if not auth.has_login():
+    """A login made on the terminal before the running resident session started is over (the
+    resident must never find it). A mediator's own computer on the network keeps its login, so
+    the terminal page there goes on showing help requests while residents come and go."""
+    if not auth.has_login() or not is_local(request.remote_addr):
         return
     marker = getattr(context.port(), "session_marker", lambda: None)()
     if marker is not None and session.get(MARKER) != marker:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import jsonify, redirect, render_template, request, session, url_for
 
 from kiosk.keeper import MAX_PASSWORD
 from kiosk.keeper_service import SecretsUnavailable
@@ -117,15 +117,52 @@ def logout():
     return redirect(url_for("mediator.login"), 303)
 
 
+STATE_LABELS = {
+    "welcome": "En attente d'une personne (accueil)", "active": "Session en cours",
+    "warning": "Session en cours (compte à rebours affiché)",
+    "ending": "Session en train de se terminer", "wiping": "Effacement en cours",
+    "out_of_service": "Hors service : l'effacement n'a pas pu être vérifié",
+}
+
+
+def _info() -> dict:
+    port = context.port()
+    return port.terminal_status() if hasattr(port, "terminal_status") else {"state": port.state()}
+
+
 @bp.get("/")
 @auth.required
 def status():
     port = context.port()
-    info = port.terminal_status() if hasattr(port, "terminal_status") else {"state": port.state()}
     unlocked = port.unlocked_site() if hasattr(port, "unlocked_site") else None
-    return render_template("mediator/status.html", info=info, unlocked=unlocked,
-                           message=request.args.get("message"),
+    labels = {key: _m(text) for key, text in STATE_LABELS.items()}
+    return render_template("mediator/status.html", info=_info(), unlocked=unlocked,
+                           message=request.args.get("message"), states=labels,
                            online=online.check(context.config()["online_check"]))
+
+
+@bp.get("/etat")
+def live_status():
+    """What the terminal page polls to update itself: state and the pending help request only.
+    Polling never keeps an idle login alive (the page then asks to log in again)."""
+    if auth.current(touch=False) is None:
+        return jsonify(logged_in=False), 401
+    info = _info()
+    state = info.get("state")
+    return jsonify(logged_in=True, state=state,
+                   state_label=_m(STATE_LABELS[state]) if state in STATE_LABELS else state,
+                   elapsed=duration(info.get("elapsed_seconds")),
+                   help=bool(info.get("help_requested")),
+                   help_waiting=duration(info.get("help_waiting_seconds")))
+
+
+@bp.post("/aide/vue")
+@auth.required
+def help_seen():
+    """"J'y vais": the help request is acknowledged (counted) and the alert stops."""
+    port = context.port()
+    done = port.acknowledge_help() if hasattr(port, "acknowledge_help") else False
+    return redirect(url_for("mediator.status", message="help_seen" if done else "no_help"), 303)
 
 
 @bp.context_processor

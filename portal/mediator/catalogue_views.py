@@ -23,12 +23,13 @@ from policies import Allowlist, PolicyError, PolicyIssue, parse_policy
 from portal.catalogue import get_policy
 from portal.icons import PICTOGRAMS
 
+from ..limits import CATALOGUE_LIMIT
 from . import auth, bp, context, drafts
 from .access import GRANT, keeper
 from .french import decision_text, issue_text
 from .i18n import _m
 
-IMPORT_LIMIT = 256 * 1024
+IMPORT_LIMIT = CATALOGUE_LIMIT
 MAX_ADDRESS = 2000  # the forms' maxlength for an address to test
 TABLES = {"sites": "site", "categories": "category"}
 
@@ -111,7 +112,7 @@ def catalogue():
     known = {c["id"] for c in categories}
     orphans = [s for s in doc.get("site", []) if s.get("category") not in known]
     return render_template("mediator/catalogue.html", categories=categories, doc=doc,
-                           orphans=orphans,
+                           orphans=orphans, warnings=[issue_text(w) for w in get_policy().warnings],
                            address=address, verdict=verdict, message=request.args.get("message"))
 
 

@@ -18,6 +18,7 @@ from policies import (
     Policy,
     PolicyError,
     PolicyIssue,
+    check_breadth,
     parse_host_pattern,
     parse_policy,
 )
@@ -126,7 +127,7 @@ def site_from_form(form, current_id: str | None, taken: set[str]) -> tuple[dict[
     hosts = lines(form.get("hosts", ""))
     for number, host in enumerate(hosts, 1):
         try:
-            parse_host_pattern(host)
+            check_breadth(parse_host_pattern(host))
         except HostPatternError as exc:
             errors.setdefault("hosts", []).append(_m("Ligne %(n)s (« %(host)s ») : %(why)s",
                                                      n=number, host=host,

@@ -18,6 +18,14 @@ def issue_text(issue: PolicyIssue) -> str:
         where = _m(" (ligne %(n)s)", n=issue.line) if issue.line else ""
         return _m("Ce fichier n'est pas un catalogue lisible : erreur d'écriture%(where)s.",
                   where=where)
+    if code == "broad_host_pattern":
+        pattern = re.search(r"'([^']+)'", issue.message)
+        return _m("Attention : « %(pattern)s » ouvre tous les sites des services publics sous ce "
+                  "nom. Vérifiez que c'est bien voulu.", pattern=pattern.group(1) if pattern
+                  else "?")
+    if code == "too_deep":
+        return _m("Ce fichier n'est pas un catalogue lisible : des listes ou des tableaux y sont "
+                  "imbriqués trop profondément.")
     if code == "missing_key":
         return _m("Ce champ est obligatoire.")
     if code == "signing_refused":
@@ -71,6 +79,13 @@ def _wrong_type(name: str) -> str:
 
 
 _HOST_REASONS = (
+    ("public suffix", "après « *. » il y a un nom où n'importe qui peut créer un site "
+     "(*.github.io, *.co.uk, *.com.fr…) : indiquez le site lui-même"),
+    ("IP address is not a site", "une adresse IP n'est pas un site : écrivez le nom du site "
+     "(par exemple : caf.fr)"),
+    ("loopback name needs a port", "un nom local (localhost) n'est permis qu'avec un numéro de "
+     "port (par exemple : caf.localhost:8443)"),
+    ("reserved for the terminal", "ce port est celui de la borne elle-même ou de l'impression"),
     ("without a scheme", "écrivez-la sans « https:// » ni « / » final (par exemple : caf.fr)"),
     ("character not allowed", "elle contient un caractère interdit (espace, guillemet…)"),
     ("wildcard is only allowed", "l'étoile n'est permise qu'au début, sous la forme *.caf.fr"),

@@ -30,6 +30,10 @@ HUB_ERRORS = {  # the hub's stable error codes, told in French
     "invalid_signature": "Le hub a refusé la signature du rapport : la clé de la borne a "
                          "peut-être changé. Inscrivez la borne à nouveau.",
     "unsupported_schema": "Le hub ne connaît pas ce format de rapport : il doit être mis à jour.",
+    "already_enrolled": "Cette borne est déjà inscrite auprès du hub. Pour la rattacher à une "
+                        "autre association, demandez au financeur de la révoquer d'abord.",
+    "revoked_terminal": "Le financeur a révoqué cette borne : demandez-lui un nouveau code, "
+                        "puis inscrivez-la à nouveau.",
 }
 
 

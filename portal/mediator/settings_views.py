@@ -15,13 +15,13 @@ from portal.auth import PasswordError
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 
+from ..limits import LOGO_LIMIT
 from . import auth, bp, context, drafts
 from .access import GRANT, as_attempt, keeper, refusal
 from .catalogue_views import current_doc, save_doc
 from .i18n import _m
 
 HIDDEN = {"admin_password_hash", "logo", "portal_port"}
-LOGO_LIMIT = 512 * 1024
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 
 LABELS = {  # French labels and help; a setting missing here is shown with its English help

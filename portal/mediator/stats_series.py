@@ -6,24 +6,22 @@ import calendar
 from datetime import date
 
 from kiosk.counters import CounterStore, dashboard, month_range
-from kiosk.export import THEMATIC_LABELS
+from kiosk.vocabulary import (
+    DURATION_LABELS,
+    END_LABELS,
+    HOUR_LABELS,
+    THEMATIC_LABELS,
+    TOTAL_LABELS,
+)
 
 from .i18n import _m
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
-END_LABELS = {"user": "Terminée par la personne", "idle": "Inactivité",
-              "time_limit": "Durée maximale atteinte", "mediator": "Terminée par le médiateur",
-              "crash_recovery": "Reprise après une panne"}
-DURATION_LABELS = {"lt10": "Moins de 10 minutes", "10_30": "10 à 30 minutes",
-                   "30_60": "30 à 60 minutes", "gt60": "Plus de 60 minutes"}
-HOUR_LABELS = {"before_9": "Avant 9 h", "9_12": "9 h à 12 h", "12_14": "12 h à 14 h",
-               "14_17": "14 h à 17 h", "after_17": "Après 17 h"}
-OTHER_TOTALS = {"navigation_refused": "Pages refusées", "help_requested": "Demandes d'aide",
-                "accompanied_unlock": "Déverrouillages en mode accompagné",
-                "download": "Téléchargements (acceptés ou refusés)",
-                "print": "Impressions (toutes issues)",
-                "site_unreachable": "Sites qui ne répondaient pas"}
+# One vocabulary with the exports and the funder's hub (kiosk/vocabulary.py).
+OTHER_TOTALS = {key: TOTAL_LABELS[key] for key in (
+    "navigation_refused", "help_requested", "accompanied_unlock", "download", "print",
+    "site_unreachable", "help_outcome")}
 
 
 def label(labels: dict[str, str], key: str) -> str:

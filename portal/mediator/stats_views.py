@@ -94,5 +94,7 @@ def statistics_export():
     body = export_bytes(context.state(), store, month, fmt)
     context.audit().record("stats_exported", f"indicateurs {month}, format {fmt}")
     name = f"indicateurs-{month}{'-virgule' if fmt == 'csv-comma' else ''}.{extension}"
-    return Response(body, content_type=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    response = Response(body, content_type=mimetype)
+    # RFC 6266 header written (and quoted when needed) by the framework, never by hand.
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    return response

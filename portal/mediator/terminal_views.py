@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
-from policies import Allowlist, HostPatternError, Policy, SessionLimits, Site, parse_host_pattern
+from policies import (
+    Allowlist,
+    HostPatternError,
+    Policy,
+    SessionLimits,
+    Site,
+    check_breadth,
+    parse_host_pattern,
+)
 from portal.catalogue import get_policy
 from portal.security import is_local
 
@@ -61,6 +69,7 @@ def _unlock(port, policy: Policy, form) -> dict[str, str]:
     if host:
         try:
             pattern = parse_host_pattern(host)
+            check_breadth(pattern)  # the same rules as the catalogue: no *.github.io, no IP
         except HostPatternError as exc:
             return {"host": host_error_text(str(exc))}
         site_id, hosts = ACCOMPANIED_ID, (pattern.text,)

@@ -74,7 +74,30 @@
     }, 1500);
   }
 
+  // The mediator's entry, out of residents' way: on the welcome screen, hold the association's
+  // logo or name for 3 seconds, or press Ctrl+Alt+M (README, "Espace médiateur").
+  function staffEntry() {
+    var box = document.querySelector("[data-staff]");
+    if (!box) return;
+    var target = box.getAttribute("data-staff");
+    var timer = null;
+    function cancel() { clearTimeout(timer); timer = null; }
+    box.addEventListener("pointerdown", function () {
+      cancel();
+      timer = setTimeout(function () { window.location.assign(target); }, 3000);
+    });
+    ["pointerup", "pointerleave", "pointercancel"].forEach(function (name) {
+      box.addEventListener(name, cancel);
+    });
+    box.addEventListener("contextmenu", function (event) { event.preventDefault(); });
+    document.addEventListener("keydown", function (event) {
+      if (event.ctrlKey && event.altKey && (event.key === "m" || event.key === "M")) {
+        window.location.assign(target);
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    liveSearch(); backLinks(); countdowns(); waitForWelcome();
+    staffEntry(); liveSearch(); backLinks(); countdowns(); waitForWelcome();
   });
 })();

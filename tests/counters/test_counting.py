@@ -40,14 +40,13 @@ def test_counts_accumulate_per_day(store):
 
 def test_every_enumerated_kind_is_counted(store):
     for event in (Event("navigation_refused", site_id="caf"), Event("download", detail="accepted"),
-                  Event("print", detail="no_printer"), Event("language", detail="ar"),
+                  Event("print", detail="no_printer"),
                   Event("accompanied_unlock", site_id="impots")):
         assert store.record(event, when=DAY), event
     totals = store.month_totals("2026-03")
     assert totals[("navigation_refused", "")] == 1
     assert totals[("download", "accepted")] == 1
     assert totals[("print", "no_printer")] == 1
-    assert totals[("language", "ar")] == 1
     assert totals[("accompanied_unlock", "impots")] == 1
 
 
@@ -167,6 +166,44 @@ def test_an_unwritable_state_dir_turns_counting_off_without_raising(tmp_path, po
         counters = CounterStore(state, policy)
         assert counters.record(Event("help_requested"), when=DAY) is False
     assert "could not record a help_requested event" in caplog.text
+
+
+def test_each_session_counts_once_in_the_language_it_was_used_in(store):
+    """Two French sessions, one switched fr -> en -> ar: fr 2, ar 1, nothing for en."""
+    for switches in ((), ("en-GB", "ar"), ()):
+        store.record(Event("session_started"), when=DAY)
+        for tag in switches:
+            store.record(Event("language", detail=tag), when=DAY)
+        store.record(Event("session_ended", detail="user"), when=DAY)
+    totals = store.month_totals("2026-03")
+    languages = {key: n for (metric, key), n in totals.items() if metric == "language"}
+    assert languages == {"fr": 2, "ar": 1}
+    assert sum(languages.values()) == totals[("sessions_ended", "user")]
+
+
+def test_duration_bands_add_up_to_the_sessions_ended_even_after_a_crash(state, policy):
+    from kiosk.counters import CounterStore
+    first = CounterStore(state, policy)
+    first.record(Event("session_started"), when=DAY)
+    first.record(Event("session_ended", detail="user"), when=DAY)
+    first.record(Event("session_started"), when=DAY)
+    first.close()  # the process dies with a session open
+    after = CounterStore(state, policy)
+    after.record(Event("session_ended", detail="crash_recovery"), when=DAY)
+    totals = after.month_totals("2026-03")
+    ended = sum(n for (metric, _k), n in totals.items() if metric == "sessions_ended")
+    durations = {key: n for (metric, key), n in totals.items() if metric == "duration"}
+    assert ended == 2 and sum(durations.values()) == 2
+    assert durations == {"lt10": 1, "unknown": 1}
+    after.close()
+
+
+def test_retirement_sites_count_under_social_and_health_not_employment(store):
+    for site in ("info_retraite", "assurance_retraite"):
+        store.record(Event("tile_opened", site_id=site), when=DAY)
+    totals = store.month_totals("2026-03")
+    assert totals[("tile_thematic", "social_sante")] == 2
+    assert ("tile_thematic", "travail_formation") not in totals
 
 
 def test_a_site_that_did_not_answer_is_counted_per_site_never_by_address(store):

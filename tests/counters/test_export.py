@@ -38,14 +38,20 @@ def test_csv_is_utf8_with_bom_semicolons_and_french_columns(state, store):
     assert record["Association"] == "Centre social Bastide"
     assert record["Mois"] == "2026-03"
     assert record["Sessions commencées"] == "1"
-    assert record["Sessions terminées : par l'habitant"] == "1"
-    assert record["Durée : plus de 60 min"] == "1"
-    assert record["Début de session : 14 h - 17 h"] == "1"
+    assert record["Fin de session : Terminée par la personne"] == "1"
+    assert record["Durée : Plus de 60 minutes"] == "1"
+    assert record["Début de session : 14 h à 17 h"] == "1"
     assert record["Thématique : Famille - Scolarité"] == "1"
     assert record["Thématique : Argent - Impôts"] == "1"
-    assert record["Téléchargements"] == "1"
-    for label in THEMATIC_LABELS.values():
-        assert f"Thématique : {label}" in names
+    assert record["Téléchargements acceptés"] == "1"
+    assert record["Site : CAF"] == "1" and record["Site : impots.gouv.fr"] == "1"
+    assert record["Site : France Travail"] == "0"  # every catalogue site, even at zero
+    assert record["Langue : français"] == "1"
+    # Only the thematics the catalogue uses (plus "Autre"): none always-zero by construction.
+    shown = {label for label in THEMATIC_LABELS.values() if f"Thématique : {label}" in names}
+    assert "Thématique : Courriel" not in names and "Santé" not in shown
+    assert {"Famille - Scolarité", "Social - Santé", "Travail - Formation - Entreprise",
+            "Autre"} <= shown
 
 
 def test_comma_variant_uses_commas(state, store):
@@ -143,7 +149,9 @@ def test_cli_show_and_hosts_print_the_month_for_mediators(state, store):
 
 def test_language_tags_are_reduced_to_a_listed_language(store):
     for tag in ("fr-FR", "AR", "xx-YY", "pt_BR"):
+        store.record(Event("session_started"), when=datetime(2026, 3, 1, 10))
         store.record(Event("language", detail=tag), when=datetime(2026, 3, 1, 10))
+        store.record(Event("session_ended", detail="user"), when=datetime(2026, 3, 1, 10))
     totals = store.month_totals("2026-03")
     assert totals[("language", "fr")] == 1 and totals[("language", "ar")] == 1
     assert totals[("language", "pt")] == 1 and totals[("language", "other")] == 1

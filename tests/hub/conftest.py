@@ -10,6 +10,7 @@ from kiosk.export import public_key_b64, sign_report
 from portal.hub import create_hub_app
 from portal.hub.auth import set_password
 from portal.hub.enrolment import create_code
+from portal.hub.places import create_place, find_place
 from tests.hub.pgserver import PostgresServer, PostgresUnavailable
 
 PASSWORD = "correct horse battery"
@@ -61,6 +62,13 @@ def client(app):
     return app.test_client()
 
 
+def code_for(db, association: str) -> str:
+    """An enrolment code for this association, registered first if it is not yet."""
+    if find_place(db, association) is None:
+        create_place(db, "test", {"name": association})
+    return create_code(db, association)
+
+
 def figures(sessions: int = 5) -> dict:
     """A valid figures block, as kiosk.export.figures_for produces."""
     from kiosk.counters import (
@@ -103,7 +111,7 @@ class Terminal:
         self.version = 0
 
     def enrol(self, client, db, association: str | None = None) -> None:
-        code = create_code(db, association or self.association)
+        code = code_for(db, association or self.association)
         answer = client.post("/api/enrol", json={
             "terminal_id": self.id, "public_key": public_key_b64(self.key),
             "association": self.association, "code": code})

@@ -141,8 +141,8 @@ def test_an_oversized_report_is_refused_as_json(client, db, terminal):
 
 def test_an_enrolment_code_works_once(client, db):
     from kiosk.export import public_key_b64
-    from portal.hub.enrolment import create_code
-    code = create_code(db, "Maison de quartier")
+    from tests.hub.conftest import code_for
+    code = code_for(db, "Maison de quartier")
     first, second = Terminal(), Terminal()
     body = {"public_key": public_key_b64(first.key), "association": "x", "code": code}
     assert client.post("/api/enrol", json={**body, "terminal_id": first.id}).status_code == 201
@@ -160,10 +160,10 @@ def test_an_enrolment_code_works_once(client, db):
 ])
 def test_a_bad_enrolment_is_refused(client, db, change):
     from kiosk.export import public_key_b64
-    from portal.hub.enrolment import create_code
+    from tests.hub.conftest import code_for
     terminal = Terminal()
     body = {"terminal_id": terminal.id, "public_key": public_key_b64(terminal.key),
-            "association": "A", "code": create_code(db, "A"), **change}
+            "association": "A", "code": code_for(db, "A"), **change}
     answer = client.post("/api/enrol", json=body)
     assert answer.status_code in (400, 403)
     assert answer.json["message"]
@@ -172,8 +172,8 @@ def test_a_bad_enrolment_is_refused(client, db, change):
 
 def test_an_expired_code_is_refused(client, db):
     from kiosk.export import public_key_b64
-    from portal.hub.enrolment import create_code
-    code = create_code(db, "A")
+    from tests.hub.conftest import code_for
+    code = code_for(db, "A")
     db.execute("UPDATE enrolment_codes SET expires_at = '2000-01-01T00:00:00+00:00'")
     terminal = Terminal()
     answer = client.post("/api/enrol", json={"terminal_id": terminal.id, "code": code,
@@ -185,8 +185,8 @@ def test_concurrent_enrolments_with_one_code_enrol_one_terminal(app, db):
     import threading
 
     from kiosk.export import public_key_b64
-    from portal.hub.enrolment import create_code
-    code = create_code(db, "A")
+    from tests.hub.conftest import code_for
+    code = code_for(db, "A")
     statuses: list[int] = []
 
     def attempt() -> None:

@@ -26,7 +26,7 @@ from kiosk.stats_push import (
 )
 from policies import default_policy_path
 from portal.hub import create_hub_app
-from portal.hub.enrolment import create_code
+from tests.hub.conftest import code_for
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def reports(app) -> list[tuple]:
 
 def test_a_report_waits_in_the_outbox_until_the_hub_answers(hub, terminal_state):
     app, url = hub
-    code = create_code(app.extensions["hub_db"], "Centre social Bastide")
+    code = code_for(app.extensions["hub_db"], "Centre social Bastide")
     state = str(terminal_state)
     enrolled = run("enrol", "--hub", url, "--code", code, "--association", "Bastide",
                    "--state-dir", state)
@@ -136,7 +136,15 @@ def test_hub_cli_creates_staff_and_codes(tmp_path):
     assert made.exit_code == 0, made.output
     short = runner.invoke(cli, ["hub", "--database", url, "add-staff", "x"], input="a\na\n")
     assert short.exit_code == 1 and "at least 10 characters" in short.output
-    code = runner.invoke(cli, ["hub", "--database", url, "new-code", "Bastide"])
+    unknown = runner.invoke(cli, ["hub", "--database", url, "new-code", "Bastide"])
+    assert unknown.exit_code == 1 and "add-place" in unknown.output
+    place = runner.invoke(cli, ["hub", "--database", url, "add-place", "Centre social Bastide",
+                                "--postcode", "33100", "--commune", "Bordeaux",
+                                "--neighbourhood", "La Benauge", "--qpv-code", "QN03304M"])
+    assert place.exit_code == 0, place.output
+    again = runner.invoke(cli, ["hub", "--database", url, "add-place", "centre SOCIAL bastide"])
+    assert again.exit_code == 1 and "déjà enregistré" in again.output
+    code = runner.invoke(cli, ["hub", "--database", url, "new-code", "Centre social Bastide"])
     assert code.exit_code == 0
     assert len(code.output.strip()) == 14
 
@@ -151,7 +159,7 @@ def test_a_missing_postgres_is_a_clear_error_not_a_skip(monkeypatch):
 def test_the_finished_month_is_queued_once_and_sent_by_the_periodic_job(hub, terminal_state):
     from kiosk.stats_push import enrol, tick
     app, url = hub
-    enrol(terminal_state, url, create_code(app.extensions["hub_db"], "Bastide"), "Bastide")
+    enrol(terminal_state, url, code_for(app.extensions["hub_db"], "Bastide"), "Bastide")
     store = CounterStore(terminal_state)
     try:
         offline = tick(terminal_state, store, dead_url(), today=date(2026, 4, 1))

@@ -113,15 +113,14 @@ def enrolment(terminal, code: str, key=None) -> dict:
 def test_a_valid_code_cannot_rebind_an_enrolled_terminal(served, db):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from portal.hub.enrolment import create_code
-    from tests.hub.conftest import Terminal
+    from tests.hub.conftest import Terminal, code_for
     victim = Terminal("Bastide")
-    assert post_json(served, "/api/enrol", enrolment(victim, create_code(db, "Bastide"))
+    assert post_json(served, "/api/enrol", enrolment(victim, code_for(db, "Bastide"))
                      ).status == 201
     assert post_json(served, "/api/reports", victim.report(sessions=7)).status == 201
     # The attacker holds a genuine code (their own association) and the public terminal id.
     attacker_key = Ed25519PrivateKey.generate()
-    attacker_code = create_code(db, "Attaquant")
+    attacker_code = code_for(db, "Attaquant")
     answer = post_json(served, "/api/enrol", enrolment(victim, attacker_code, attacker_key))
     assert answer.status == 409 and b"already_enrolled" in answer.body
     forged = Terminal("Attaquant")
@@ -139,13 +138,13 @@ def test_a_rebind_signed_by_the_current_key_is_accepted_and_audited(served, db):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from kiosk.export import public_key_b64, sign_report
-    from portal.hub.enrolment import code_hash, create_code
-    from tests.hub.conftest import Terminal
+    from portal.hub.enrolment import code_hash
+    from tests.hub.conftest import Terminal, code_for
     terminal = Terminal("Bastide")
-    assert post_json(served, "/api/enrol", enrolment(terminal, create_code(db, "Bastide"))
+    assert post_json(served, "/api/enrol", enrolment(terminal, code_for(db, "Bastide"))
                      ).status == 201
     assert post_json(served, "/api/reports", terminal.report(sessions=7)).status == 201
-    new_key, code = Ed25519PrivateKey.generate(), create_code(db, "Bastide Nord")
+    new_key, code = Ed25519PrivateKey.generate(), code_for(db, "Bastide Nord")
     statement = {"purpose": "rebind", "terminal_id": terminal.id,
                  "public_key": public_key_b64(new_key), "code": code_hash(code)}
     wrong = sign_report(statement, new_key)  # signed by the new key only: no proof
@@ -158,17 +157,16 @@ def test_a_rebind_signed_by_the_current_key_is_accepted_and_audited(served, db):
     assert answer.status == 201
     assert db.one("SELECT association FROM terminals") == ("Bastide Nord",)
     assert db.all("SELECT association FROM reports") == [("Bastide",)]
-    assert db.all("SELECT actor, action, target FROM audit") == [
+    assert db.all("SELECT actor, action, target FROM audit WHERE action <> 'create_place'") == [
         ("terminal", "rebind_with_proof", terminal.id)]
 
 
 def test_staff_revocation_frees_the_id_for_a_new_enrolment(served, db, staff):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from portal.hub.enrolment import create_code
-    from tests.hub.conftest import Terminal
+    from tests.hub.conftest import Terminal, code_for
     terminal = Terminal("Bastide")
-    assert post_json(served, "/api/enrol", enrolment(terminal, create_code(db, "Bastide"))
+    assert post_json(served, "/api/enrol", enrolment(terminal, code_for(db, "Bastide"))
                      ).status == 201
     assert post_json(served, "/api/reports", terminal.report(sessions=7)).status == 201
     browser = Browser(served.url)
@@ -180,9 +178,10 @@ def test_staff_revocation_frees_the_id_for_a_new_enrolment(served, db, staff):
     refused = post_json(served, "/api/reports", terminal.report(month="2026-04"))
     assert refused.status == 403 and b"revoked_terminal" in refused.body
     replacement = Ed25519PrivateKey.generate()
-    assert post_json(served, "/api/enrol", enrolment(terminal, create_code(db, "Bastide"),
+    assert post_json(served, "/api/enrol", enrolment(terminal, code_for(db, "Bastide"),
                                                      replacement)).status == 201
-    assert db.all("SELECT actor, action FROM audit ORDER BY at, action DESC") == [
+    assert db.all("SELECT actor, action FROM audit WHERE action <> 'create_place'"
+                  " ORDER BY at, action DESC") == [
         ("financeur", "revoke"), ("terminal", "enrol_after_revocation")]
     assert db.all("SELECT association, month FROM reports") == [("Bastide", "2026-03")]
 
@@ -318,5 +317,6 @@ def test_an_export_names_its_file_through_the_framework(served, staff):
     browser.login("financeur", PASSWORD)
     answer = browser.get("/export.csv?month=2026-03")
     assert answer.status == 200
-    assert answer.headers["content-disposition"] == "attachment; filename=indicateurs-2026-03.csv"
+    assert answer.headers["content-disposition"] == (
+        "attachment; filename=indicateurs-2026-03-pointvirgule.csv")
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"

@@ -81,27 +81,31 @@ def test_the_table_sums_terminals_by_association_and_month(client, db, staff):
     login(client)
     page = client.get("/?month=2026-03").get_data(as_text=True)
     assert "<svg" in page and 'role="img"' in page
-    assert "<caption>Sessions par association (2026-03)</caption>" in page
+    assert "<caption>Sessions par association, mars 2026</caption>" in page
     assert re.search(r"<th scope=\"row\">Bastide</th><td>7</td>", page)
     assert "<caption>Sessions par mois, toutes associations</caption>" in page
-    assert re.search(r"<th scope=\"row\">2026-02</th><td>9</td>", page)
+    assert re.search(r"<th scope=\"row\">février 2026</th><td>9</td>", page)
     csv = client.get("/export.csv?month=2026-03").data
     assert csv.startswith(b"\xef\xbb\xbf")
     lines = csv.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Association;Mois;Bornes;Sessions commencées;")
-    assert lines[1].startswith("Bastide;2026-03;2;7;")
-    assert lines[2].startswith("Grand Parc;2026-03;1;2;")
+    assert lines[0].startswith("Association;Quartier;Commune;Mois;Mois complet;Bornes attendues;"
+                               "Rapports reçus;Rapports manquants;Sessions commencées;")
+    assert lines[1].startswith("Bastide;;;2026-03;oui;2;2;0;7;")
+    assert lines[2].startswith("Grand Parc;;;2026-03;oui;1;1;0;2;")
     comma = client.get("/export.csv?month=2026-03&sep=comma").data.decode("utf-8-sig")
-    assert comma.startswith("Association,Mois,Bornes,")
-    sheet = load_workbook(io.BytesIO(client.get("/export.xlsx").data)).active
-    assert [row[:4] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-        ("Grand Parc", "2026-02", 1, 9), ("Bastide", "2026-03", 2, 7),
-        ("Grand Parc", "2026-03", 1, 2)]
+    assert comma.startswith("Association,Quartier,Commune,Mois,")
+    sheet = load_workbook(io.BytesIO(client.get("/export.xlsx").data))["Indicateurs"]
+    rows = [(row[0], row[3], row[6], row[8]) for row in sheet.iter_rows(min_row=2,
+                                                                         values_only=True)]
+    assert rows[:3] == [("Grand Parc", "2026-02", 1, 9), ("Bastide", "2026-03", 2, 7),
+                        ("Grand Parc", "2026-03", 1, 2)]
 
 
 def test_staff_create_an_enrolment_code_that_a_terminal_can_use(client, db, staff):
+    from portal.hub.places import create_place
+    place = create_place(db, "financeur", {"name": "Centre Bastide"})
     login(client)
-    page = client.post("/terminals", data={"association": "Centre Bastide",
+    page = client.post("/terminals", data={"place_id": place.id,
                                            "csrf_token": csrf(client, "/terminals")})
     code = re.search(r"<code>([A-Z0-9-]+)</code>", page.get_data(as_text=True)).group(1)
     from kiosk.export import public_key_b64
@@ -135,7 +139,7 @@ def test_the_table_shows_every_column_when_associations_differ(client, db, staff
     client.post("/api/reports", json=report)
     login(client)
     page = client.get("/?month=2026-03").get_data(as_text=True)
-    assert page.count("<th scope=\"col\">Site : caf</th>") == 1
+    assert page.count("<th scope=\"col\">Site : CAF</th>") == 1
 
 
 def test_failures_across_user_names_slow_down_the_client(client, db, staff):

@@ -56,17 +56,24 @@ def linked_libraries(path: Path) -> dict[str, str | None]:
     return found
 
 
-@functools.cache
-def owner(library: str) -> str | None:
-    """The Debian package that ships a library file (resolved through /usr merge), or None."""
-    candidates = {library, str(Path(library).resolve())}
-    candidates |= {c.replace("/usr/lib/", "/lib/", 1) for c in candidates}
-    candidates |= {c.replace("/lib/", "/usr/lib/", 1) for c in candidates if c.startswith("/lib/")}
-    for candidate in candidates:
-        out = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
-        if out.returncode == 0:
-            return out.stdout.split(":", 1)[0].strip()
-    return None
+def candidates(library: str) -> set[str]:
+    """The names dpkg may know a library file by (/usr merge, symlinks)."""
+    names = {library, str(Path(library).resolve())}
+    names |= {c.replace("/usr/lib/", "/lib/", 1) for c in names}
+    names |= {c.replace("/lib/", "/usr/lib/", 1) for c in names if c.startswith("/lib/")}
+    return names
+
+
+def owners(libraries: set[str]) -> dict[str, str]:
+    """library -> the Debian package that ships it, for those dpkg knows (one dpkg call)."""
+    names = {name: library for library in libraries for name in candidates(library)}
+    out = subprocess.run(["dpkg", "-S", *sorted(names)], capture_output=True, text=True).stdout
+    found: dict[str, str] = {}
+    for line in out.splitlines():
+        package, _, path = line.partition(": ")
+        if path in names:
+            found[names[path]] = package.split(":")[0].split(",")[0].strip()
+    return found
 
 
 def dependency_closure(packages: list[str]) -> set[str]:
@@ -84,13 +91,14 @@ def dependency_closure(packages: list[str]) -> set[str]:
     return names
 
 
-def minbase_packages() -> set[str]:
+@functools.cache
+def minbase_packages() -> frozenset[str]:
     """What debootstrap --variant=minbase installs: Priority required (closed under Depends
     by Debian policy), plus apt and what it needs."""
     out = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Priority}\\n"],
                          capture_output=True, text=True, check=True).stdout
     required = {line.split()[0] for line in out.splitlines() if line.endswith(" required")}
-    return required | dependency_closure(["apt"])
+    return frozenset(required | dependency_closure(["apt"]))
 
 
 @pytest.mark.skipif(not shutil.which("dpkg") or not shutil.which("apt-cache"),
@@ -103,10 +111,12 @@ def test_every_linked_library_comes_from_an_installed_package(arrays) -> None:
     absent = [str(f) for f in files if not f.exists()]
     assert not absent, f"not installed in this venv: {absent}"
     provided = dependency_closure(installer_packages(*arrays)) | minbase_packages()
+    linked = {path: linked_libraries(path) for path in files}
+    packages = owners({lib for libs in linked.values() for lib in libs.values() if lib})
     missing: dict[str, set[str]] = {}
-    for path in files:
-        for soname, resolved in linked_libraries(path).items():
-            package = owner(resolved) if resolved else None
+    for path, libs in linked.items():
+        for soname, resolved in libs.items():
+            package = packages.get(resolved) if resolved else None
             if resolved and package is None and resolved.startswith(str(SITE)):
                 continue  # bundled with the wheel itself
             if package is None or package not in provided:

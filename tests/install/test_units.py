@@ -15,7 +15,8 @@ import pytest
 from tests.install.conftest import install, manifest_entry, mode_of
 
 UNITS = "etc/systemd/system"
-SESSION_COMMANDS = ("/usr/bin/cage", "/opt/kiosk/venv/bin/kiosk", "/opt/kiosk/end-session")
+SESSION_COMMANDS = ("/usr/bin/cage", "/opt/kiosk/venv/bin/kiosk", "/opt/kiosk/end-session",
+                    "/opt/kiosk/venv/bin/python")
 
 
 def unit_settings(path: Path) -> dict[str, list[str]]:
@@ -82,13 +83,15 @@ def test_units_pass_systemd_analyze_verify(installed, tmp_path) -> None:
         stub.chmod(0o755)
         text = text.replace(command, str(stub))
     (units / "kiosk.service").write_text(text)
-    keeper = (root / UNITS / "kiosk-secrets.service").read_text()
-    for command in SESSION_COMMANDS:
-        keeper = keeper.replace(command, str(stubs / Path(command).name))
-    (units / "kiosk-secrets.service").write_text(keeper)
+    for name in ("kiosk-secrets.service", "kiosk-log.service", "kiosk-log.socket"):
+        other = (root / UNITS / name).read_text()
+        for command in SESSION_COMMANDS:
+            other = other.replace(command, str(stubs / Path(command).name))
+        (units / name).write_text(other)
     env = {**os.environ, "SYSTEMD_UNIT_PATH": f"{units}:", "SYSTEMD_LOG_LEVEL": "notice"}
     result = subprocess.run([analyze, "verify", "--man=no", str(units / "kiosk.service"),
-                             str(units / "kiosk-secrets.service")],
+                             str(units / "kiosk-secrets.service"),
+                             str(units / "kiosk-log.service"), str(units / "kiosk-log.socket")],
                             capture_output=True, text=True, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout + result.stderr == "", "systemd warned:\n" + result.stderr
@@ -114,7 +117,8 @@ def test_cage_runs_kiosk_run_without_vt_switching(service) -> None:
 
 def test_pending_wipe_is_finished_before_the_session_starts(service) -> None:
     (pre,) = service["Service.ExecStartPre"]
-    assert pre.endswith(" -- /opt/kiosk/venv/bin/kiosk wipe --state-dir /var/lib/kiosk")
+    assert pre.endswith(" -- /opt/kiosk/venv/bin/kiosk wipe --end-stale --state-dir "
+                        "/var/lib/kiosk")
 
 
 def test_the_start_wipe_runs_as_kiosk_in_the_units_journal_not_a_pam_session(service) -> None:
@@ -246,3 +250,24 @@ def test_debian_without_userns_restriction_gets_no_profile(installed) -> None:
     root, output = installed
     assert not (root / "etc/apparmor.d").exists()
     assert "apparmor_parser" not in output
+
+
+def test_every_line_of_the_session_goes_through_the_root_relay(service, installed) -> None:
+    """cage and kiosk run live in the PAM session's scope: their lines reach
+    `journalctl -u kiosk` only through kiosk-log.service (root, OBJECT_SYSTEMD_UNIT)."""
+    root, _ = installed
+    # A path: a socket's fds go to the main process only, not to ExecStartPre/ExecStopPost.
+    assert service["Service.StandardOutput"] == ["file:/run/kiosk-log.fifo"]
+    assert service["Service.StandardError"] == ["inherit"]
+    assert "kiosk-log.service" in service["Unit.Wants"]
+    assert "kiosk-log.socket" in service["Unit.Requires"]
+    socket_unit = unit_settings(root / UNITS / "kiosk-log.socket")
+    assert socket_unit["Socket.ListenFIFO"] == ["/run/kiosk-log.fifo"]
+    assert socket_unit["Socket.SocketMode"] == ["0600"]
+    relay = unit_settings(root / UNITS / "kiosk-log.service")
+    assert relay["Service.ExecStart"] == ["/opt/kiosk/venv/bin/python -m kiosk.log_relay"]
+    assert "Service.User" not in relay, "root: the journal trusts OBJECT_SYSTEMD_UNIT from root"
+    assert relay["Service.CapabilityBoundingSet"] == [""]
+    assert relay["Service.Restart"] == ["always"]
+    assert os.readlink(root / UNITS / "sockets.target.wants/kiosk-log.socket") == \
+        "/etc/systemd/system/kiosk-log.socket"

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kiosk.events import Event
 
@@ -30,17 +31,18 @@ label = "Famille"
 id = "caf"
 name = "CAF"
 category = "famille_scolarite"
-url = "http://caf.localhost/"
-hosts = ["caf.localhost"]
+url = "http://caf.localhost:{port}/"
+hosts = ["caf.localhost:{port}"]
 [[shared]]
 id = "franceconnect"
 name = "FranceConnect"
-hosts = ["franceconnect.localhost"]
+hosts = ["franceconnect.localhost:{port}"]
 """
 
 
-def write_policy(path: Path, strict: bool = True) -> Path:
-    path.write_text(POLICY.format(strict="true" if strict else "false"))
+def write_policy(path: Path, strict: bool = True, port: int = 9) -> Path:
+    """The test catalogue; its loopback sites are on `port` (a catalogue names their port)."""
+    path.write_text(POLICY.format(strict="true" if strict else "false", port=port))
     return path
 
 
@@ -62,7 +64,7 @@ class Launcher:
             path.mkdir(parents=True, exist_ok=True)
         (self.bin / "xdg-open").write_text(FAKE_XDG_OPEN)
         (self.bin / "xdg-open").chmod(0o755)
-        self.policy = write_policy(base / "policy.toml", strict)
+        self.policy = write_policy(base / "policy.toml", strict, urlsplit(home_url).port or 9)
         if policy_text is not None:
             self.policy.write_text(policy_text)
         self.events: list[Event] = []

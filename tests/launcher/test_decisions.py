@@ -25,7 +25,7 @@ from tests.launcher.harness import POLICY
 
 
 def gate(strict: bool = True) -> NavigationGate:
-    policy = parse_policy(POLICY.format(strict="true" if strict else "false").encode())
+    policy = parse_policy(POLICY.format(strict="true" if strict else "false", port=9).encode())
     return NavigationGate(Allowlist(policy, internal_origins=["http://portal.localhost:8000"]))
 
 

@@ -48,8 +48,8 @@ def kiosk(display, fake_sites, tmp_path, monkeypatch):
     fake_sites.add("caf.localhost", "/attestation.pdf", make_pdf(), content_type="application/pdf",
                    headers={"Content-Disposition": 'inline; filename="attestation.pdf"'})
     policy = tmp_path / "portal-policy.toml"
-    policy.write_text(POLICY.format(strict="true").replace(
-        'url = "http://caf.localhost/"', f'url = "{fake_sites.url("caf.localhost", "/")}"'))
+    text = POLICY.format(strict="true", port=fake_sites.port)  # the sites', not the portal's port
+    policy.write_text(text)
     base = tmp_path / "kiosk"
     session = MemorySession(base / "session" / "downloads", sink=ListSink())
     session.request_start()
@@ -58,7 +58,7 @@ def kiosk(display, fake_sites, tmp_path, monkeypatch):
     app.before_request(lambda: paths.append(request.path) and None)
     with BackgroundServer(app) as server:
         launcher = Launcher(base, server.url + "/ouvrir/caf", display,
-                            extra_args=["--portal", server.url, "--kept"])
+                            extra_args=["--portal", server.url, "--kept"], policy_text=text)
         try:
             launcher.wait_event("ready", timeout=30)
             yield launcher, session, paths, bin_dir

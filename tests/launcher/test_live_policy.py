@@ -31,20 +31,20 @@ def test_allow_site_command_is_parsed_only_when_well_formed():
     ("ameli", ["ameli.fr"] * 21), ("ameli", [5]),
 ])
 def test_a_malformed_unlock_changes_nothing(site_id, hosts):
-    live = LivePolicy(parse_policy(POLICY.format(strict="true")), [])
+    live = LivePolicy(parse_policy(POLICY.format(strict="true", port=9)), [])
     assert not live.allow_site(site_id, hosts)
     assert not live.allowlist().decide("https://ameli.fr/").allowed
 
 
 def test_unlock_adds_one_site_and_reload_keeps_the_last_good_file(tmp_path):
     path = tmp_path / "policy.toml"
-    path.write_text(POLICY.format(strict="true"))
+    path.write_text(POLICY.format(strict="true", port=9))
     live = LivePolicy(parse_policy(path.read_text()), ["http://127.0.0.1:8765"], path)
     assert live.allow_site("ameli", ["ameli.fr", "*.ameli.fr"])
     assert live.allowlist().decide("https://www.ameli.fr/").site_id == "ameli"
     path.write_text("version = 1\nbroken = true\n")
     assert not live.reload()
-    assert live.allowlist().decide("http://caf.localhost/").allowed
+    assert live.allowlist().decide("http://caf.localhost:9/").allowed
 
 
 @pytest.fixture
@@ -67,8 +67,10 @@ def test_a_saved_catalogue_opens_the_new_site_without_a_restart(knocking_launche
     time.sleep(1.0)
     assert len(ameli_documents(fake_sites)) == before
     policy = knocking_launcher.policy
-    policy.write_text(policy.read_text().replace('hosts = ["caf.localhost"]',
-                                                 'hosts = ["caf.localhost", "ameli.localhost"]'))
+    port = fake_sites.port
+    policy.write_text(policy.read_text().replace(
+        f'hosts = ["caf.localhost:{port}"]',
+        f'hosts = ["caf.localhost:{port}", "ameli.localhost:{port}"]'))
     knocking_launcher.send(op="reload_policy")
     fake_sites.wait_for("ameli.localhost", "/welcome", timeout=15, count=before + 1)
 

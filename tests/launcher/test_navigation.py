@@ -103,10 +103,10 @@ def test_refused_page_offers_a_way_back_home(launcher, fake_sites, evil, display
     mark = run_scenario(launcher, fake_sites,
                         f"<script>onload=()=>{{location.href='{caf}'}}</script>")
     launcher.wait_event("navigation_refused", since=mark, site_id="caf")
-    homes = len(fake_sites.requests("portal.localhost", "/"))
+    tiles = len(fake_sites.requests("portal.localhost", "/accueil"))
     xdotool("mousemove", "640", "500", display=display)
     xdotool("key", "Tab", "Return", display=display)  # "Revenir" has focus; Tab to "Accueil"
-    fake_sites.wait_for("portal.localhost", "/", count=homes + 1)
+    fake_sites.wait_for("portal.localhost", "/accueil", count=tiles + 1)  # the sites' tiles
     assert fake_sites.requests("evil.localhost") == []
 
 

@@ -72,14 +72,17 @@ def test_hostile_page_cannot_reach_the_bridge_or_remove_the_toolbar(launcher, fa
     assert launcher.proc.poll() is None
 
 
-def test_toolbar_home_button_goes_home(launcher, fake_sites, display):
+def test_toolbar_home_button_goes_to_the_tiles(launcher, fake_sites, display):
+    """During a session "Accueil" means the sites' tiles, not the welcome page."""
     caf = fake_sites.page("caf.localhost", "/somewhere", "<p>caf</p>")
     run_scenario(launcher, fake_sites, f"<script>location.href='{caf}'</script>")
     fake_sites.wait_for("caf.localhost", "/somewhere")
+    tiles = len(fake_sites.requests("portal.localhost", "/accueil"))
     homes = len(fake_sites.requests("portal.localhost", "/"))
     time.sleep(0.3)
     xdotool("mousemove", "54", "28", "click", "1", display=display)
-    fake_sites.wait_for("portal.localhost", "/", count=homes + 1)
+    fake_sites.wait_for("portal.localhost", "/accueil", count=tiles + 1)
+    assert len(fake_sites.requests("portal.localhost", "/")) == homes
 
 
 KEYS = """<input id=i autofocus><script>

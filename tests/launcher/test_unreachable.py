@@ -30,11 +30,12 @@ def closed_port() -> int:
 @pytest.fixture(scope="module")
 def kiosk(display, fake_sites, tmp_path_factory):
     base = tmp_path_factory.mktemp("unreachable")
-    text = POLICY.format(strict="true").replace(
-        'hosts = ["caf.localhost"]', 'hosts = ["caf.localhost", "caf.invalid"]')
+    port = fake_sites.port
+    text = POLICY.format(strict="true", port=port).replace(
+        f'hosts = ["caf.localhost:{port}"]', f'hosts = ["caf.localhost:{port}", "caf.invalid"]')
+    assert "caf.invalid" in text
     policy = base / "portal-policy.toml"
-    policy.write_text(text.replace('url = "http://caf.localhost/"',
-                                   f'url = "{fake_sites.url("caf.localhost", "/")}"'))
+    policy.write_text(text)
     session = MemorySession(base / "kiosk" / "session" / "downloads", sink=ListSink())
     session.request_start()
     app = create_app({"PORTAL_SESSION": session, "PORTAL_POLICY": str(policy)})

@@ -259,3 +259,102 @@ def test_moving_the_first_site_up_keeps_the_order(mediator, state, app):
     post(mediator, f"/mediateur/catalogue/sites/{before[0]}/deplacer", {"direction": "up"})
     assert [s.id for s in app.extensions["kiosk_policy"].current().sites][0] == before[0]
     assert len(PolicyStore(state).history()) == versions  # no empty version in the history
+
+
+def test_a_port_in_superscript_digits_is_explained_on_every_form(mediator, state, port):
+    """'caf.fr:²' passed str.isdigit() and broke int(): HTTP 500 on the site form, the check
+    button and the accompanied mode. Each now says what is wrong and keeps the catalogue."""
+    before = (state / "policy.toml").read_bytes() if (state / "policy.toml").exists() else None
+    for path in ("/mediateur/catalogue/sites/nouveau", "/mediateur/catalogue/verifier"):
+        response = add_site(mediator, hosts="mairie-test.fr:²") if path.endswith("nouveau") \
+            else post(mediator, path, {**NEW_SITE, "hosts": "mairie-test.fr:²"})
+        assert response.status_code in (200, 400), path
+        text = str(response.get_json()) if response.is_json else response.get_data(as_text=True)
+        assert "le numéro de port doit être entre 1 et 65535" in text, path
+    assert ((state / "policy.toml").read_bytes() if (state / "policy.toml").exists()
+            else None) == before
+    port.request_start()  # a resident's session: the mediator logs in again beside them
+    from .conftest import PASSWORD, login
+    assert login(mediator).status_code == 303
+    unlock = post(mediator, "/mediateur/accompagne", {"host": "caf.fr:٣", "password": PASSWORD})
+    assert unlock.status_code == 400 and "port" in unlock.get_data(as_text=True)
+    assert port.unlocked_site() is None
+
+
+def test_a_deeply_nested_import_is_explained_not_a_500(mediator, state):
+    add_site(mediator)
+    before = (state / "policy.toml").read_bytes()
+    deep = b"version = 1\nx = " + b"[" * 500 + b"]" * 500 + b"\n"
+    response = post(mediator, "/mediateur/catalogue/importer",
+                    {"file": (io.BytesIO(deep), "deep.toml")}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "imbriqués trop profondément" in response.get_data(as_text=True)
+    assert (state / "policy.toml").read_bytes() == before
+    assert mediator.get("/mediateur/catalogue").status_code == 200
+
+
+def test_too_broad_addresses_are_refused_in_french_and_nothing_is_saved(mediator, state):
+    before = (state / "policy.toml").read_bytes() if (state / "policy.toml").exists() else None
+    for hosts, why in (("*.github.io", "n'importe qui peut créer un site"),
+                       ("169.254.169.254", "une adresse IP n'est pas un site"),
+                       ("localhost", "numéro de port"),
+                       ("caf.localhost:631", "de l'impression")):
+        response = add_site(mediator, hosts=f"mairie-test.fr\n{hosts}")
+        page = response.get_data(as_text=True).replace("&#39;", "'")
+        assert response.status_code == 400 and why in page, hosts
+    now = (state / "policy.toml").read_bytes() if (state / "policy.toml").exists() else None
+    assert now == before
+    assert add_site(mediator).status_code == 303  # a narrow site still saves
+
+
+def test_a_wildcard_on_gouv_fr_is_saved_with_a_warning_for_the_mediator(mediator, state):
+    response = add_site(mediator, url="https://www.gouv.fr/", hosts="*.gouv.fr")
+    assert response.status_code == 303
+    page = mediator.get("/mediateur/catalogue").get_data(as_text=True).replace("&#39;", "'")
+    assert "Attention : « *.gouv.fr » ouvre tous les sites des services publics" in page
+
+
+def test_the_accompanied_mode_refuses_a_public_suffix_wildcard(client, port):
+    from .conftest import PASSWORD, login
+
+    port.request_start()
+    login(client)
+    refused = post(client, "/mediateur/accompagne", {"host": "*.herokuapp.com",
+                                                     "password": PASSWORD})
+    assert refused.status_code == 400 and "n&#39;importe qui" in refused.get_data(as_text=True)
+    assert port.unlocked_site() is None
+
+
+def test_a_tile_address_with_a_line_break_is_refused_on_import(mediator, state, app):
+    """Imported as is, it gave HTTP 500 on the tile (a line break in Location) and went raw to
+    the launcher. It is refused with its line; the catalogue in force keeps working."""
+    add_site(mediator)
+    before = (state / "policy.toml").read_bytes()
+    bad = before.replace(b'url = "https://www.mairie-test.fr/"',
+                         b'url = "https://www.mairie-test.fr/\\r\\nSet-Cookie: a=b"')
+    assert bad != before
+    response = post(mediator, "/mediateur/catalogue/importer",
+                    {"file": (io.BytesIO(bad), "crlf.toml")}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "Ligne" in response.get_data(as_text=True)
+    assert (state / "policy.toml").read_bytes() == before
+    tile = app.test_client().get("/ouvrir/mairie_de_test")
+    assert tile.status_code == 303 and tile.headers["Location"] == "https://www.mairie-test.fr/"
+
+
+def test_tile_addresses_are_kept_as_the_browser_reads_them():
+    from policies import parse_policy
+
+    text = (b'version = 1\n[[category]]\nid = "c"\nlabel = "C"\n[[site]]\nid = "s"\nname = "S"\n'
+            b'category = "c"\nurl = "  HTTPS://WWW.Caf.FR:443/aide "\nhosts = ["www.caf.fr"]\n')
+    assert parse_policy(text).site("s").url == "https://www.caf.fr/aide"
+
+
+def test_bidi_overrides_are_removed_from_catalogue_texts(mediator, state, app):
+    response = add_site(mediator, name="Mairie \u202etseT", description="É\u2066tat\u2069 civil",
+                        keywords="mai\u202drie")
+    assert response.status_code == 303
+    site = load_policy(state / "policy.toml").site("mairie_tset")
+    assert (site.name, site.description, site.keywords) == ("Mairie tseT", "État civil",
+                                                            ("mairie",))
+    home = app.test_client().get("/accueil").get_data(as_text=True)
+    assert not any(ch in home for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

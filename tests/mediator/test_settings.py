@@ -166,6 +166,29 @@ def test_catalogue_without_session_table_gets_no_version_for_unchanged_limits(me
     assert b"max_minutes = 30" in (state / "policy.toml").read_bytes()
 
 
+def test_renaming_the_association_reaches_the_welcome_and_home_pages(mediator, app):
+    """Those pages are rendered once per catalogue and language: a new name (or logo) must not
+    wait for the next catalogue change."""
+    assert post(mediator, "/mediateur/reglages", VALID).status_code == 303
+    resident = app.test_client()
+    for path in ("/", "/accueil"):
+        assert "Maison des habitants" in resident.get(path).get_data(as_text=True)
+    renamed = {**VALID, "association_name": "Centre social Les Tilleuls"}
+    assert post(mediator, "/mediateur/reglages", renamed).status_code == 303
+    for path in ("/", "/accueil"):
+        page = resident.get(path).get_data(as_text=True)
+        assert "Centre social Les Tilleuls" in page and "Maison des habitants" not in page, path
+    resident.post("/langue", data={"lang": "ar"})
+    assert "Centre social Les Tilleuls" in resident.get("/").get_data(as_text=True)
+
+
+def test_a_bidi_override_in_the_association_name_is_removed(mediator, app, state):
+    spoofed = {**VALID, "association_name": "Maison \u202esnatibah sed\u202c"}
+    assert post(mediator, "/mediateur/reglages", spoofed).status_code == 303
+    assert Config.load(state)["association_name"] == "Maison snatibah sed"
+    assert "\u202e" not in app.test_client().get("/").get_data(as_text=True)
+
+
 def test_the_session_erased_notice_length_is_a_setting_with_a_plain_refusal(mediator, state):
     page = mediator.get("/mediateur/reglages").get_data(as_text=True)
     assert "Session effacée" in page and 'name="wiped_notice_seconds"' in page

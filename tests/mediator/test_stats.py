@@ -78,6 +78,15 @@ def section(page: str, chart_id: str) -> str:
 
 # -- access and the page ---------------------------------------------------------------------
 
+
+def attachment_name(response) -> str:
+    """The file name of an attachment, read as a browser reads the header (RFC 6266)."""
+    from werkzeug.http import parse_options_header
+
+    kind, options = parse_options_header(response.headers["Content-Disposition"])
+    assert kind == "attachment"
+    return options["filename"]
+
 def test_statistics_and_exports_need_the_mediator_login(client):
     for path in ("/mediateur/statistiques",
                  f"/mediateur/statistiques/export?mois={MONTH}&format=csv"):
@@ -223,7 +232,7 @@ def download(client, fmt: str):
 def test_csv_downloads_parse_with_the_csv_module(stats_client, fmt, separator, name):
     response = download(stats_client, fmt)
     assert response.content_type == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert attachment_name(response) == name
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=separator))
     assert len(rows) == 1 and rows[0]["Mois"] == MONTH
     assert rows[0]["Sessions commencées"] == "3"
@@ -235,7 +244,7 @@ def test_xlsx_download_opens_with_openpyxl(stats_client):
     response = download(stats_client, "xlsx")
     assert response.content_type == \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert 'filename="indicateurs-2026-03.xlsx"' in response.headers["Content-Disposition"]
+    assert attachment_name(response) == "indicateurs-2026-03.xlsx"
     sheet = load_workbook(io.BytesIO(response.data)).active
     header = [cell.value for cell in sheet[1]]
     values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
@@ -246,7 +255,7 @@ def test_json_download_is_signed_by_the_terminal_key(stats_client, state):
     import base64
     response = download(stats_client, "json")
     assert response.content_type == "application/json"
-    assert 'filename="indicateurs-2026-03.json"' in response.headers["Content-Disposition"]
+    assert attachment_name(response) == "indicateurs-2026-03.json"
     envelope = json.loads(response.data)
     report = json.loads(envelope["payload"])
     assert report["month"] == MONTH and report["figures"]["sessions_started"] == 3
@@ -296,8 +305,8 @@ def hub(tmp_path_factory):
 
 
 def new_code(hub, association: str = "Centre social Bastide") -> str:
-    from portal.hub.enrolment import create_code
-    return create_code(hub[0].extensions["hub_db"], association)
+    from tests.hub.conftest import code_for  # registers the association first
+    return code_for(hub[0].extensions["hub_db"], association)
 
 
 ENROL = "/mediateur/statistiques/inscription"
@@ -465,3 +474,24 @@ def test_a_hostile_hub_error_is_shown_as_plain_text(stats_client, hostile_hub):
     for fragment in RAW:
         assert fragment not in page
 
+
+
+def test_the_terminal_page_and_the_hub_name_each_figure_the_same(stats_client, counters):
+    """One vocabulary (kiosk/vocabulary.py): every label the terminal's page shows for a figure
+    is the name of that figure's column in the funder's export (same words, same count)."""
+    from html import unescape
+
+    from kiosk.export import figures_for
+    from kiosk.spreadsheets import columns
+    page = unescape(page_of(stats_client))
+    hub_row = columns(figures_for(counters, MONTH))
+    shared = {"Sessions commencées": 3, "Demandes d'aide": 3, "Pages refusées": 0,
+              "Impressions (toutes issues)": 0}
+    for label, count in shared.items():
+        assert f'<th scope="row">{label}</th><td>{count}</td>' in page, label
+    for label in ("Terminée par la personne", "Inactivité", "Plus de 60 minutes", "Après 17 h",
+                  "Famille - Scolarité"):
+        assert f'<th scope="row">{label}</th>' in page, label
+        assert any(name.endswith(f" : {label}") for name in hub_row), label
+    assert hub_row["Sessions commencées"] == 3 and hub_row["Demandes d'aide"] == 3
+    assert hub_row["Pages refusées"] == 0

@@ -26,7 +26,7 @@ id = "aide"
 name = "Aide"
 category = "famille_scolarite"
 url = "https://example.org/aide"
-hosts = ["example.org/aide", "ports.example.org:8443", "127.0.0.1", "test.localhost"]
+hosts = ["example.org/aide", "ports.example.org:8443", "test.localhost:5000"]
 
 [[shared]]
 id = "franceconnect"

@@ -68,3 +68,12 @@ def test_rollback_restores_the_previous_version(tmp_path):
     result = run("policy", "rollback", "--state-dir", str(tmp_path))
     assert result.exit_code == 0
     assert store.reload().policy.site("caf").name == "CAF"
+
+
+def test_check_explains_a_deeply_nested_file_without_a_traceback(tmp_path):
+    deep = tmp_path / "deep.toml"
+    deep.write_text("version = 1\nx = " + "[" * 500 + "]" * 500 + "\n")
+    result = run("policy", "check", str(deep))
+    assert result.exit_code == 1 and result.exception is None or \
+        isinstance(result.exception, SystemExit)
+    assert "nested too deeply" in result.output and "Traceback" not in result.output

@@ -23,7 +23,7 @@ ALLOWED = [
     ("https://example.org/aide", "aide"),
     ("https://example.org/aide/formulaire?x=1", "aide"),
     ("https://ports.example.org:8443/", "aide"),
-    ("http://test.localhost:5000/", "aide"),           # loopback may use http and any port
+    ("http://test.localhost:5000/", "aide"),           # loopback: http, on the port it names
     ("http://127.0.0.1:8765/accueil", "portal"),
 ]
 
@@ -167,8 +167,8 @@ def test_every_default_tile_opens_and_every_category_is_used(default_policy):
     assert all(site.description and site.icon for site in default_policy.sites)
 
 
-@pytest.mark.parametrize("url", ["http://2130706433:9000/", "http://0x7f.0.0.1:9000/",
-                                 "http://0177.0.0.1:9000/", "http://127.1:9000/"])
+@pytest.mark.parametrize("url", ["http://2130706433:8765/", "http://0x7f.0.0.1:8765/",
+                                 "http://0177.0.0.1:8765/", "http://127.1:8765/"])
 def test_numeric_ipv4_forms_are_normalised_before_matching(allowlist, url):
-    decision = allowlist.decide(url)
-    assert decision.host == "127.0.0.1" and decision.site_id == "aide"
+    decision = allowlist.decide(url)  # the portal's origin is 127.0.0.1:8765
+    assert decision.host == "127.0.0.1" and decision.reason is Reason.INTERNAL

@@ -14,7 +14,7 @@ id = "caf"
 name = "CAF"
 category = "famille_scolarite"
 url = "http://caf.localhost:8000/"
-hosts = ["caf.localhost"]
+hosts = ["caf.localhost:8000"]
 description = "Allocations"
 '''
 

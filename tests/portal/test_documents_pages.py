@@ -166,3 +166,49 @@ def test_a_key_whose_folder_is_a_symlink_gets_nothing(client, session, downloads
     assert "message=copy_failed" in response.headers["Location"]
     assert list(elsewhere.iterdir()) == []
     assert client.get("/documents").status_code == 200
+
+
+def _links(client) -> list[str]:
+    import re
+
+    html = client.get("/documents").get_data(as_text=True)
+    return [h for h in re.findall(r'href="(/documents/[^"/]+)"', html)]
+
+
+def test_a_downloaded_name_with_a_line_break_is_listed_viewed_and_copied(client, session,
+                                                                          downloads, tmp_path):
+    """A site can name its download 'relevé\\n2025.pdf': the line break went into the
+    Content-Disposition header (HTTP 500 on /fichier). The name is neutralised where it comes
+    in, and the header follows RFC 6266 (filename*= for the accent)."""
+    from werkzeug.http import parse_options_header
+
+    (downloads / "relevé\n2025.pdf").write_bytes(PDF)
+    [link] = _links(client)
+    assert link == "/documents/relev%C3%A9%202025.pdf"
+    with client.get(link + "/fichier") as response:
+        assert response.status_code == 200 and response.get_data() == PDF
+        kind, options = parse_options_header(response.headers["Content-Disposition"])
+        assert kind == "inline" and options["filename"] == "relevé 2025.pdf"
+        assert "\n" not in response.headers["Content-Disposition"]
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    session.usb = usb
+    assert "message=copied" in client.post(link + "/copier").headers["Location"]
+    assert [p.name for p in usb.iterdir()] == ["relevé 2025.pdf"]
+
+
+def test_a_bidi_override_cannot_disguise_a_downloaded_file(client, session, downloads,
+                                                           tmp_path):
+    """'relevé' + U+202E + 'fdp.exe' displays as 'relevéexe.pdf': the override is removed from
+    the name on the terminal (and on the key), so it reads as what it is."""
+    (downloads / "relevé\u202efdp.exe").write_text("MZ")
+    (downloads / "avis\u2067\u200f.pdf").write_bytes(PDF)
+    html = client.get("/documents").get_data(as_text=True)
+    assert "\u202e" not in html and "\u2067" not in html and "relevéfdp.exe" in html
+    assert sorted(p.name for p in downloads.iterdir()) == ["avis.pdf", "relevéfdp.exe"]
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    session.usb = usb
+    client.post("/documents/relev%C3%A9fdp.exe/copier")
+    assert [p.name for p in usb.iterdir()] == ["relevéfdp.exe"]
+    assert client.get("/documents/relev%C3%A9%E2%80%AEfdp.exe").status_code == 404

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -114,7 +115,7 @@ class Site:
 def policy_for(url: str) -> bytes:
     return (f'version = 1\n[[category]]\nid = "famille_scolarite"\nlabel = "Famille"\n'
             f'[[site]]\nid = "caf"\nname = "CAF"\ncategory = "famille_scolarite"\nurl = "{url}"\n'
-            f'hosts = ["caf.localhost"]\n').encode()
+            f'hosts = ["caf.localhost:{urlsplit(url).port}"]\n').encode()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,38 @@ def test_kiosk_wipe_without_pending_journal_wipes_the_session_dir_now(layout, ma
     assert result.exit_code == 0, result.output
     assert "OK, verified clean" in result.output and marker not in result.output
     assert not (layout.state / "session" / "downloads" / f"{marker}.pdf").exists()
+
+
+HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from kiosk.runlock import RunLock
+RunLock(Path(sys.argv[1])).acquire()
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_stale_run_lock_holder_is_named_and_ended_when_the_unit_starts(layout):
+    """An orphaned `kiosk run` (its compositor gone, out of the unit) kept the lock, and every
+    restart failed with "a kiosk is running". Asked by hand, `kiosk wipe` names it and refuses;
+    as the unit's start step (--end-stale) it ends it, then wipes."""
+    project = str(Path(__file__).resolve().parents[2])
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(layout.state), project],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        refused = CliRunner().invoke(cli, ["wipe", "--state-dir", str(layout.state)])
+        assert refused.exit_code == 1
+        assert f"pid {holder.pid}" in refused.output
+        assert holder.poll() is None, "asked by hand, a running kiosk is never killed"
+        result = CliRunner().invoke(cli, ["wipe", "--end-stale", "--state-dir",
+                                          str(layout.state)])
+        assert result.exit_code == 0, result.output
+        assert f"(pid {holder.pid}) holds the run lock: ending it" in result.output
+        assert "OK, verified clean" in result.output
+        assert holder.wait(10) is not None
+    finally:
+        holder.kill()
+        holder.wait(10)
