@@ -36,6 +36,7 @@ def test_the_hub_opens_on_the_last_complete_month_and_marks_the_current_one(app,
     assert "<title>Indicateurs de mars 2026 - Hub des bornes</title>" in home
     assert "Mois en cours, incomplet" not in home
     assert "avril 2026 (en cours, incomplet)" in home  # the trend says it, too
+    assert '<option value="2026-04" >avril 2026 (en cours, incomplet)</option>' in home
     april = client.get("/?month=2026-04").get_data(as_text=True)
     assert "Mois en cours, incomplet" in april
     lines = client.get("/export.csv?month=2026-04").data.decode("utf-8-sig").splitlines()
