@@ -35,11 +35,9 @@ def places_page():
         else:
             flash(f"« {place.name} » est enregistrée : vous pouvez créer ses codes d'inscription.")
             return redirect(url_for("register.places_page"))
-    register = Register(db, today())
-    counts: dict[str, int] = {}
-    for row in register.terminals:
-        if not row[4]:
-            counts[row[1]] = counts.get(row[1], 0) + 1
+    # Terminals still trusted, per place (without loading every report as the Register would).
+    counts = dict(db.all("SELECT place_id, COUNT(*) FROM terminals"
+                         " WHERE COALESCE(revoked_at, '') = '' GROUP BY place_id"))
     return render_template("hub/places.html", places=all_places(db), fields=FIELDS,
                            values=values, error=error, counts=counts), 400 if error else 200
 
@@ -154,7 +152,7 @@ def terminals_page():
         except ValueError:
             flash("Choisissez une association du registre (enregistrez-la d'abord).")
     register = Register(db, today())
-    places = {place.id: place for place in all_places(db)}
+    places = register.places
     terminals = [{"id": tid, "place": places.get(place_id), "name": name or "Borne",
                   "enrolled": local_time(enrolled), "revoked": local_time(revoked) if revoked
                   else None, "last_report": local_time(register.last_report(tid))}
