@@ -13,11 +13,25 @@ from .charts import bar_chart
 from .consolidate import Register
 from .enrolment import create_code, pending_codes
 from .months import checked_month, local_time, month_label
-from .places import FIELDS, PlaceError, all_places, create_place, get_place, update_place
+from .places import (
+    FIELDS,
+    PlaceError,
+    all_places,
+    create_place,
+    get_place,
+    neighbourhood_of,
+    update_place,
+)
 from .staff import today, trend_items
 from .summary import summary
 
 bp = Blueprint("register", __name__)
+
+
+def chosen_month(register: Register) -> str:
+    """The `month` asked for (400 if malformed), else the last complete one, else this one."""
+    return checked_month(request.args.get("month")) or register.default_month() \
+        or register.current
 
 
 @bp.route("/places", methods=["GET", "POST"])
@@ -71,8 +85,7 @@ def association_page(place_id: str):
     db = get_db()
     place = get_place(db, place_id) or abort(404, description="Ce lieu n'existe pas.")
     register = Register(db, today())
-    month = checked_month(request.args.get("month")) or register.default_month() \
-        or register.current
+    month = chosen_month(register)
     figures = summary(register, {place_id}, month)
     trend = trend_items(register, place_id)
     return render_template(
@@ -92,8 +105,7 @@ def monthly_report(place_id: str):
     db = get_db()
     place = get_place(db, place_id) or abort(404, description="Ce lieu n'existe pas.")
     register = Register(db, today())
-    month = checked_month(request.args.get("month")) or register.default_month() \
-        or register.current
+    month = chosen_month(register)
     return render_template(
         "hub/report.html", place=place, month=month, figures=summary(register, {place_id}, month),
         state=register.month_state(month), trend=trend_items(register, place_id)[-12:],
@@ -107,7 +119,7 @@ def _group(register: Register, choice: str) -> tuple[str, set[str]] | None:
         return register.places[value].name, {value}
     if kind == "q":
         ids = {p.id for p in register.places.values()
-               if (p.neighbourhood or "Quartier non renseigné") == value}
+               if neighbourhood_of(p) == value}
         if ids:
             return f"Quartier {value}", ids
     return None
@@ -118,12 +130,11 @@ def _group(register: Register, choice: str) -> tuple[str, set[str]] | None:
 def compare_page():
     """Two associations, or two neighbourhoods, side by side for one month."""
     register = Register(get_db(), today())
-    month = checked_month(request.args.get("month")) or register.default_month() \
-        or register.current
+    month = chosen_month(register)
     choices = [(f"p:{p.id}", p.name) for p in sorted(register.places.values(),
                                                        key=lambda p: p.name.casefold())]
-    quartiers = sorted({p.neighbourhood or "Quartier non renseigné"
-                        for p in register.places.values()}, key=str.casefold)
+    quartiers = sorted({neighbourhood_of(p) for p in register.places.values()},
+                       key=str.casefold)
     choices += [(f"q:{name}", f"Quartier : {name}") for name in quartiers]
     sides = []
     for key in ("a", "b"):
