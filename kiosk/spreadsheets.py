@@ -246,3 +246,19 @@ def to_ods(rows: list[dict], identity: list[str] | None = None) -> bytes:
                          compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
+
+
+TABLE_FORMATS = ("csv", "csv-comma", "xlsx", "ods")
+
+
+def table_file(rows: list[dict], fmt: str, identity: list[str] | None = None) -> bytes:
+    """The table in one of TABLE_FORMATS: csv (`;`), csv-comma (`,`), xlsx or ods."""
+    if fmt == "csv":
+        return to_csv(rows, ";", identity)
+    if fmt == "csv-comma":
+        return to_csv(rows, ",", identity)
+    if fmt == "xlsx":
+        return to_xlsx(rows, identity)
+    if fmt == "ods":
+        return to_ods(rows, identity)
+    raise ValueError(f"unknown table format {fmt!r} ({', '.join(TABLE_FORMATS)})")

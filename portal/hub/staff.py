@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from kiosk.spreadsheets import header_of, to_csv, to_ods, to_xlsx
+from kiosk.spreadsheets import header_of, table_file
 from kiosk.vocabulary import SESSIONS_NOT_PEOPLE, THEMATIC_LABELS
 
 from . import get_db
@@ -161,10 +161,7 @@ def export(fmt: str):
         abort(404, description="Format inconnu : CSV, Excel (xlsx) ou OpenDocument (ods).")
     rows = Register(get_db(), today()).table(month)
     mime, suffix = EXPORTS[fmt]
-    if fmt.startswith("csv"):
-        data = to_csv(rows, "," if fmt == "csv-comma" else ";", IDENTITY)
-    else:
-        data = (to_xlsx if fmt == "xlsx" else to_ods)(rows, IDENTITY)
+    data = table_file(rows, fmt, IDENTITY)
     extension = fmt.split("-")[0]
     name = "-".join(part for part in ("indicateurs", month or "tous-les-mois", suffix) if part)
     # send_file writes Content-Disposition per RFC 6266 (quoted, filename* when needed).
