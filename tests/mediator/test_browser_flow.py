@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from portal import create_app
-
-from .conftest import PASSWORD, mediator_state
+from .conftest import PASSWORD
+from .live import served_portal
 
 
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory):
-    from portal.server import BackgroundServer
-
-    state = mediator_state(tmp_path_factory.mktemp("mediator-live"))
-    app = create_app({"MEDIATOR_STATE_DIR": str(state),
-                      "PORTAL_DOCUMENTS_DIR": str(state / "docs")})
-    with BackgroundServer(app) as server:
-        yield server.url
+    with served_portal(tmp_path_factory.mktemp("mediator-live")) as (url, _app):
+        yield url
 
 
 @pytest.fixture
