@@ -40,7 +40,8 @@ def cause(domain: str, code: int, is_download: bool = False) -> str | None:
         return "tls"
     if domain == "HttpStatusCodeDomain":
         return "server" if 500 <= code <= 599 else None
-    if domain in ("ConnectionErrorDomain", "DnsErrorDomain", "InternalErrorDomain"):
+    if domain in ("ConnectionErrorDomain", "DnsErrorDomain", "HttpErrorDomain",
+                  "InternalErrorDomain"):
         if -299 <= code <= -200 or code in (-107, -113, -117, -110):  # certificate, SSL
             return "tls"
         return _CONNECTION_CODES.get(code)

@@ -338,6 +338,9 @@ class Controller(QObject):
             if info.status() not in statuses:
                 return
             why = error_pages.cause(info.errorDomain().name, info.errorCode(), info.isDownload())
+            if why is None and info.status() == info.LoadStatus.LoadFailedStatus:
+                log.info("page load failed, Chromium's handling kept: %s %d",
+                         info.errorDomain().name, info.errorCode())
             url = url_text(info.url())
             if why is None or url.startswith(self.portal_origin + "/"):
                 return

@@ -10,6 +10,8 @@ import math
 
 from markupsafe import Markup
 
+from .policy_strings import N_
+
 # 24x24 stroke drawings, in the spirit of a road sign: one idea each, few lines.
 PICTOGRAMS: dict[str, str] = {
     "family": '<circle cx="8" cy="5" r="3"/><path d="M3 21v-5a5 5 0 0 1 10 0v5"/>'
@@ -62,8 +64,53 @@ PICTOGRAMS: dict[str, str] = {
              '3c-3 3-3 15 0 18"/>',
     "lock": '<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>',
     "terminal": '<rect x="3" y="4" width="18" height="12" rx="2"/><path d="M9 20h6M12 16v4"/>',
+    # Site pictograms, so sites of one theme do not all look alike.
+    "card": '<rect x="2" y="5" width="20" height="14" rx="2"/><rect x="5" y="9" width="5" '
+            'height="4" rx="1"/><path d="M13 10h6M13 14h4"/>',
+    "heart": '<path d="M12 20s-7-4.5-7-10a4 4 0 0 1 7-2.5A4 4 0 0 1 19 10c0 5.5-7 10-7 10z"/>'
+             '<path d="M8 12h2l1-2 2 4 1-2h2"/>',
+    "wheat": '<path d="M12 22V8"/><path d="M12 12c-3 0-4-2-4-4 3 0 4 2 4 4zM12 12c3 0 4-2 4-4'
+             '-3 0-4 2-4 4zM12 17c-3 0-4-2-4-4 3 0 4 2 4 4zM12 17c3 0 4-2 4-4-3 0-4 2-4 4zM12 '
+             '8c-1.5-1-1.5-3 0-5 1.5 2 1.5 4 0 5z"/>',
+    "building": '<rect x="5" y="3" width="14" height="18" rx="1"/><path d="M9 7h2M13 7h2M9 '
+                '11h2M13 11h2M9 15h2M13 15h2M11 21v-3h2v3"/>',
+    "receipt": '<path d="M6 2h12v20l-3-2-3 2-3-2-3 2z"/><path d="M9 7h6M9 11h6M9 15h4"/>',
+    "leaf": '<path d="M5 19c0-9 6-14 15-14 0 9-5 15-14 15"/><path d="M5 19c3-4 6-7 10-9"/>',
+    "euro": '<circle cx="12" cy="12" r="9"/><path d="M15.5 8.5a4.5 4.5 0 1 0 0 7M7 11h6M7 '
+            '13h6"/>',
 }
 DIRECTIONAL = {"back", "next", "end"}
+
+# What each pictogram a mediator can give a site shows, in plain French: the picker's labels
+# and the tiles' text alternative (translated for residents).
+SITE_PICTOGRAMS: dict[str, str] = {
+    "family": N_("Famille"),
+    "health": N_("Santé (croix)"),
+    "card": N_("Carte de santé"),
+    "heart": N_("Cœur (santé)"),
+    "wheat": N_("Épi de blé (agriculture)"),
+    "work": N_("Travail"),
+    "school": N_("École, formation"),
+    "money": N_("Argent"),
+    "euro": N_("Euro"),
+    "energy": N_("Énergie"),
+    "retirement": N_("Retraite"),
+    "id-card": N_("Carte d'identité"),
+    "passport": N_("Passeport"),
+    "home": N_("Maison"),
+    "building": N_("Immeuble"),
+    "justice": N_("Justice"),
+    "receipt": N_("Reçu, amende"),
+    "car": N_("Voiture"),
+    "leaf": N_("Feuille (environnement)"),
+    "mail": N_("Courrier"),
+    "documents": N_("Dossier"),
+    "file": N_("Document"),
+    "globe": N_("Monde"),
+    "info": N_("Information"),
+    "person": N_("Personne"),
+    "shield": N_("Protection"),
+}
 
 
 def icon(name: str, size: str = "") -> Markup:
@@ -75,6 +122,24 @@ def icon(name: str, size: str = "") -> Markup:
                   'focusable="false" '
                   f'fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" '
                   f'stroke-linejoin="round">{body}</svg>')
+
+
+def pictogram(name: str, label: str, size: str = "lg") -> Markup:
+    """A site's pictogram with its text alternative (role img, labelled)."""
+    body = PICTOGRAMS.get(name, PICTOGRAMS["info"])
+    classes = "icon" + (f" icon-{size}" if size else "")
+    return Markup('<svg class="{}" viewBox="0 0 24 24" role="img" aria-label="{}" '
+                  'focusable="false" fill="none" stroke="currentColor" stroke-width="2" '
+                  'stroke-linecap="round" stroke-linejoin="round">').format(classes, label) \
+        + Markup(body) + Markup("</svg>")
+
+
+def site_pictogram(name: str) -> Markup:
+    """A tile's pictogram, its text alternative in the resident's language."""
+    from flask_babel import gettext
+
+    key = name if name in SITE_PICTOGRAMS else "info"
+    return pictogram(key, gettext(SITE_PICTOGRAMS[key]))
 
 
 def _star(cx: float, cy: float, r: float) -> str:

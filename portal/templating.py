@@ -6,7 +6,7 @@ from flask import Flask, current_app
 from flask_babel import gettext
 
 from . import i18n
-from .icons import badge, icon
+from .icons import badge, icon, site_pictogram
 
 
 def _context() -> dict:
@@ -30,5 +30,5 @@ def human_size(size: int) -> str:
 
 def init_app(app: Flask) -> None:
     app.context_processor(_context)
-    app.jinja_env.globals.update(icon=icon, badge=badge)
+    app.jinja_env.globals.update(icon=icon, badge=badge, site_pictogram=site_pictogram)
     app.jinja_env.filters["size"] = human_size

@@ -21,7 +21,7 @@ from kiosk.keeper import KeeperError
 from kiosk.keeper_service import SecretsUnavailable
 from policies import Allowlist, PolicyError, PolicyIssue, parse_policy
 from portal.catalogue import get_policy
-from portal.icons import PICTOGRAMS
+from portal.icons import SITE_PICTOGRAMS
 
 from ..limits import CATALOGUE_LIMIT
 from . import auth, bp, context, drafts
@@ -35,6 +35,11 @@ TABLES = {"sites": "site", "categories": "category"}
 
 
 # ---------------------------------------------------------------------------------- load / save
+def _pictograms() -> list[tuple[str, str]]:
+    """The visual picker's choices: every site pictogram with its plain-French label."""
+    return [(name, _m(label)) for name, label in SITE_PICTOGRAMS.items()]
+
+
 def current_doc() -> dict[str, Any]:
     """The catalogue in force, as an editable document."""
     store = context.store()
@@ -197,7 +202,7 @@ def _site_form(site: dict, errors: dict, site_id: str | None, tested: str | None
                status: int = 200):
     doc = current_doc()
     return render_template("mediator/site_form.html", site=site, errors=errors, site_id=site_id,
-                           categories=doc.get("category", []), icons=sorted(PICTOGRAMS),
+                           categories=doc.get("category", []), icons=_pictograms(),
                            tested=tested, test_url=request.form.get("test_url", "")), status
 
 
@@ -262,7 +267,7 @@ def _category_view(category_id: str | None):
     if request.method == "GET":
         category = drafts.find(doc, "category", category_id) if category_id else {}
         return render_template("mediator/category_form.html", category=category, errors={},
-                               category_id=category_id, icons=sorted(PICTOGRAMS))
+                               category_id=category_id, icons=_pictograms())
     taken = drafts.taken_ids(doc, "category") - ({category_id} if category_id else set())
     category, errors = drafts.category_from_form(request.form, category_id, taken)
     if not errors:
@@ -273,7 +278,7 @@ def _category_view(category_id: str | None):
         if not errors:
             return redirect(url_for("mediator.catalogue", message="saved"), 303)
     return render_template("mediator/category_form.html", category=category, errors=errors,
-                           category_id=category_id, icons=sorted(PICTOGRAMS)), 400
+                           category_id=category_id, icons=_pictograms()), 400
 
 
 # ---------------------------------------------------------------------------------- history

@@ -111,3 +111,26 @@ def test_attestation_is_kept_viewed_printed_for_two_residents(kiosk, display, fa
         mark = launcher.mark()
         launcher.send(op="clear")
         launcher.wait_event("cleared", since=mark)
+
+
+FRAMED_PAGE = """<!doctype html><style>body{margin:0}iframe{display:block;border:0}</style>
+<iframe src="/attestation.pdf" width="600" height="400"></iframe>"""
+
+
+def test_attestation_shown_in_a_frame_is_kept_and_viewable(kiosk, display, fake_sites):
+    """A site showing the PDF inside its page: Chromium's own viewer stays off, its "Ouvrir"
+    keeps the document, and "Voir le document" shows it in the portal's viewer."""
+    launcher, _session, _paths, _bin_dir = kiosk
+    fake_sites.page("caf.localhost", "/", FRAMED_PAGE)
+    seen = len(fake_sites.requests("caf.localhost", "/"))
+    launcher.send(op="home")
+    fake_sites.wait_for("caf.localhost", "/", count=seen + 1)
+    time.sleep(1.5)
+    assert red_on_screen(display) < 0.01  # no plugin draws it in the page
+    mark = launcher.mark()
+    xdotool("mousemove", "300", "279", "click", "1", display=display)  # the frame's "Ouvrir"
+    launcher.wait_event("download", since=mark, detail="accepted")
+    assert (launcher.session / "downloads" / "attestation.pdf").read_bytes() == make_pdf()
+    time.sleep(0.5)
+    xdotool("key", "Return", display=display)  # "Voir le document"
+    wait_until(lambda: red_on_screen(display) > 0.2, what="the PDF's own content on screen")

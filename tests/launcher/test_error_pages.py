@@ -12,7 +12,7 @@ PORTAL = "http://127.0.0.1:8765"
 @pytest.mark.parametrize(("domain", "code", "expected"), [
     ("ConnectionErrorDomain", -105, "dns"), ("ConnectionErrorDomain", -137, "dns"),
     ("ConnectionErrorDomain", -102, "refused"), ("ConnectionErrorDomain", -101, "reset"),
-    ("ConnectionErrorDomain", -324, "reset"), ("ConnectionErrorDomain", -118, "timeout"),
+    ("HttpErrorDomain", -324, "reset"), ("ConnectionErrorDomain", -118, "timeout"),
     ("ConnectionErrorDomain", -7, "timeout"), ("CertificateErrorDomain", -202, "tls"),
     ("ConnectionErrorDomain", -201, "tls"), ("ConnectionErrorDomain", -107, "tls"),
     ("HttpStatusCodeDomain", 500, "server"), ("HttpStatusCodeDomain", 503, "server"),

@@ -3,7 +3,10 @@ Chromium's technical one; "Réessayer" and "Revenir" work; each failure is count
 
 from __future__ import annotations
 
+import datetime
 import socket
+import ssl
+import threading
 import time
 
 import pytest
@@ -27,12 +30,17 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
+CLOSED_PORT = closed_port()
+
+
 @pytest.fixture(scope="module")
 def kiosk(display, fake_sites, tmp_path_factory):
     base = tmp_path_factory.mktemp("unreachable")
     port = fake_sites.port
+    # A catalogue names its loopback ports: the site's, and one where nothing listens.
     text = POLICY.format(strict="true", port=port).replace(
-        f'hosts = ["caf.localhost:{port}"]', f'hosts = ["caf.localhost:{port}", "caf.invalid"]')
+        f'hosts = ["caf.localhost:{port}"]',
+        f'hosts = ["caf.localhost:{port}", "caf.localhost:{CLOSED_PORT}", "caf.invalid"]')
     assert "caf.invalid" in text
     policy = base / "portal-policy.toml"
     policy.write_text(text)
@@ -100,8 +108,77 @@ def test_unknown_name_then_back_returns_to_the_site(kiosk, fake_sites, display):
 
 def test_refused_connection_is_said_plainly(kiosk, fake_sites, display):
     _mark, cause = fail_from_site(kiosk, fake_sites, display,
-                                  f"http://caf.localhost:{closed_port()}/")
+                                  f"http://caf.localhost:{CLOSED_PORT}/")
     assert cause == "refused"
+
+
+def self_signed_tls_server(tmp_path) -> tuple[socket.socket, int]:
+    """An HTTPS listener on 127.0.0.1 whose certificate no browser trusts."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "caf.localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("caf.localhost")]), False)
+            .sign(key, hashes.SHA256()))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                context.wrap_socket(conn, server_side=True).close()
+            except (OSError, ssl.SSLError):
+                conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, listener.getsockname()[1]
+
+
+def test_untrusted_certificate_is_said_plainly(kiosk, fake_sites, display, tmp_path):
+    listener, port = self_signed_tls_server(tmp_path)
+    try:
+        _mark, cause = fail_from_site(kiosk, fake_sites, display, f"https://caf.localhost:{port}/")
+    finally:
+        listener.close()
+    assert cause == "tls"
+
+
+def test_connection_closed_without_an_answer_is_said_plainly(kiosk, fake_sites, display):
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def hang_up() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            conn.recv(1024)
+            conn.close()  # no answer at all
+
+    threading.Thread(target=hang_up, daemon=True).start()
+    try:
+        _mark, cause = fail_from_site(kiosk, fake_sites, display,
+                                      f"http://caf.localhost:{listener.getsockname()[1]}/")
+    finally:
+        listener.close()
+    assert cause == "reset"
 
 
 def test_arabic_resident_gets_the_page_in_arabic(kiosk, fake_sites, display):

@@ -109,3 +109,15 @@
   if (wasPending) { ring(); }
   setTimeout(poll, 3000);
 })();
+
+// The site form's pictogram picker: the tile preview shows the chosen pictogram at once.
+(function () {
+  const preview = document.getElementById("preview-icon");
+  if (!preview) return;
+  document.querySelectorAll(".picto-picker input[type=radio]").forEach(function (radio) {
+    radio.addEventListener("change", function () {
+      const svg = radio.parentElement.querySelector("svg");
+      if (svg) preview.replaceChildren(svg.cloneNode(true));
+    });
+  });
+})();
