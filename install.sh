@@ -21,10 +21,11 @@ RUNTIME_PACKAGES=(
 # A virtual screen, input and screenshots for GUI tests; a real Chromium for page and benchmark tests;
 # for installer tests: shellcheck, systemd-analyze and duk (the JavaScript engine of polkit rules);
 # a real PostgreSQL server for the hub's tests; a window manager (openbox) for the launcher test;
-# libatomic1 for the node that Playwright bundles (a bare Debian lacks it: every browser test errs).
+# libatomic1 for the node that Playwright bundles (a bare Debian lacks it: every browser test errs);
+# debootstrap and systemd-nspawn for the booted test (a Debian 12 container running --kiosk).
 TEST_PACKAGES=(
   xvfb xauth xdotool x11-utils imagemagick chromium chromium-driver shellcheck systemd duktape
-  postgresql openbox libatomic1
+  postgresql openbox libatomic1 debootstrap systemd-container
 )
 # The locked terminal: the cage compositor (and Xwayland as fallback), Qt's Wayland libraries,
 # printing, removable drives for the "Mes documents" copy, polkit for the rule that limits them.

@@ -9,8 +9,8 @@ import click
 
 from kiosk.paths import state_dir
 
-FORMATS = ("csv", "csv-comma", "xlsx", "json")
-EXTENSIONS = {"csv": "csv", "csv-comma": "csv", "xlsx": "xlsx", "json": "json"}
+FORMATS = ("csv", "csv-comma", "xlsx", "ods", "json")
+EXTENSIONS = {"csv": "csv", "csv-comma": "csv", "xlsx": "xlsx", "ods": "ods", "json": "json"}
 STATE_OPTION = click.option("--state-dir", "state", type=click.Path(file_okay=False), default=None,
                             help="State directory (default $KIOSK_STATE_DIR or /var/lib/kiosk).")
 

@@ -43,6 +43,7 @@ THROTTLE_NAME = "mediator-login.json"
 POLICY_KEY_NAME = "policy-signing.key"
 GRANT_SECONDS = 15 * 60  # a grant lives as long as an idle mediator session
 REPORT_KEYS = {"schema_version", "terminal_id", "month", "figures"}  # every report has them
+REBIND_KEYS = {"purpose", "terminal_id", "public_key", "code"}  # a re-enrolment proof, exactly
 MAX_PASSWORD = 1024
 
 
@@ -191,6 +192,23 @@ class Keeper:
         if report["terminal_id"] != terminal_id(self.state):
             raise KeeperError("not_this_terminal")
         return sign_report(report, terminal_key(self.state))
+
+    def sign_rebind(self, statement: dict) -> dict:
+        """The terminal's proof, for the hub, that it asks to be enrolled again (with a new code,
+        for another association): its current key signs exactly {purpose, terminal_id,
+        public_key, code (hash)}, a shape no report has, so neither can pass for the other."""
+        from kiosk.export import public_key_b64, sign_report, terminal_id, terminal_key
+
+        if not isinstance(statement, dict) or set(statement) != REBIND_KEYS \
+                or statement["purpose"] != "rebind":
+            raise KeeperError("not_a_rebind")
+        key = terminal_key(self.state)
+        if statement["terminal_id"] != terminal_id(self.state) \
+                or statement["public_key"] != public_key_b64(key):
+            raise KeeperError("not_this_terminal")
+        if not isinstance(statement["code"], str) or len(statement["code"]) != 64:
+            raise KeeperError("not_a_rebind")
+        return sign_report(statement, key)
 
     def terminal_public_key(self) -> str:
         from kiosk.export import public_key_b64, terminal_key

@@ -60,6 +60,8 @@ def handle(keeper: Keeper, request: dict) -> dict:
             return {"ok": True, "value": signature.decode() if signature else None}
         if op == "sign_report":
             return {"ok": True, "value": keeper.sign_report(request.get("report"))}
+        if op == "sign_rebind":
+            return {"ok": True, "value": keeper.sign_rebind(request.get("statement"))}
         if op == "public_key":
             return {"ok": True, "value": keeper.terminal_public_key()}
     except PasswordError as exc:
@@ -242,6 +244,9 @@ class KeeperClient:
 
     def sign_report(self, report: dict) -> dict:
         return self._ask("sign_report", report=report)
+
+    def sign_rebind(self, statement: dict) -> dict:
+        return self._ask("sign_rebind", statement=statement)
 
     def terminal_public_key(self) -> str:
         return self._ask("public_key")

@@ -212,7 +212,8 @@ def _ods_cell(value: object) -> str:
                 f"<text:p>{value}</text:p></table:table-cell>")
     if value in ("", None):
         return "<table:table-cell/>"
-    return (f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
+    text = "".join(char for char in str(value) if char >= " " or char == "\t")  # valid XML
+    return (f'<table:table-cell office:value-type="string"><text:p>{escape(text)}'
             "</text:p></table:table-cell>")
 
 

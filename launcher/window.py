@@ -378,6 +378,9 @@ class Controller(QObject):
             # next resident's keys (typing, Return on "Imprimer") go nowhere until they click.
             if self.browser is not None:
                 self.browser.webview.setFocus()
+            # The resident's history starts here: Back must not return to the previous
+            # resident's "Session effacée" notice.
+            self.page.history().clear()
             self.writer.emit(Event("ready"))
         self.push_state()
         self._follow_language()

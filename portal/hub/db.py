@@ -136,7 +136,9 @@ class Database:
                 self.execute(statement)
             for table, column, definition in COLUMNS:
                 if column not in self.column_names(table):
-                    self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+                    # Two workers starting together: PostgreSQL must not fail on the second.
+                    guard = "IF NOT EXISTS " if self.postgres else ""
+                    self.execute(f"ALTER TABLE {table} ADD COLUMN {guard}{column} {definition}")
             from .places import adopt_free_text
             adopt_free_text(self)
         self._created = True

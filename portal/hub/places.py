@@ -61,7 +61,10 @@ def clean(fields: dict) -> dict[str, str]:
     """Trimmed, checked fields, or PlaceError."""
     values = {}
     for column, label, longest in FIELDS:
-        value = " ".join(str(fields.get(column) or "").split())
+        # Control and format characters (bidi overrides such as U+202E) never reach the register.
+        text = "".join(char for char in str(fields.get(column) or "")
+                       if not unicodedata.category(char).startswith("C") or char in "\t\n")
+        value = " ".join(text.split())
         if len(value) > longest:
             raise PlaceError(f"{label} : {longest} caractères au plus.")
         values[column] = value

@@ -31,7 +31,7 @@ from .auth import (
 )
 from .charts import bar_chart
 from .consolidate import IDENTITY, Register, add_figures
-from .months import PARIS, checked_month, month_label
+from .months import MONTH, PARIS, checked_period, month_label
 
 bp = Blueprint("staff", __name__)
 
@@ -59,8 +59,15 @@ def login():
             session["sid"] = open_session(get_db(), username)
             return redirect(safe_next(request.args.get("next", "")) or url_for("staff.index"))
         error = ("Identifiant ou mot de passe incorrect." if wait <= 0 else
-                 f"Trop d'essais. Réessayez dans {int(wait) + 1} secondes.")
+                 f"Trop d'essais. Réessayez dans {_delay(wait)}.")
     return render_template("hub/login.html", error=error), 401 if error else 200
+
+
+def _delay(seconds: float) -> str:
+    """`12 secondes`, `3 minutes`: what a person reads, not 3601 seconds."""
+    if seconds < 90:
+        return f"{int(seconds) + 1} secondes"
+    return f"{int(seconds // 60) + 1} minutes"
 
 
 @bp.post("/logout")
@@ -115,10 +122,10 @@ def _charts(register: Register, month: str) -> list[dict]:
 @login_required
 def index():
     """The consolidated table for one month (by default the last complete one)."""
-    from .summary import neighbourhoods
+    from .summary import period_lines
 
     register = Register(get_db(), today())
-    month = checked_month(request.args.get("month")) or register.default_month()
+    month = checked_period(request.args.get("month")) or register.default_month()
     rows = register.table(month) if month else []
     charts = [dict(c, svg=bar_chart(c["id"], c["title"], c["items"]))
               for c in (_charts(register, month) if month else [])]
@@ -126,9 +133,14 @@ def index():
                            month=month, state=register.month_state(month) if month else None,
                            charts=charts, header=header_of(rows, IDENTITY),
                            row_ids=[c.place.id for c in register.cells(month)] if month else [],
-                           quartiers=neighbourhoods(register, month) if month else [],
+                           quartiers=period_lines(register, month) if month else [],
+                           quarters=register.quarters()[::-1],
+                           link_month=month if month and MONTH.match(month) else None,
+                           print_columns=PRINT_COLUMNS,
                            sessions_not_people=SESSIONS_NOT_PEOPLE)
 
+
+PRINT_COLUMNS = 9  # columns per printed slice of the wide table (A4 landscape)
 
 EXPORTS = {
     "csv": ("text/csv", "pointvirgule"),
@@ -142,7 +154,7 @@ EXPORTS = {
 @login_required
 def export(fmt: str):
     """The consolidated table as CSV (`;`, or `,` with ?sep=comma), XLSX or ODS."""
-    month = checked_month(request.args.get("month"))
+    month = checked_period(request.args.get("month"))
     if fmt == "csv" and request.args.get("sep") == "comma":
         fmt = "csv-comma"
     if fmt not in EXPORTS:

@@ -22,6 +22,7 @@ from policies import (
     parse_host_pattern,
     parse_policy,
 )
+from policies.text import neutralise_bidi
 
 from .french import host_error_text, issue_text
 from .i18n import _m
@@ -121,6 +122,11 @@ def unique_id(wanted: str, taken: set[str]) -> str:
     return candidate
 
 
+def _text(form, name: str) -> str:
+    """A text field as residents will read it: no bidi override (see policies.text)."""
+    return neutralise_bidi(form.get(name, "")).strip()
+
+
 def site_from_form(form, current_id: str | None, taken: set[str]) -> tuple[dict[str, Any], Errors]:
     """A site table from the form, plus host-line errors found before the whole-policy check."""
     errors: Errors = {}
@@ -136,10 +142,10 @@ def site_from_form(form, current_id: str | None, taken: set[str]) -> tuple[dict[
         errors.setdefault("hosts", []).append(_m("Au plus %(n)s adresses par site.", n=MAX_LINES))
     site_id = current_id or form.get("id", "").strip() \
         or unique_id(slug(form.get("name", "")), taken)
-    keywords = [k.strip() for k in form.get("keywords", "").split(",") if k.strip()]
-    site = {"id": site_id, "name": form.get("name", "").strip(),
+    keywords = [k.strip() for k in _text(form, "keywords").split(",") if k.strip()]
+    site = {"id": site_id, "name": _text(form, "name"),
             "category": form.get("category", ""), "url": form.get("url", "").strip(),
-            "hosts": hosts, "description": form.get("description", "").strip(),
+            "hosts": hosts, "description": _text(form, "description"),
             "icon": form.get("icon", "").strip(), "keywords": keywords}
     if not site["name"]:
         errors.setdefault("name", []).append(_m("Donnez un nom au site."))
@@ -152,7 +158,7 @@ def site_from_form(form, current_id: str | None, taken: set[str]) -> tuple[dict[
 def category_from_form(form, current_id: str | None,
                        taken: set[str]) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
-    label = form.get("label", "").strip()
+    label = _text(form, "label")
     cat_id = current_id or form.get("id", "").strip() or unique_id(slug(label), taken)
     if not label:
         errors["label"] = [_m("Donnez un nom à la catégorie.")]

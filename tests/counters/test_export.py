@@ -155,3 +155,15 @@ def test_language_tags_are_reduced_to_a_listed_language(store):
     totals = store.month_totals("2026-03")
     assert totals[("language", "fr")] == 1 and totals[("language", "ar")] == 1
     assert totals[("language", "pt")] == 1 and totals[("language", "other")] == 1
+
+
+def test_the_terminal_exports_an_ods_file_too(state, store):
+    import zipfile
+    from xml.etree import ElementTree
+    fill(store)
+    archive = zipfile.ZipFile(io.BytesIO(export_bytes(state, store, "2026-03", "ods", "A")))
+    assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+    content = ElementTree.fromstring(archive.read("content.xml"))
+    cells = [p.text for p in content.iter(
+        "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p")]
+    assert cells[:3] == ["Association", "Borne", "Mois"] and "Définitions" not in cells[:3]

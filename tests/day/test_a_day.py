@@ -28,6 +28,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from launcher.options import window_options
 from tests.fakesites import FakeSites
 from tests.supervisor.conftest import RunningKiosk, differing_pixels, settled_screenshot
 
@@ -44,14 +45,16 @@ width:400px;height:200px;background:#dde">Télécharger l'attestation</a>
 <a href="{ants}" style="display:block;position:fixed;left:600px;top:120px;width:400px;
 height:200px;background:#ede">Demande de titre (ANTS)</a>"""
 
-# Where things are in the window (windowed mode: 1100x760 at 90,20 on a 1280x800 screen).
-START = (640, 421)
-ARABIC = (845, 570)
-TILE = {"fr": (370, 490), "ar": (900, 437)}
-DOWNLOAD_LINK = (300, 240)
-ANTS_LINK = (890, 240)
-END_BUTTON = (1084, 48)
-PAGE = (640, 600)
+# The window in windowed mode on the 1280x800 test screen, and where our own toolbar and the
+# fake CAF's links are in it. The portal's buttons are located in its own pages (see `locate`).
+WINDOW = window_options((0, 0, 1280, 800), windowed=True)
+DOWNLOAD_LINK = (WINDOW.x + 220, WINDOW.y + 220)
+ANTS_LINK = (WINDOW.x + 800, WINDOW.y + 220)
+END_BUTTON = (WINDOW.x + WINDOW.width - 106, WINDOW.y + 28)
+PAGE = (WINDOW.x + WINDOW.width // 2, WINDOW.y + 580)
+START = ("/", 'form[action$="/commencer"] button')
+ARABIC = ("/", 'button[name="lang"][value="ar"]')
+TILE = ("/accueil", 'a.tile[href*="caf"]')
 
 
 def policy(caf_url: str) -> bytes:
@@ -59,14 +62,17 @@ def policy(caf_url: str) -> bytes:
             f'max_minutes = 0.6\n'
             f'[[category]]\nid = "famille_scolarite"\nlabel = "Famille"\n'
             f'[[site]]\nid = "caf"\nname = "CAF"\ncategory = "famille_scolarite"\n'
-            f'url = "{caf_url}"\nhosts = ["caf.localhost"]\n').encode()
+            f'url = "{caf_url}"\n'
+            f'hosts = ["caf.localhost:{urllib.parse.urlsplit(caf_url).port}"]\n').encode()
 
 
 class Day:
     """The terminal as the association and its residents reach it."""
 
-    def __init__(self, kiosk: RunningKiosk, sites: FakeSites, display: str, shots: Path):
+    def __init__(self, kiosk: RunningKiosk, sites: FakeSites, display: str, shots: Path,
+                 browser):
         self.kiosk, self.sites, self.display, self.shots = kiosk, sites, display, shots
+        self.browser = browser
         self.pid = kiosk.process.pid
         self.bin = Path(kiosk.env["PATH"].split(":")[0])
         self.welcome: Path | None = None
@@ -76,6 +82,23 @@ class Day:
     def xdotool(self, *args: str) -> None:
         subprocess.run(["xdotool", *args], check=True, timeout=10,
                        env={**os.environ, "DISPLAY": self.display})
+
+    def locate(self, target: tuple[str, str]) -> tuple[int, int]:
+        """Where a portal button is in the window: the same page, in the session's language,
+        laid out by Chromium at the window's size (so a change of the portal's layout moves the
+        click with it)."""
+        path, selector = target
+        context = self.browser.new_context(viewport={"width": WINDOW.width,
+                                                     "height": WINDOW.height})
+        try:
+            page = context.new_page()
+            page.goto(f"http://127.0.0.1:{self.kiosk.port}{path}")
+            box = page.locator(selector).first.bounding_box()
+        finally:
+            context.close()
+        assert box, f"{selector} not found on {path}"
+        return (round(WINDOW.x + box["x"] + box["width"] / 2),
+                round(WINDOW.y + box["y"] + box["height"] / 2))
 
     def click(self, point: tuple[int, int], pause: float = 1.0) -> None:
         self.xdotool("mousemove", str(point[0]), str(point[1]), "click", "1")
@@ -108,11 +131,11 @@ class Day:
     def begin(self, language: str = "fr") -> None:
         self.resident += 1
         if language == "ar":
-            self.click(ARABIC, pause=1.5)
-        self.click(START, pause=1.5)
+            self.click(self.locate(ARABIC), pause=1.5)
+        self.click(self.locate(START), pause=1.5)
         self.kiosk.wait_for(lambda s: s["state"] == "active", timeout=15)
         assert self.get_json("/api/state")["language"] == language
-        self.click(TILE[language], pause=1.5)
+        self.click(self.locate(TILE), pause=1.5)
         self.sites.wait_for("caf.localhost", "/", count=self.caf_visits + 1)
         self.caf_visits += 1
 
@@ -172,7 +195,7 @@ class Day:
 
 
 @pytest.fixture(scope="module")
-def day(tmp_path_factory, display, fake_sites):
+def day(tmp_path_factory, display, fake_sites, browser):
     base = tmp_path_factory.mktemp("day")
     ants = fake_sites.page("ants.localhost", "/", "<h1>ANTS</h1>")
     fake_sites.page("caf.localhost", "/", CAF.format(ants=ants))
@@ -192,7 +215,7 @@ def day(tmp_path_factory, display, fake_sites):
     kiosk.start()
     shots = base / "screens"
     shots.mkdir()
-    today = Day(kiosk, fake_sites, display, shots)
+    today = Day(kiosk, fake_sites, display, shots, browser)
     today.caf_visits = len(fake_sites.requests("caf.localhost", "/"))
     yield today
     kiosk.stop()
@@ -242,8 +265,8 @@ def test_a_day_of_eight_residents_on_one_kiosk_run(day):
     day.begin()
     day.download_and_print()
     before = ants_visits()
-    day.mediator().post("/mediateur/accompagne", {"host": "ants.localhost",
-                                                  "password": PASSWORD})
+    ants_host = f"ants.localhost:{day.sites.port}"  # a loopback name carries its port
+    day.mediator().post("/mediateur/accompagne", {"host": ants_host, "password": PASSWORD})
     time.sleep(0.5)
     day.click(ANTS_LINK, pause=1.0)
     day.sites.wait_for("ants.localhost", "/", count=before + 1)
@@ -271,6 +294,9 @@ def test_a_day_of_eight_residents_on_one_kiosk_run(day):
 
     # 8. The next resident: the site unlocked for resident 5 stays closed, and everything
     # works as it did for resident 1.
+    day.xdotool("mousemove", str(WINDOW.x + WINDOW.width - 20), str(WINDOW.y + 20))
+    day.keys("alt+Left", pause=1.0)  # no history of anyone before: still the same welcome
+    assert differing_pixels(day.screenshot("after-back"), day.welcome) < 500
     day.begin()
     before = ants_visits()
     day.click(ANTS_LINK, pause=1.5)

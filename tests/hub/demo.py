@@ -62,4 +62,6 @@ def demo_hub(url: str) -> Flask:
                 month=month, sessions=sessions, generated_at=generated,
                 figures=report_figures(sessions, index + number)))
             assert answer.status_code == 201, answer.json
+            db.execute("UPDATE reports SET received_at = ? WHERE terminal_id = ? AND month = ?",
+                       (generated, terminal.id, month))
     return app

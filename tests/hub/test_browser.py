@@ -49,7 +49,7 @@ def log_in(page, url: str) -> None:
 def hub_pages(app) -> list[str]:
     db = app.extensions["hub_db"]
     place, other = [row[0] for row in db.all("SELECT id FROM places ORDER BY name_key")][:2]
-    return ["/", "/?month=2026-04", "/?month=2026-02", f"/association/{place}",
+    return ["/", "/?month=2026-04", "/?month=2026-02", "/?month=2026-T1", f"/association/{place}",
             "/compare", f"/compare?a=p:{place}&b=p:{other}&month=2026-03",
             f"/association/{place}/rapport", f"/association/{other}/rapport?month=2026-04",
             f"/association/{place}?month=2026-04", "/places", f"/places/{place}", "/terminals",
@@ -115,15 +115,26 @@ def test_charts_fit_a_phone_screen(browser, live_hub):
     context.close()
 
 
-def test_print_shows_the_whole_table_without_the_menu(page, live_hub):
+def test_print_shows_every_column_of_the_table_within_the_page(browser, live_hub):
+    """A4 landscape minus 1 cm margins is about 1,047 CSS px wide: every printed slice of the
+    wide table fits in it, and together the slices hold every column."""
     url, _app = live_hub
+    context = browser.new_context(viewport={"width": 1047, "height": 740})
+    page = context.new_page()
     log_in(page, url)
+    screen_columns = page.locator("div.screen-only thead th").count()
     page.emulate_media(media="print")
     assert not page.locator("nav").is_visible()
-    region = page.locator("div.scroll[role=region][aria-labelledby=table-h]")
-    assert region.evaluate("el => getComputedStyle(el).overflowX") == "visible"
-    pdf = page.pdf(format="A4", landscape=True)
-    assert pdf.startswith(b"%PDF")
+    assert not page.locator("div.screen-only").is_visible()
+    slices = page.locator("table.print-slice")
+    assert slices.count() > 1
+    rights = slices.evaluate_all("els => els.map(e => Math.max(e.getBoundingClientRect().right,"
+                                 " e.scrollWidth + e.getBoundingClientRect().left))")
+    assert max(rights) <= 1047, rights
+    printed = page.locator("table.print-slice thead th").count() - slices.count()
+    assert printed + 1 == screen_columns  # every column once, the association on each slice
+    assert page.pdf(format="A4", landscape=True).startswith(b"%PDF")
+    context.close()
 
 
 def test_the_monthly_report_prints_on_one_a4_page_without_external_resources(page, live_hub):

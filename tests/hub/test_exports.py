@@ -114,3 +114,22 @@ def test_the_two_csv_files_have_distinct_names_and_one_charset(client, staff):
     for answer in (semicolon, comma):
         assert answer.headers["Content-Type"].count("charset") == 1
         assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_the_ods_file_opens_with_an_opendocument_library(app, client, db, staff):
+    from odf.opendocument import load
+    from odf.table import Table, TableCell, TableRow
+
+    app.config["HUB_TODAY"] = date(2026, 5, 2)
+    bastide = Terminal("Bastide")
+    bastide.enrol(client, db)
+    push(client, bastide, "2026-03", 5)
+    login(client)
+    document = load(io.BytesIO(client.get("/export.ods?month=2026-03").data))
+    sheets = document.spreadsheet.getElementsByType(Table)
+    assert [sheet.getAttribute("name") for sheet in sheets] == ["Indicateurs", "Définitions"]
+    rows = sheets[0].getElementsByType(TableRow)
+    header = [str(cell) for cell in rows[0].getElementsByType(TableCell)]
+    data = rows[1].getElementsByType(TableCell)
+    sessions = data[header.index("Sessions commencées")]
+    assert sessions.getAttribute("valuetype") == "float" and sessions.getAttribute("value") == "5"

@@ -182,3 +182,26 @@ def test_kiosk_hub_explains_a_database_it_cannot_open():
     assert result.exit_code == 1
     assert "cannot open the hub database postgresql://***@127.0.0.1:9/hub" in result.output
     assert "secret" not in result.output
+
+
+def test_a_terminal_moves_to_another_association_with_a_new_code_and_its_own_proof(
+        hub, terminal_state):
+    """The keeper signs the re-enrolment proof with the terminal's key: no staff action needed
+    when the terminal itself asks, and its earlier reports stay with the first association."""
+    from kiosk.keeper import Keeper, KeeperError
+    from kiosk.stats_push import enrol
+    app, url = hub
+    db = app.extensions["hub_db"]
+    enrol(terminal_state, url, code_for(db, "Centre social Bastide"), "Bastide")
+    pushed = run("push", "--month", "2026-03", "--state-dir", str(terminal_state))
+    assert pushed.exit_code == 0, pushed.output
+    moved = enrol(terminal_state, url, code_for(db, "Maison du Grand Parc"), "Grand Parc")
+    assert moved["association"] == "Maison du Grand Parc"
+    assert db.all("SELECT association FROM terminals") == [("Maison du Grand Parc",)]
+    assert db.all("SELECT association FROM reports") == [("Centre social Bastide",)]
+    assert [row[0] for row in db.all("SELECT action FROM audit WHERE actor = 'terminal'")] == [
+        "rebind_with_proof"]
+    keeper = Keeper(terminal_state)
+    with pytest.raises(KeeperError):  # nothing but that exact statement gets signed
+        keeper.sign_rebind({"purpose": "rebind", "terminal_id": "x", "public_key": "y",
+                            "code": "0" * 64, "figures": {}})

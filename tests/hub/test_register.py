@@ -104,3 +104,8 @@ def test_an_older_database_with_free_text_associations_is_adopted(tmp_path):
     places = db.all("SELECT terminal_id, place_id FROM terminals ORDER BY terminal_id")
     assert places[0][1] == places[1][1] != places[2][1]
     db.close_all()
+
+
+def test_control_and_bidi_characters_never_reach_the_register(db):
+    place = create_place(db, "financeur", {"name": "Relais\u202e gnp.exe\x01 Nord"})
+    assert place.name == "Relais gnp.exe Nord"

@@ -123,6 +123,10 @@ def test_a_site_unlocked_for_one_resident_is_closed_to_the_next(kept, fake_sites
 
 def test_clear_with_a_notice_shows_it_then_welcome_and_is_ready_only_then(kept, fake_sites):
     fake_sites.page("portal.localhost", "/fin/effacee", "<h1>Session effacée</h1>")
+    fake_sites.add("portal.localhost", "/history", "ok", content_type="text/plain")
+    fake_sites.page("portal.localhost", "/", "<h1>Accueil</h1><script>onload=()=>setTimeout("
+                    "()=>fetch('/history?n='+history.length),1000)</script>")
+    histories = len(fake_sites.requests("portal.localhost", "/history"))
     notices = len(fake_sites.requests("portal.localhost", "/fin/effacee"))
     homes = len(fake_sites.requests("portal.localhost", "/"))
     mark = kept.mark()
@@ -134,6 +138,9 @@ def test_clear_with_a_notice_shows_it_then_welcome_and_is_ready_only_then(kept, 
     kept.wait_event("ready", since=mark, timeout=30)
     assert time.monotonic() - cleared >= 1.8  # the notice stayed on screen
     assert len(fake_sites.requests("portal.localhost", "/")) == homes + 1
+    # The next resident's history starts at the welcome page: no Back to the notice.
+    fake_sites.wait_for("portal.localhost", "/history", count=histories + 1)
+    assert fake_sites.requests("portal.localhost", "/history")[-1].query == "n=1"
 
 
 def test_a_notice_elsewhere_than_the_home_origin_is_ignored(kept, fake_sites):

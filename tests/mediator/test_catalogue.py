@@ -358,3 +358,4 @@ def test_bidi_overrides_are_removed_from_catalogue_texts(mediator, state, app):
                                                             ("mairie",))
     home = app.test_client().get("/accueil").get_data(as_text=True)
     assert not any(ch in home for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "\u202e" not in (state / "policy.toml").read_text()  # nor in what the editor shows

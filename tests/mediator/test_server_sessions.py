@@ -5,12 +5,6 @@ would."""
 
 from __future__ import annotations
 
-import http.cookiejar
-import re
-import urllib.error
-import urllib.parse
-import urllib.request
-
 import pytest
 
 from kiosk.keeper import KeeperError
@@ -19,48 +13,7 @@ from portal import create_app
 from portal.auth import hash_password
 
 from .conftest import PASSWORD, login, post
-
-_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """A cookie jar and a few requests over a real socket (redirects are not followed)."""
-
-    def __init__(self, url: str):
-        self.url = url
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
-                                                  NoRedirect)
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.url + path, body, timeout=10) as response:
-                return response.status, response.read().decode(), ""
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode(), exc.headers.get("Location", "")
-
-    def token(self, path: str) -> str:
-        status, page, _ = self.request(path)
-        match = _TOKEN.search(page)
-        assert match, f"no token on {path} ({status})"
-        return match.group(1)
-
-    def log_in(self, password: str = PASSWORD) -> int:
-        return self.request("/mediateur/connexion", {"password": password,
-                                                     "csrf_token": self.token(
-                                                         "/mediateur/connexion")})[0]
-
-    def cookie(self) -> http.cookiejar.Cookie:
-        return next(iter(self.jar))
-
-    def copy_cookie_to(self, other: Browser) -> None:
-        other.jar.set_cookie(self.cookie())
+from .live import Browser
 
 
 @pytest.fixture

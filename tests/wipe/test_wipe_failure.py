@@ -119,3 +119,4 @@ def test_a_stale_run_lock_holder_is_named_and_ended_when_the_unit_starts(layout)
     finally:
         holder.kill()
         holder.wait(10)
+        holder.stdout.close()
