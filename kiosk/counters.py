@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from kiosk.events import END_REASONS, HELP_OUTCOMES, KINDS, Event
+from kiosk.events import END_REASONS, HELP_OUTCOMES, KINDS, QUESTIONS, Event, parse_answer
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,12 @@ LANGUAGES = (
 METRICS = (
     "sessions_started", "sessions_ended", "duration", "start_hour", "tile_site", "tile_thematic",
     "navigation_refused", "download", "print", "language", "help_requested",
-    "accompanied_unlock", "blocked_host", "site_unreachable", "help_outcome",
+    "accompanied_unlock", "blocked_host", "site_unreachable", "help_outcome", "autonomy",
+    *(f"answer_{question}" for question in QUESTIONS),
 )
+# Autonomy without a question: a session is "accompanied" when a mediator unlocked a site for it
+# or acknowledged its help request, else "alone"; "unknown" when this process never saw its start.
+AUTONOMY = ("alone", "accompanied", "unknown")
 
 # A blocked host is written only after this many distinct sessions needed it.
 BLOCKED_HOST_MIN_SESSIONS = 3
@@ -176,6 +180,7 @@ class CounterStore:
         self._lock = threading.RLock()
         self._started: datetime | None = None
         self._language: str | None = None  # the language of the session in progress
+        self._accompanied = False  # a mediator helped the session in progress (in memory only)
         self._purged_on: date | None = None
         self._session_no = 0
         self._hosts: dict[str, tuple[set[int], int]] = {}
@@ -283,9 +288,16 @@ class CounterStore:
         if kind == "help_requested":
             return [Count("help_requested")]
         if kind == "help_outcome" and detail in HELP_OUTCOMES:
+            if detail == "acknowledged":
+                self._accompanied = True
             return [Count("help_outcome", detail)]
         if kind == "accompanied_unlock":
+            self._accompanied = True
             return [Count("accompanied_unlock", self.catalogue.site(site) or "")]
+        if kind == "answer":
+            # Its own counter: nothing stored says which answers came from the same session.
+            answer = parse_answer(detail)
+            return [Count(f"answer_{answer[0]}", answer[1])] if answer else []
         if kind == "site_unreachable":  # per site id, never the address
             return [Count("site_unreachable", self.catalogue.site(site) or OTHER)]
         if kind == "blocked_host":
@@ -319,7 +331,12 @@ class CounterStore:
         counts.append(Count("duration", duration_band(seconds) if seconds >= 0 else "unknown"))
         if self._language is not None:
             counts.append(Count("language", self._language))
+        if self._started is None:
+            counts.append(Count("autonomy", "unknown"))
+        else:
+            counts.append(Count("autonomy", "accompanied" if self._accompanied else "alone"))
         self._started = self._language = None
+        self._accompanied = False
         return counts
 
     def _add(self, day: date, counts: list[Count]) -> None:
