@@ -121,6 +121,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("wiped_notice_seconds", 4,
             "Seconds the \"Session effacée\" confirmation shows before the welcome screen "
             "(0: none).", _seconds(0, 30)),
+    Setting("question_outcome", True,
+            "Ask \"Avez-vous pu faire votre démarche ?\" when a resident ends a session.",
+            _boolean),
+    Setting("question_first_time", False,
+            "Ask \"Première fois sur cette borne ?\" when a resident ends a session.", _boolean),
+    Setting("question_age_band", False,
+            "Ask the resident's age band (under 26, 26-59, 60 and over) at the end.", _boolean),
     Setting("mediator_network_access", False,
             "Mediator pages also served on the network, port portal_port + 1 "
             "(trusted network only).",
