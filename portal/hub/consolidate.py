@@ -13,6 +13,7 @@ from datetime import date
 from kiosk.spreadsheets import columns
 
 from .db import Database
+from .months import QUARTER, quarter_months, quarter_of
 from .places import Place, all_places
 
 IDENTITY = ["Association", "Quartier", "Commune", "Mois", "Mois complet", "Bornes attendues",
@@ -57,6 +58,7 @@ class Cell:
     expected_ids: set[str] = field(default_factory=set)  # enrolled by then, or reported
     received: int = 0
     partial: int = 0              # reports made before the month was over
+    last_month: str = ""          # for a quarter: its last month
     figures: dict | None = None   # None: no report at all (not zeros)
 
     @property
@@ -68,7 +70,7 @@ class Cell:
         return max(0, self.expected - self.received)
 
     def complete(self, current: str) -> bool:
-        return self.month < current and self.partial == 0
+        return (self.last_month or self.month) < current and self.partial == 0
 
     def sessions(self) -> int | None:
         return None if self.figures is None else self.figures.get("sessions_started", 0)
@@ -97,10 +99,30 @@ class Register:
         return done[-1] if done else (self.months[-1] if self.months else None)
 
     def cells(self, month: str) -> list[Cell]:
-        """One cell per place that had terminals or reports that month, by place name."""
+        """One cell per place that had terminals or reports that month (or quarter `YYYY-Tn`,
+        its three months summed), by place name."""
         if month not in self._cells:
-            self._cells[month] = self._compute_cells(month)
+            self._cells[month] = (self._quarter_cells(month) if QUARTER.match(month)
+                                  else self._compute_cells(month))
         return self._cells[month]
+
+    def _quarter_cells(self, quarter: str) -> list[Cell]:
+        merged: dict[str, Cell] = {}
+        months = quarter_months(quarter)
+        for month in months:
+            for cell in self.cells(month):
+                into = merged.setdefault(cell.place.id, Cell(cell.place, quarter,
+                                                             last_month=months[-1]))
+                into.expected_ids |= {(month, terminal) for terminal in cell.expected_ids}
+                into.received += cell.received
+                into.partial += cell.partial
+                if cell.figures is not None:
+                    into.figures = add_figures(into.figures or {}, cell.figures)
+        return sorted(merged.values(), key=lambda c: c.place.name.casefold())
+
+    def quarters(self) -> list[str]:
+        """The quarters the months cover, oldest first."""
+        return list(dict.fromkeys(quarter_of(month) for month in self.months))
 
     def _compute_cells(self, month: str) -> list[Cell]:
         cells: dict[str, Cell] = {}
@@ -131,7 +153,8 @@ class Register:
 
     def month_state(self, month: str) -> str:
         """"complet", "en cours" (this month) or "partiel" (a report made before its end)."""
-        if month >= self.current:
+        last = quarter_months(month)[-1] if QUARTER.match(month) else month
+        if last >= self.current:
             return "en cours"
         return "partiel" if any(c.partial for c in self.cells(month)) else "complet"
 

@@ -31,7 +31,7 @@ from .auth import (
 )
 from .charts import bar_chart
 from .consolidate import IDENTITY, Register, add_figures
-from .months import PARIS, checked_month, month_label
+from .months import MONTH, PARIS, checked_period, month_label
 
 bp = Blueprint("staff", __name__)
 
@@ -122,10 +122,10 @@ def _charts(register: Register, month: str) -> list[dict]:
 @login_required
 def index():
     """The consolidated table for one month (by default the last complete one)."""
-    from .summary import neighbourhoods
+    from .summary import period_lines
 
     register = Register(get_db(), today())
-    month = checked_month(request.args.get("month")) or register.default_month()
+    month = checked_period(request.args.get("month")) or register.default_month()
     rows = register.table(month) if month else []
     charts = [dict(c, svg=bar_chart(c["id"], c["title"], c["items"]))
               for c in (_charts(register, month) if month else [])]
@@ -133,7 +133,9 @@ def index():
                            month=month, state=register.month_state(month) if month else None,
                            charts=charts, header=header_of(rows, IDENTITY),
                            row_ids=[c.place.id for c in register.cells(month)] if month else [],
-                           quartiers=neighbourhoods(register, month) if month else [],
+                           quartiers=period_lines(register, month) if month else [],
+                           quarters=register.quarters()[::-1],
+                           link_month=month if month and MONTH.match(month) else None,
                            print_columns=PRINT_COLUMNS,
                            sessions_not_people=SESSIONS_NOT_PEOPLE)
 
@@ -152,7 +154,7 @@ EXPORTS = {
 @login_required
 def export(fmt: str):
     """The consolidated table as CSV (`;`, or `,` with ?sep=comma), XLSX or ODS."""
-    month = checked_month(request.args.get("month"))
+    month = checked_period(request.args.get("month"))
     if fmt == "csv" and request.args.get("sep") == "comma":
         fmt = "csv-comma"
     if fmt not in EXPORTS:

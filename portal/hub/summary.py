@@ -51,14 +51,25 @@ def summary(register: Register, place_ids: set[str], month: str) -> dict:
             "accompanied_rate": rate(total.get("accompanied_unlock", 0), started)}
 
 
-def neighbourhoods(register: Register, month: str) -> list[dict]:
-    """One line per neighbourhood (places without one under "Quartier non renseigné")."""
-    groups: dict[str, set[str]] = {}
-    for place in register.places.values():
-        groups.setdefault(place.neighbourhood or "Quartier non renseigné", set()).add(place.id)
-    lines = []
-    for name, ids in sorted(groups.items(), key=lambda item: item[0].casefold()):
-        figures = summary(register, ids, month)
-        if figures["expected"] or figures["sessions"] is not None:
-            lines.append({"name": name, "places": len(ids), **figures})
-    return lines
+def period_lines(register: Register, period: str) -> list[dict]:
+    """One line per neighbourhood for a month or a quarter: sessions, the same period a year
+    before, help requests per 100 sessions, missing reports."""
+    year_before = f"{int(period[:4]) - 1}{period[4:]}"
+    lines: dict[str, dict] = {}
+    for key, sign in ((period, "now"), (year_before, "before")):
+        for cell in register.cells(key):
+            name = cell.place.neighbourhood or "Quartier non renseigné"
+            line = lines.setdefault(name, {"name": name, "places": set(), "now": None,
+                                           "before": None, "help": 0, "missing": 0,
+                                           "expected": 0})
+            if sign == "now":
+                line["places"].add(cell.place.id)
+                line["missing"] += cell.missing
+                line["expected"] += cell.expected
+            if cell.figures is not None:
+                line[sign] = (line[sign] or 0) + (cell.sessions() or 0)
+                if sign == "now":
+                    line["help"] += cell.figures.get("help_requested", 0)
+    return [{**line, "places": len(line["places"]), "help_rate": rate(line["help"], line["now"])}
+            for _name, line in sorted(lines.items(), key=lambda item: item[0].casefold())
+            if line["places"]]

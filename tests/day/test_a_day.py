@@ -62,7 +62,8 @@ def policy(caf_url: str) -> bytes:
             f'max_minutes = 0.6\n'
             f'[[category]]\nid = "famille_scolarite"\nlabel = "Famille"\n'
             f'[[site]]\nid = "caf"\nname = "CAF"\ncategory = "famille_scolarite"\n'
-            f'url = "{caf_url}"\nhosts = ["caf.localhost"]\n').encode()
+            f'url = "{caf_url}"\n'
+            f'hosts = ["caf.localhost:{urllib.parse.urlsplit(caf_url).port}"]\n').encode()
 
 
 class Day:
@@ -264,8 +265,8 @@ def test_a_day_of_eight_residents_on_one_kiosk_run(day):
     day.begin()
     day.download_and_print()
     before = ants_visits()
-    day.mediator().post("/mediateur/accompagne", {"host": "ants.localhost",
-                                                  "password": PASSWORD})
+    ants_host = f"ants.localhost:{day.sites.port}"  # a loopback name carries its port
+    day.mediator().post("/mediateur/accompagne", {"host": ants_host, "password": PASSWORD})
     time.sleep(0.5)
     day.click(ANTS_LINK, pause=1.0)
     day.sites.wait_for("ants.localhost", "/", count=before + 1)

@@ -49,7 +49,7 @@ def log_in(page, url: str) -> None:
 def hub_pages(app) -> list[str]:
     db = app.extensions["hub_db"]
     place, other = [row[0] for row in db.all("SELECT id FROM places ORDER BY name_key")][:2]
-    return ["/", "/?month=2026-04", "/?month=2026-02", f"/association/{place}",
+    return ["/", "/?month=2026-04", "/?month=2026-02", "/?month=2026-T1", f"/association/{place}",
             "/compare", f"/compare?a=p:{place}&b=p:{other}&month=2026-03",
             f"/association/{place}/rapport", f"/association/{other}/rapport?month=2026-04",
             f"/association/{place}?month=2026-04", "/places", f"/places/{place}", "/terminals",

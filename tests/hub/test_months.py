@@ -4,6 +4,7 @@ missing reports and months without any report are said, and bad months are refus
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 from openpyxl import load_workbook
@@ -36,6 +37,7 @@ def test_the_hub_opens_on_the_last_complete_month_and_marks_the_current_one(app,
     assert "<title>Indicateurs de mars 2026 - Hub des bornes</title>" in home
     assert "Mois en cours, incomplet" not in home
     assert "avril 2026 (en cours, incomplet)" in home  # the trend says it, too
+    assert '<option value="2026-04" >avril 2026 (en cours, incomplet)</option>' in home
     april = client.get("/?month=2026-04").get_data(as_text=True)
     assert "Mois en cours, incomplet" in april
     lines = client.get("/export.csv?month=2026-04").data.decode("utf-8-sig").splitlines()
@@ -91,3 +93,25 @@ def test_a_month_that_does_not_exist_is_refused_in_french(client, staff, termina
         answer = client.get(path)
         assert answer.status_code == 400, path
         assert "Mois invalide" in answer.get_data(as_text=True)
+
+
+def test_a_quarter_sums_its_months_and_says_when_it_is_unfinished(app, client, db, staff):
+    app.config["HUB_TODAY"] = date(2026, 5, 10)
+    bastide = enrol_since(client, db, Terminal("Bastide"), "2026-01-05")
+    for month, sessions in (("2026-01", 10), ("2026-02", 20), ("2026-03", 30)):
+        send(client, bastide, month, sessions, f"2026-{int(month[5:]) + 1:02d}-01T00:05:00+00:00")
+    send(client, bastide, "2026-04", 40, "2026-05-01T00:05:00+00:00")
+    login(client)
+    first = client.get("/?month=2026-T1").get_data(as_text=True)
+    assert "<title>Indicateurs de 1er trimestre 2026 - Hub des bornes</title>" in first
+    assert '<th scope="row">Bastide</th><td>60</td>' in first  # sessions per association
+    assert re.search(r'<th scope="row">Quartier non renseigné</th><td>1</td><td>60</td>', first)
+    assert "Mois en cours, incomplet" not in first
+    csv = client.get("/export.csv?month=2026-T1").data.decode("utf-8-sig").splitlines()
+    record = dict(zip(csv[0].split(";"), csv[1].split(";"), strict=True))
+    assert (record["Mois"], record["Mois complet"], record["Sessions commencées"],
+            record["Bornes attendues"], record["Rapports reçus"]) == (
+        "2026-T1", "oui", "60", "3", "3")
+    second = client.get("/?month=2026-T2").get_data(as_text=True)
+    assert "Mois en cours, incomplet" in second
+    assert client.get("/?month=2026-T5").status_code == 400
