@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from kiosk.events import END_REASONS, HELP_OUTCOMES, KINDS, QUESTIONS, Event, parse_answer
+from kiosk.events import (
+    END_REASONS,
+    HELP_OUTCOMES,
+    KINDS,
+    NO_ANSWER,
+    QUESTIONS,
+    Event,
+    parse_answer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +65,11 @@ METRICS = (
 # Autonomy without a question: a session is "accompanied" when a mediator unlocked a site for it
 # or acknowledged its help request, else "alone"; "unknown" when this process never saw its start.
 AUTONOMY = ("alone", "accompanied", "unknown")
+# The figures (export, hub) of the end questions: metric -> its keys, "no answer" last.
+ANSWER_FIGURES: dict[str, tuple[str, ...]] = {
+    f"answer_{question}": (*values, NO_ANSWER) for question, values in QUESTIONS.items()}
+# Profile and outcome figures whose small counts are shown as "< threshold" (see suppressed).
+SMALL_COUNT_FIGURES = ("autonomy", *ANSWER_FIGURES)
 
 # A blocked host is written only after this many distinct sessions needed it.
 BLOCKED_HOST_MIN_SESSIONS = 3
@@ -116,6 +129,13 @@ def clean_host(value: str | None) -> str | None:
     if labels[-1].isdigit() or _LONG_NUMBER.search(host):
         return None  # IPv4 literal, or a label long enough to carry an identifier
     return host
+
+
+def suppressed(count: int, threshold: int) -> int | str:
+    """A profile or outcome count as published: from 1 to threshold - 1 it reads "< threshold"
+    (in a small association, "1 person aged 60+ who could not do it" can point at someone);
+    0 and counts at or above the threshold are shown as they are."""
+    return f"< {threshold}" if 1 <= count < threshold else count
 
 
 def months_back(day: date, months: int) -> date:

@@ -48,6 +48,10 @@ LABELS = {  # French labels and help; a setting missing here is shown with its E
     "question_age_band": ("Question de fin : tranche d'âge",
                           "Demander aussi la tranche d'âge (moins de 26 ans / 26 à 59 ans / "
                           "60 ans et plus)."),
+    "small_count_threshold": ("Seuil des petits nombres (exports)",
+                              "Dans les exports, les réponses et l'autonomie comptées de 1 à ce "
+                              "seuil moins un s'affichent « < seuil » : un si petit nombre "
+                              "pourrait désigner quelqu'un."),
     "require_signed_policy": ("Catalogue signé obligatoire",
                               "Refuser un catalogue qui n'est pas signé par une clé de confiance."),
     "idle_minutes": ("Inactivité (minutes)",
@@ -64,6 +68,7 @@ ERRORS = {
     "languages": "Choisissez au moins une langue de la liste.",
     "online_check": "Entrez un nom et un port, par exemple www.service-public.fr:443, ou rien.",
     "wiped_notice_seconds": "Entrez un nombre de secondes entre 0 et 30.",
+    "small_count_threshold": "Entrez un nombre entier entre 1 et 20.",
 }
 
 
