@@ -435,6 +435,9 @@ def dashboard(store: CounterStore, month: str) -> dict:
         "duration": [(b, grouped.get("duration", {}).get(b, 0)) for b in DURATION_BANDS],
         "start_hour": [(b, grouped.get("start_hour", {}).get(b, 0)) for b in HOUR_BANDS],
         "sessions_ended": [(r, grouped.get("sessions_ended", {}).get(r, 0)) for r in END_REASONS],
+        "autonomy": [(k, grouped.get("autonomy", {}).get(k, 0)) for k in AUTONOMY],
+        **{metric: [(k, grouped.get(metric, {}).get(k, 0)) for k in keys]
+           for metric, keys in ANSWER_FIGURES.items()},
         "other": {metric: sum(values.values()) for metric, values in grouped.items()
                   if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
                                 "download", "print", "site_unreachable", "help_outcome")},
