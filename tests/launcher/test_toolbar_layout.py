@@ -73,8 +73,8 @@ class Kiosk:
 
     def __init__(self, base, display: str, fake_sites) -> None:
         policy = base / "portal-policy.toml"
-        policy.write_text(POLICY.format(strict="true").replace(
-            'url = "http://caf.localhost/"', f'url = "{fake_sites.url("caf.localhost", "/")}"'))
+        text = POLICY.format(strict="true", port=fake_sites.port)  # the sites' port
+        policy.write_text(text)
         self.session = MemorySession(base / "kiosk" / "session" / "downloads", sink=ListSink())
         self.session.request_start()
         app = create_app({"PORTAL_SESSION": self.session, "PORTAL_POLICY": str(policy)})
@@ -83,7 +83,8 @@ class Kiosk:
         self.server = BackgroundServer(app).__enter__()
         self.display, self.fake_sites = display, fake_sites
         self.launcher = Launcher(base / "kiosk", self.server.url + "/ouvrir/caf", display,
-                                 extra_args=["--portal", self.server.url, "--kept"])
+                                 extra_args=["--portal", self.server.url, "--kept"],
+                                 policy_text=text)
         self.launcher.wait_event("ready", timeout=30)
         self.language = "fr"
 

@@ -24,23 +24,26 @@ SITE_PAGE = """<!doctype html><style>body{{background:rgb(26,153,51);margin:0}}
 a{{display:block;height:600px;font-size:40px;color:#fff}}</style><a href="{target}">Suite</a>"""
 
 
+PORTS: dict[str, int] = {}
+
+
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-CLOSED_PORT = closed_port()
-
-
 @pytest.fixture(scope="module")
 def kiosk(display, fake_sites, tmp_path_factory):
     base = tmp_path_factory.mktemp("unreachable")
     port = fake_sites.port
-    # A catalogue names its loopback ports: the site's, and one where nothing listens.
+    # A catalogue names a loopback site's port: the ports the failing servers will use are
+    # reserved here and listed as the CAF's (nothing listens on them yet).
+    PORTS.update(refused=closed_port(), tls=closed_port(), hang=closed_port())
+    extra = "".join(f', "caf.localhost:{p}"' for p in PORTS.values())
     text = POLICY.format(strict="true", port=port).replace(
         f'hosts = ["caf.localhost:{port}"]',
-        f'hosts = ["caf.localhost:{port}", "caf.localhost:{CLOSED_PORT}", "caf.invalid"]')
+        f'hosts = ["caf.localhost:{port}", "caf.invalid"{extra}]')
     assert "caf.invalid" in text
     policy = base / "portal-policy.toml"
     policy.write_text(text)
@@ -108,11 +111,11 @@ def test_unknown_name_then_back_returns_to_the_site(kiosk, fake_sites, display):
 
 def test_refused_connection_is_said_plainly(kiosk, fake_sites, display):
     _mark, cause = fail_from_site(kiosk, fake_sites, display,
-                                  f"http://caf.localhost:{CLOSED_PORT}/")
+                                  f"http://caf.localhost:{PORTS['refused']}/")
     assert cause == "refused"
 
 
-def self_signed_tls_server(tmp_path) -> tuple[socket.socket, int]:
+def self_signed_tls_server(tmp_path, port: int) -> tuple[socket.socket, int]:
     """An HTTPS listener on 127.0.0.1 whose certificate no browser trusts."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -134,7 +137,7 @@ def self_signed_tls_server(tmp_path) -> tuple[socket.socket, int]:
         serialization.NoEncryption()))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
-    listener = socket.create_server(("127.0.0.1", 0))
+    listener = socket.create_server(("127.0.0.1", port))
 
     def serve() -> None:
         while True:
@@ -152,7 +155,7 @@ def self_signed_tls_server(tmp_path) -> tuple[socket.socket, int]:
 
 
 def test_untrusted_certificate_is_said_plainly(kiosk, fake_sites, display, tmp_path):
-    listener, port = self_signed_tls_server(tmp_path)
+    listener, port = self_signed_tls_server(tmp_path, PORTS["tls"])
     try:
         _mark, cause = fail_from_site(kiosk, fake_sites, display, f"https://caf.localhost:{port}/")
     finally:
@@ -161,7 +164,7 @@ def test_untrusted_certificate_is_said_plainly(kiosk, fake_sites, display, tmp_p
 
 
 def test_connection_closed_without_an_answer_is_said_plainly(kiosk, fake_sites, display):
-    listener = socket.create_server(("127.0.0.1", 0))
+    listener = socket.create_server(("127.0.0.1", PORTS["hang"]))
 
     def hang_up() -> None:
         while True:
