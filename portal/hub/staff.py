@@ -19,6 +19,7 @@ from flask import (
 
 from kiosk.spreadsheets import header_of, table_file
 from kiosk.vocabulary import SESSIONS_NOT_PEOPLE, THEMATIC_LABELS
+from portal.security import same_site_path
 
 from . import get_db
 from .auth import (
@@ -27,7 +28,6 @@ from .auth import (
     close_session,
     login_required,
     open_session,
-    safe_next,
 )
 from .charts import bar_chart
 from .consolidate import IDENTITY, Register, add_figures
@@ -57,7 +57,8 @@ def login():
             close_session(get_db(), session.get("sid"))
             session.clear()
             session["sid"] = open_session(get_db(), username)
-            return redirect(safe_next(request.args.get("next", "")) or url_for("staff.index"))
+            return redirect(same_site_path(request.args.get("next", ""))
+                            or url_for("staff.index"))
         error = ("Identifiant ou mot de passe incorrect." if wait <= 0 else
                  f"Trop d'essais. Réessayez dans {_delay(wait)}.")
     return render_template("hub/login.html", error=error), 401 if error else 200
