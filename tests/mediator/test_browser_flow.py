@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.pages import watched_page
+
 from .conftest import PASSWORD
 from .live import served_portal
 
@@ -16,16 +18,8 @@ def live_url(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    problems: list[str] = []
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
-    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error"
-           and "favicon" not in msg.location.get("url", "") else None)
-    yield tab
-    context.close()
-    assert problems == [], problems  # no script error, no CSP violation
+    with watched_page(browser) as tab:
+        yield tab
 
 
 def log_in(page, live_url: str) -> None:
