@@ -88,6 +88,18 @@ def _seconds(low: int, high: int) -> Callable[[Any], int]:
     return check
 
 
+def _whole(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise SettingError(f"a whole number from {low} to {high} expected") from None
+        if isinstance(value, bool) or not low <= number <= high:
+            raise SettingError(f"a whole number from {low} to {high} expected")
+        return number
+    return check
+
+
 def _address(value: Any) -> str:
     """host:port the terminal tries to reach to say whether it is online; "" for no check."""
     if value == "":
@@ -121,6 +133,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("wiped_notice_seconds", 4,
             "Seconds the \"Session effacée\" confirmation shows before the welcome screen "
             "(0: none).", _seconds(0, 30)),
+    Setting("question_outcome", True,
+            "Ask \"Avez-vous pu faire votre démarche ?\" when a resident ends a session.",
+            _boolean),
+    Setting("question_first_time", False,
+            "Ask \"Première fois sur cette borne ?\" when a resident ends a session.", _boolean),
+    Setting("question_age_band", False,
+            "Ask the resident's age band (under 26, 26-59, 60 and over) at the end.", _boolean),
+    Setting("small_count_threshold", 3,
+            "In exports, profile and outcome counts from 1 to this minus one read \"< N\" "
+            "(small counts can point at a person).", _whole(1, 20)),
     Setting("mediator_network_access", False,
             "Mediator pages also served on the network, port portal_port + 1 "
             "(trusted network only).",

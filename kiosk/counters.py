@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from kiosk.events import END_REASONS, HELP_OUTCOMES, KINDS, Event
+from kiosk.events import (
+    END_REASONS,
+    HELP_OUTCOMES,
+    KINDS,
+    NO_ANSWER,
+    QUESTIONS,
+    Event,
+    parse_answer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +59,17 @@ LANGUAGES = (
 METRICS = (
     "sessions_started", "sessions_ended", "duration", "start_hour", "tile_site", "tile_thematic",
     "navigation_refused", "download", "print", "language", "help_requested",
-    "accompanied_unlock", "blocked_host", "site_unreachable", "help_outcome",
+    "accompanied_unlock", "blocked_host", "site_unreachable", "help_outcome", "autonomy",
+    *(f"answer_{question}" for question in QUESTIONS),
 )
+# Autonomy without a question: a session is "accompanied" when a mediator unlocked a site for it
+# or acknowledged its help request, else "alone"; "unknown" when this process never saw its start.
+AUTONOMY = ("alone", "accompanied", "unknown")
+# The figures (export, hub) of the end questions: metric -> its keys, "no answer" last.
+ANSWER_FIGURES: dict[str, tuple[str, ...]] = {
+    f"answer_{question}": (*values, NO_ANSWER) for question, values in QUESTIONS.items()}
+# Profile and outcome figures whose small counts are shown as "< threshold" (see suppressed).
+SMALL_COUNT_FIGURES = ("autonomy", *ANSWER_FIGURES)
 
 # A blocked host is written only after this many distinct sessions needed it.
 BLOCKED_HOST_MIN_SESSIONS = 3
@@ -112,6 +129,13 @@ def clean_host(value: str | None) -> str | None:
     if labels[-1].isdigit() or _LONG_NUMBER.search(host):
         return None  # IPv4 literal, or a label long enough to carry an identifier
     return host
+
+
+def suppressed(count: int, threshold: int) -> int | str:
+    """A profile or outcome count as published: from 1 to threshold - 1 it reads "< threshold"
+    (in a small association, "1 person aged 60+ who could not do it" can point at someone);
+    0 and counts at or above the threshold are shown as they are."""
+    return f"< {threshold}" if 1 <= count < threshold else count
 
 
 def months_back(day: date, months: int) -> date:
@@ -176,6 +200,7 @@ class CounterStore:
         self._lock = threading.RLock()
         self._started: datetime | None = None
         self._language: str | None = None  # the language of the session in progress
+        self._accompanied = False  # a mediator helped the session in progress (in memory only)
         self._purged_on: date | None = None
         self._session_no = 0
         self._hosts: dict[str, tuple[set[int], int]] = {}
@@ -283,9 +308,16 @@ class CounterStore:
         if kind == "help_requested":
             return [Count("help_requested")]
         if kind == "help_outcome" and detail in HELP_OUTCOMES:
+            if detail == "acknowledged":
+                self._accompanied = True
             return [Count("help_outcome", detail)]
         if kind == "accompanied_unlock":
+            self._accompanied = True
             return [Count("accompanied_unlock", self.catalogue.site(site) or "")]
+        if kind == "answer":
+            # Its own counter: nothing stored says which answers came from the same session.
+            answer = parse_answer(detail)
+            return [Count(f"answer_{answer[0]}", answer[1])] if answer else []
         if kind == "site_unreachable":  # per site id, never the address
             return [Count("site_unreachable", self.catalogue.site(site) or OTHER)]
         if kind == "blocked_host":
@@ -319,7 +351,12 @@ class CounterStore:
         counts.append(Count("duration", duration_band(seconds) if seconds >= 0 else "unknown"))
         if self._language is not None:
             counts.append(Count("language", self._language))
+        if self._started is None:
+            counts.append(Count("autonomy", "unknown"))
+        else:
+            counts.append(Count("autonomy", "accompanied" if self._accompanied else "alone"))
         self._started = self._language = None
+        self._accompanied = False
         return counts
 
     def _add(self, day: date, counts: list[Count]) -> None:
@@ -398,6 +435,9 @@ def dashboard(store: CounterStore, month: str) -> dict:
         "duration": [(b, grouped.get("duration", {}).get(b, 0)) for b in DURATION_BANDS],
         "start_hour": [(b, grouped.get("start_hour", {}).get(b, 0)) for b in HOUR_BANDS],
         "sessions_ended": [(r, grouped.get("sessions_ended", {}).get(r, 0)) for r in END_REASONS],
+        "autonomy": [(k, grouped.get("autonomy", {}).get(k, 0)) for k in AUTONOMY],
+        **{metric: [(k, grouped.get(metric, {}).get(k, 0)) for k in keys]
+           for metric, keys in ANSWER_FIGURES.items()},
         "other": {metric: sum(values.values()) for metric, values in grouped.items()
                   if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
                                 "download", "print", "site_unreachable", "help_outcome")},

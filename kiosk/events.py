@@ -32,8 +32,35 @@ KINDS = {
     "accompanied_unlock",  # site_id
     "site_unreachable",    # site_id of a site that did not answer; detail = cause (enumerated)
     "help_outcome",        # detail = "acknowledged" (a mediator said "J'y vais") | "unanswered"
+    "answer",              # the end-of-session questions; detail = "question:value" (enumerated)
 }
 HELP_OUTCOMES = ("acknowledged", "unanswered")
+
+# The optional questions asked when a resident ends a session, and their only possible answers.
+# Each answer is counted on its own (never linked to the session's other answers); a question
+# that was asked but skipped is counted as NO_ANSWER.
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "outcome": ("alone", "helped", "not_yet"),
+    "first_time": ("yes", "no"),
+    "age_band": ("under_26", "26_59", "60_plus"),
+}
+NO_ANSWER = "no_answer"
+
+
+def answer_detail(question: str, value: str) -> str:
+    """The `detail` of an answer event; ValueError for anything not enumerated."""
+    if value not in QUESTIONS.get(question, ()) and not (question in QUESTIONS
+                                                         and value == NO_ANSWER):
+        raise ValueError("unknown question or answer")
+    return f"{question}:{value}"
+
+
+def parse_answer(detail: str | None) -> tuple[str, str] | None:
+    """(question, value) of an answer event's detail, or None when it is not an enumerated one."""
+    question, _, value = (detail or "").partition(":")
+    if question in QUESTIONS and (value in QUESTIONS[question] or value == NO_ANSWER):
+        return question, value
+    return None
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,18 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.counters import (
+    ANSWER_FIGURES,
+    AUTONOMY,
     DOWNLOAD_OUTCOMES,
     DURATION_BANDS,
     HOUR_BANDS,
     OTHER,
     PRINT_OUTCOMES,
+    SMALL_COUNT_FIGURES,
     THEMATICS,
     CounterStore,
     month_range,
+    suppressed,
 )
 from kiosk.events import END_REASONS
 from kiosk.paths import keys_dir
@@ -62,12 +66,30 @@ def figures_for(store: CounterStore, month: str) -> dict:
         "language": present("language"),
         "help_requested": one("help_requested"),
         "accompanied_unlock": one("accompanied_unlock"),
+        "autonomy": per("autonomy", AUTONOMY),
+        **{metric: per(metric, keys) for metric, keys in ANSWER_FIGURES.items()},
     }
 
 
-def table_row(association: str, terminal_id: str, month: str, figures: dict) -> dict:
-    """One spreadsheet row: who, when, then the figures."""
+def table_row(association: str, terminal_id: str, month: str, figures: dict,
+              threshold: int | None = None) -> dict:
+    """One spreadsheet row: who, when, then the figures; with a threshold, the profile and
+    outcome counts below it are shown as "< threshold" (kiosk.counters.suppressed)."""
+    if threshold is not None:
+        figures = {name: ({key: suppressed(n, threshold) for key, n in value.items()}
+                          if name in SMALL_COUNT_FIGURES else value)
+                   for name, value in figures.items()}
     return {"Association": association, "Borne": terminal_id, "Mois": month, **columns(figures)}
+
+
+def small_count_threshold(state: Path) -> int:
+    """The `small_count_threshold` setting (3 when the settings cannot be read)."""
+    from kiosk.config import BY_NAME, Config, SettingError
+
+    try:
+        return Config.load(Path(state))["small_count_threshold"]
+    except SettingError:
+        return BY_NAME["small_count_threshold"].default
 
 
 # -- terminal identity and signed JSON ------------------------------------------------------
@@ -179,7 +201,8 @@ def export_bytes(state: Path, store: CounterStore, month: str, fmt: str,
         envelope = signed_report(state, store, month, association)
         return (json.dumps(envelope, ensure_ascii=False, indent=1) + "\n").encode()
     name = association if association is not None else association_name(state)
-    rows = [table_row(name, terminal_id(state), month, figures_for(store, month))]
+    rows = [table_row(name, terminal_id(state), month, figures_for(store, month),
+                      small_count_threshold(state))]
     if fmt == "csv":
         return to_csv(rows, ";")
     if fmt == "csv-comma":

@@ -53,6 +53,12 @@ class SupervisorPort:
     def request_help(self) -> None:
         self.supervisor.request_help()
 
+    def questions(self) -> tuple[str, ...]:
+        return self.supervisor.questions()
+
+    def answer(self, question: str, value: str) -> bool:
+        return self.supervisor.answer(question, value)
+
     def help_requested(self) -> bool:
         return self.supervisor.help_requested
 

@@ -11,6 +11,10 @@ from xml.sax.saxutils import escape
 
 from kiosk.counters import LANGUAGES, OTHER, THEMATICS
 from kiosk.vocabulary import (
+    ANSWER_LABELS,
+    ANSWER_PREFIXES,
+    AUTONOMY_LABELS,
+    AUTONOMY_PREFIX,
     DEFINITIONS,
     DOWNLOAD_LABELS,
     DURATION_LABELS,
@@ -52,7 +56,7 @@ def site_label(site: str) -> str:
     return catalogue()[0].get(site, site)
 
 
-def columns(figures: dict) -> dict[str, int]:
+def columns(figures: dict) -> dict[str, int | str]:
     """French column name -> value for one report's figures (every thematic, the sites and
     languages it has); `figure_header` decides which columns a file shows, in which order."""
     row: dict[str, int] = {FIRST_FIGURE: figures.get("sessions_started", 0)}
@@ -71,6 +75,11 @@ def columns(figures: dict) -> dict[str, int]:
         row[label] = figures.get("print", {}).get(outcome, 0)
     row[TOTAL_LABELS["help_requested"]] = figures.get("help_requested", 0)
     row[TOTAL_LABELS["accompanied_unlock"]] = figures.get("accompanied_unlock", 0)
+    for key, label in AUTONOMY_LABELS.items():
+        row[f"{AUTONOMY_PREFIX} : {label}"] = figures.get("autonomy", {}).get(key, 0)
+    for metric, labels in ANSWER_LABELS.items():
+        for key, label in labels.items():
+            row[f"{ANSWER_PREFIXES[metric]} : {label}"] = figures.get(metric, {}).get(key, 0)
     for site, count in figures.get("tile_site", {}).items():
         row[f"{SITE_PREFIX} : {site_label(site)}"] = count
     for code, count in figures.get("language", {}).items():

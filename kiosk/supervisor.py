@@ -21,7 +21,7 @@ from pathlib import Path
 
 import wipe
 from kiosk.config import Config
-from kiosk.events import END_REASONS, Event, EventSink
+from kiosk.events import END_REASONS, NO_ANSWER, QUESTIONS, Event, EventSink, answer_detail
 from kiosk.launcher_process import LauncherProcess, renderer_pids
 from kiosk.timers import CancelWarning, End, SessionTimer, Warn
 from policies import PolicyStore, default_policy_path
@@ -103,6 +103,8 @@ class Supervisor:
         self.help_since: float | None = None  # monotonic time of the pending help request
         self.language = "fr"
         self.warning_kind: str | None = None
+        self._answered: set[str] = set()  # questions this session answered (never the answers)
+        self._asked = False  # the end questions were shown after the toolbar's "Terminer"
         self._requests: queue.Queue[tuple] = queue.Queue()
         self._loop_thread: threading.Thread | None = None  # set by run_forever
         self._handle: wipe.SessionHandle | None = None
@@ -149,6 +151,15 @@ class Supervisor:
         else None."""
         return self._call("unlock", (site_id, tuple(hosts)))
 
+    def questions(self) -> tuple[str, ...]:
+        """The end-of-session questions the mediator turned on (settings `question_*`)."""
+        return tuple(q for q in QUESTIONS if self.config.values.get(f"question_{q}"))
+
+    def answer(self, question: str, value: str) -> bool:
+        """The resident answered one end question: counted on its own; False when refused
+        (no session, a question not asked, or answered already)."""
+        return bool(self._call("answer", (question, value)))
+
     def _call(self, kind: str, argument: object = None) -> object:
         """Have the loop apply a request and return its outcome. Without a running loop (before
         `run_forever`, in unit tests) the caller is the only thread: applied at once."""
@@ -182,6 +193,17 @@ class Supervisor:
             self.emit(Event("help_requested"))
         elif kind == "acknowledge":
             return self._acknowledge_help()
+        elif kind == "answer" and self.state in (ACTIVE, WARNING):
+            question, value = argument
+            if question not in self.questions() or question in self._answered:
+                return False
+            try:
+                detail = answer_detail(question, value)
+            except ValueError:
+                return False
+            self._answered.add(question)
+            self.emit(Event("answer", detail=detail))
+            return True
         elif kind == "language" and self.state in (WELCOME, ACTIVE, WARNING):
             self.language = str(argument)
             self.emit(Event("language", detail=self.language))
@@ -251,7 +273,7 @@ class Supervisor:
             self.purge_failed = True
         if recovered is not None:
             self.last_wipe, self.last_end_reason = recovered, "crash_recovery"
-            self.emit(Event("session_ended", detail="crash_recovery"))
+            self._count_end("crash_recovery")
             if not recovered.ok:
                 self._out_of_service()
                 return
@@ -347,11 +369,21 @@ class Supervisor:
         threading.Thread(target=self._purge, daemon=True, name="purge").start()
         if was_session:
             self.last_end_reason = reason
-            self.emit(Event("session_ended", detail=reason))
+            self._count_end(reason)
         if not self.last_wipe.ok or self.purge_failed:
             self._out_of_service()
             return
         self._open_welcome()
+
+    def _count_end(self, reason: str) -> None:
+        """The end of a session for the counters: each question the mediator turned on and
+        this session did not answer (skipped, or an idle, time-limit, mediator or crash end) is
+        counted as "no answer", then the end itself."""
+        for question in self.questions():
+            if question not in self._answered:
+                self.emit(Event("answer", detail=answer_detail(question, NO_ANSWER)))
+        self._answered, self._asked = set(), False
+        self.emit(Event("session_ended", detail=reason))
 
     def _wiped_notice(self, language: str) -> dict | None:
         """What the window shows the resident who is leaving, in their language, before the
@@ -489,7 +521,7 @@ class Supervisor:
         self.last_wipe = self._close_session()
         if was_session:
             self.last_end_reason = reason
-            self.emit(Event("session_ended", detail=reason))
+            self._count_end(reason)
         retry = min(MAX_RETRY, self.options.out_of_service_retry
                     * 2 ** (self._failed_starts - MAX_FAILED_STARTS))
         self._out_of_service(f"the window cannot start (exit code {code}, "
@@ -501,7 +533,11 @@ class Supervisor:
                 self._apply(self._timer.activity(time.monotonic()))
             return
         if event.kind == "end_requested":
-            self._end("user")
+            if self._ask_before_end():
+                self._asked = True
+                self._send("questions")  # the portal's question page ends the session
+            else:
+                self._end("user")
             return
         if event.kind == "ready":
             self.ready = True
@@ -510,6 +546,12 @@ class Supervisor:
                 self._launcher.was_ready = True
         else:
             self.emit(event)
+
+    def _ask_before_end(self) -> bool:
+        """The toolbar's "Terminer": show the end questions first, once per session, when some
+        are on and the window outlives the session (a window per session quits at once)."""
+        return (self.state in (ACTIVE, WARNING) and not self._asked and bool(self.questions())
+                and self._launcher is not None and self._launcher.kept)
 
     def _tick_timer(self) -> None:
         if not self._timer or self.state not in (ACTIVE, WARNING):
@@ -566,5 +608,5 @@ class Supervisor:
             was_session = self.state != WELCOME
             self.last_wipe = self._close_session()
             if was_session:
-                self.emit(Event("session_ended", detail="mediator"))
+                self._count_end("mediator")
         self.state = WIPING if self.state != OUT_OF_SERVICE else self.state

@@ -92,8 +92,31 @@ DEFINITIONS = (
      "manquent (cases vides), ce n'est pas zéro."),
     ("Mois complet", "« non » : le mois n'était pas fini quand le rapport a été envoyé ; les "
      "chiffres vont encore augmenter."),
+    ("Autonomie (sessions)", "Sans question posée : une session est « accompagnée » quand un "
+     "médiateur a débloqué un site pour elle ou a répondu « J'y vais » à sa demande d'aide, "
+     "sinon « seul(e) »."),
+    ("Démarche faite ? / Première fois ? / Âge", "Réponses facultatives en fin de session, "
+     "chacune comptée à part (jamais reliée aux autres réponses de la même personne) ; « Sans "
+     "réponse » : question passée ou session finie autrement (inactivité, durée, médiateur)."),
+    ("« < 3 »", "Entre 1 et 2 (le seuil est un réglage) : un si petit nombre pourrait désigner "
+     "quelqu'un dans une petite association, il n'est donc pas publié."),
 )
 
 
 def language_label(code: str) -> str:
     return LANGUAGE_NAMES.get(code, LANGUAGE_NAMES[OTHER])
+
+
+# The end-of-session questions and the autonomy indicator (columns of the monthly table).
+AUTONOMY_PREFIX = "Autonomie (sessions)"
+AUTONOMY_LABELS = {"alone": "Seul(e)", "accompanied": "Accompagnée par un médiateur",
+                   "unknown": "Inconnu (après une panne)"}
+ANSWER_PREFIXES = {"answer_outcome": "Démarche faite ?", "answer_first_time": "Première fois ?",
+                   "answer_age_band": "Âge"}
+ANSWER_LABELS = {
+    "answer_outcome": {"alone": "Oui, seul(e)", "helped": "Oui, avec de l'aide",
+                       "not_yet": "Non, pas encore", "no_answer": "Sans réponse"},
+    "answer_first_time": {"yes": "Oui", "no": "Non", "no_answer": "Sans réponse"},
+    "answer_age_band": {"under_26": "Moins de 26 ans", "26_59": "26 à 59 ans",
+                        "60_plus": "60 ans et plus", "no_answer": "Sans réponse"},
+}

@@ -13,6 +13,11 @@ def tiles(origin: str) -> str:
     return f"{origin}/accueil"
 
 
+def questions(origin: str) -> str:
+    """The portal's end-of-session questions (shown after the toolbar's "Terminer")."""
+    return f"{origin}/fin/questions"
+
+
 def documents(origin: str) -> str:
     """The portal's "Mes documents" list."""
     return f"{origin}/documents"

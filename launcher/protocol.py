@@ -45,7 +45,7 @@ def parse_command(line: str) -> Command | None:
         if isinstance(data.get("downloads"), bool) and isinstance(data.get("printing"), bool):
             return Command(op, downloads=data["downloads"], printing=data["printing"])
         return None
-    if op in ("warning_cancel", "home", "quit", "reload_policy"):
+    if op in ("warning_cancel", "home", "quit", "reload_policy", "questions"):
         return Command(op)
     if op == "allow_site":
         hosts = data.get("hosts")

@@ -547,6 +547,9 @@ class Controller(QObject):
             self.set_state(replace(self.state, warning_kind=None))
         elif command.op == "home":
             self.go_home()
+        elif command.op == "questions":
+            self._close_modal()
+            self.page.setUrl(QUrl(portal_pages.questions(self.portal_origin)))
         elif command.op == "features":
             self.downloads_allowed = command.downloads
             self.set_state(replace(self.state, printing=command.printing))

@@ -244,7 +244,50 @@ def end():
     if request.method == "POST":
         get_session().request_end()
         return redirect(url_for("resident.wiped"), 303)
-    return render_template("resident/end.html")
+    return render_template("resident/end.html", questions=bool(_asked()))
+
+
+# The end questions' answers in the order shown, each with its pictogram (the values are the
+# counters' enumeration, kiosk.events.QUESTIONS).
+ANSWERS = {
+    "outcome": (("alone", "person"), ("helped", "help"), ("not_yet", "clock")),
+    "first_time": (("yes", "check"), ("no", "back")),
+    "age_band": (("under_26", "school"), ("26_59", "work"), ("60_plus", "retirement")),
+}
+
+
+def _asked() -> tuple[str, ...]:
+    return tuple(q for q in get_session().questions() if q in ANSWERS)
+
+
+@bp.get("/fin/questions")
+@bp.get("/fin/questions/<int:index>")
+def questions(index: int = 0):
+    """The optional questions before the wipe, one per page, each skippable in one tap."""
+    asked = _asked()
+    if index >= len(asked):
+        return render_template("resident/end.html")  # none: the plain confirmation
+    question = asked[index]
+    return render_template("resident/question.html", question=question, index=index,
+                           total=len(asked), answers=ANSWERS[question])
+
+
+@bp.post("/fin/questions/<int:index>")
+def answer(index: int):
+    """Count the answer on its own, then the next question, or the end; "Passer" ends now
+    (the questions not answered are counted as "no answer" by the session's end)."""
+    asked = _asked()
+    value = request.form.get("reponse", "")
+    if index < len(asked) and value != "passer":
+        question = asked[index]
+        if value not in dict(ANSWERS[question]):
+            return render_template("resident/question.html", question=question, index=index,
+                                   total=len(asked), answers=ANSWERS[question]), 400
+        get_session().answer(question, value)
+        if index + 1 < len(asked):
+            return redirect(url_for("resident.questions", index=index + 1), 303)
+    get_session().request_end()
+    return redirect(url_for("resident.wiped"), 303)
 
 
 @bp.get("/fin/effacee")

@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from flask import current_app
 
-from kiosk.events import Event, EventSink, ListSink
+from kiosk.events import NO_ANSWER, Event, EventSink, ListSink, answer_detail
 
 STATES = ("welcome", "active", "warning", "ending", "wiping")
 WARNINGS = ("idle", "time_limit")
@@ -57,6 +57,12 @@ class SessionPort(Protocol):
     def request_help(self) -> None:
         """The resident asked for a mediator."""
 
+    def questions(self) -> tuple[str, ...]:
+        """The end-of-session questions the mediator turned on, in the order they are asked."""
+
+    def answer(self, question: str, value: str) -> bool:
+        """Count one answer to an end question; False when refused (no session, not asked)."""
+
     def help_requested(self) -> bool:
         """True while a help request of this session is pending (mediator page)."""
 
@@ -65,7 +71,8 @@ class MemorySession:
     """A whole session lifecycle in memory, for tests and standalone runs."""
 
     def __init__(self, documents_dir: str | Path, *, max_minutes: float = 60,
-                 sink: EventSink | None = None, usb_dir: str | Path | None = None) -> None:
+                 sink: EventSink | None = None, usb_dir: str | Path | None = None,
+                 questions: tuple[str, ...] = ()) -> None:
         self._lock = threading.Lock()
         self._documents = Path(documents_dir)
         self._max_seconds = int(max_minutes * 60)
@@ -81,6 +88,8 @@ class MemorySession:
         self._serial = 0                      # sessions started so far (mediator logout marker)
         self._unlocked: tuple[str, tuple[str, ...]] | None = None
         self.last_end_reason: str | None = None
+        self._questions = tuple(questions)
+        self._answered: set[str] = set()
 
     def state(self) -> str:
         with self._lock:
@@ -133,13 +142,34 @@ class MemorySession:
         self.emit(Event("end_requested"))
         self.finish("user")
 
+    def questions(self) -> tuple[str, ...]:
+        return self._questions
+
+    def answer(self, question: str, value: str) -> bool:
+        """Like the supervisor: each answer its own event, once per question and session."""
+        with self._lock:
+            if (self._state not in ("active", "warning") or question not in self._questions
+                    or question in self._answered):
+                return False
+            try:
+                detail = answer_detail(question, value)
+            except ValueError:
+                return False
+            self._answered.add(question)
+        self.emit(Event("answer", detail=detail))
+        return True
+
     def finish(self, reason: str) -> None:
         """End the session now: the in-memory 'wipe' resets everything the resident chose."""
         with self._lock:
             self._state = "wiping"
             unanswered, self._help_since = self._help, None
+            skipped = [q for q in self._questions if q not in self._answered]
+            self._answered = set()
         if unanswered:
             self.emit(Event("help_outcome", detail="unanswered"))
+        for question in skipped:
+            self.emit(Event("answer", detail=answer_detail(question, NO_ANSWER)))
         self.emit(Event("session_ended", detail=reason))
         with self._lock:
             self._state, self._warning, self._language = "welcome", None, "fr"

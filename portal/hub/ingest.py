@@ -11,6 +11,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.counters import (
+    ANSWER_FIGURES,
+    AUTONOMY,
     DOWNLOAD_OUTCOMES,
     DURATION_BANDS,
     HOUR_BANDS,
@@ -45,6 +47,8 @@ FIGURES: dict[str, object] = {
     "help_requested": None,
     "accompanied_unlock": None,
 }
+# Figures terminals send since the end questions (#17); older terminals' reports lack them.
+OPTIONAL_FIGURES: dict[str, object] = {"autonomy": AUTONOMY, **ANSWER_FIGURES}
 
 
 def _count(value: object, where: str) -> int:
@@ -55,9 +59,13 @@ def _count(value: object, where: str) -> int:
 
 def check_figures(figures: object) -> None:
     """Only the known figures, each a count or a map of enumerated keys to counts."""
-    if not isinstance(figures, dict) or set(figures) != set(FIGURES):
-        raise ApiError(400, "malformed", f"figures must have exactly: {', '.join(FIGURES)}")
-    for name, allowed in FIGURES.items():
+    if not isinstance(figures, dict) or not (
+            set(FIGURES) <= set(figures) <= set(FIGURES) | set(OPTIONAL_FIGURES)):
+        raise ApiError(400, "malformed", f"figures must have exactly: {', '.join(FIGURES)}"
+                       f" (and may have: {', '.join(OPTIONAL_FIGURES)})")
+    for name, allowed in (FIGURES | OPTIONAL_FIGURES).items():
+        if name not in figures:
+            continue
         value = figures[name]
         if allowed is None:
             _count(value, name)

@@ -39,6 +39,19 @@ LABELS = {  # French labels and help; a setting missing here is shown with its E
     "wiped_notice_seconds": ("Écran « Session effacée » (secondes)",
                              "Après chaque session, la confirmation reste affichée ce temps, dans "
                              "la langue de la personne, avant l'écran d'accueil (0 : aucune)."),
+    "question_outcome": ("Question de fin : démarche faite ?",
+                         "À la fin de la session, demander « Avez-vous pu faire votre démarche ? » "
+                         "(Oui, seul(e) / Oui, avec de l'aide / Non, pas encore). Facultatif pour "
+                         "la personne ; réponse comptée, jamais liée à elle."),
+    "question_first_time": ("Question de fin : première fois ?",
+                            "Demander aussi « Première fois sur cette borne ? » (oui / non)."),
+    "question_age_band": ("Question de fin : tranche d'âge",
+                          "Demander aussi la tranche d'âge (moins de 26 ans / 26 à 59 ans / "
+                          "60 ans et plus)."),
+    "small_count_threshold": ("Seuil des petits nombres (exports)",
+                              "Dans les exports, les réponses et l'autonomie comptées de 1 à ce "
+                              "seuil moins un s'affichent « < seuil » : un si petit nombre "
+                              "pourrait désigner quelqu'un."),
     "require_signed_policy": ("Catalogue signé obligatoire",
                               "Refuser un catalogue qui n'est pas signé par une clé de confiance."),
     "idle_minutes": ("Inactivité (minutes)",
@@ -55,6 +68,7 @@ ERRORS = {
     "languages": "Choisissez au moins une langue de la liste.",
     "online_check": "Entrez un nom et un port, par exemple www.service-public.fr:443, ou rien.",
     "wiped_notice_seconds": "Entrez un nombre de secondes entre 0 et 30.",
+    "small_count_threshold": "Entrez un nombre entier entre 1 et 20.",
 }
 
 

@@ -7,6 +7,8 @@ from datetime import date
 
 from kiosk.counters import CounterStore, dashboard, month_range
 from kiosk.vocabulary import (
+    ANSWER_LABELS,
+    AUTONOMY_LABELS,
     DURATION_LABELS,
     END_LABELS,
     HOUR_LABELS,
@@ -82,6 +84,15 @@ def charts(store: CounterStore, month: str, policy, today: date) -> list[dict]:
          [(label(HOUR_LABELS, k), n) for k, n in data["start_hour"]]),
         ("fins", _m("Fins de session"), _m("Raison"),
          [(label(END_LABELS, k), n) for k, n in data["sessions_ended"]]),
+        ("autonomie", _m("Sessions seules ou accompagnées"), _m("Session"),
+         [(label(AUTONOMY_LABELS, k), n) for k, n in data["autonomy"]]),
+        ("demarche", _m("Avez-vous pu faire votre démarche ?"), _m("Réponse"),
+         [(label(ANSWER_LABELS["answer_outcome"], k), n) for k, n in data["answer_outcome"]]),
+        ("premiere-fois", _m("Première fois sur cette borne ?"), _m("Réponse"),
+         [(label(ANSWER_LABELS["answer_first_time"], k), n)
+          for k, n in data["answer_first_time"]]),
+        ("age", _m("Tranche d'âge"), _m("Réponse"),
+         [(label(ANSWER_LABELS["answer_age_band"], k), n) for k, n in data["answer_age_band"]]),
     ]
     return [{"id": chart_id, "title": title, "column": column, "items": _merge(items)}
             for chart_id, title, column, items in specs]

@@ -195,6 +195,8 @@ def test_duration_bands_add_up_to_the_sessions_ended_even_after_a_crash(state, p
     durations = {key: n for (metric, key), n in totals.items() if metric == "duration"}
     assert ended == 2 and sum(durations.values()) == 2
     assert durations == {"lt10": 1, "unknown": 1}
+    autonomy = {key: n for (metric, key), n in totals.items() if metric == "autonomy"}
+    assert autonomy == {"alone": 1, "unknown": 1}
     after.close()
 
 
@@ -212,3 +214,51 @@ def test_a_site_that_did_not_answer_is_counted_per_site_never_by_address(store):
     store.record(Event("site_unreachable", site_id="https://caf.fr/x?y=1"), when=DAY)
     totals = store.month_totals("2026-03")
     assert totals == {("site_unreachable", "caf"): 2, ("site_unreachable", "other"): 1}
+
+
+def test_each_answer_is_its_own_counter_never_linked_to_the_sessions_other_answers(store):
+    """Two residents answer all three questions: each answer adds to its own per-day counter,
+    and no stored row holds two answers (nothing to cross-tabulate)."""
+    for answers in (("outcome:alone", "first_time:yes", "age_band:under_26"),
+                    ("outcome:helped", "first_time:no", "age_band:under_26")):
+        store.record(Event("session_started"), when=DAY)
+        for detail in answers:
+            assert store.record(Event("answer", detail=detail), when=DAY)
+        store.record(Event("session_ended", detail="user"), when=DAY)
+    rows = [(metric, key, n) for _day, metric, key, n in store.rows(date(2026, 3, 1),
+                                                                     date(2026, 4, 1))
+            if metric.startswith("answer_")]
+    assert sorted(rows) == [("answer_age_band", "under_26", 2), ("answer_first_time", "no", 1),
+                            ("answer_first_time", "yes", 1), ("answer_outcome", "alone", 1),
+                            ("answer_outcome", "helped", 1)]
+
+
+def test_a_skipped_question_is_counted_as_no_answer_and_bad_answers_are_dropped(store):
+    assert store.record(Event("answer", detail="outcome:no_answer"), when=DAY)
+    for detail in ("outcome:maybe", "age:60_plus", "outcome", None, "outcome:alone:yes",
+                   "first_time:yes,age_band:60_plus"):
+        assert not store.record(Event("answer", detail=detail), when=DAY), detail
+    totals = store.month_totals("2026-03")
+    assert {k: n for k, n in totals.items() if k[0].startswith("answer_")} == {
+        ("answer_outcome", "no_answer"): 1}
+
+
+def test_a_session_a_mediator_helped_counts_as_accompanied_the_others_as_alone(store):
+    sessions = (
+        [],                                                            # alone
+        [Event("accompanied_unlock", site_id="impots")],               # accompanied
+        [Event("help_requested"), Event("help_outcome", detail="acknowledged")],  # accompanied
+        [Event("help_requested")],                    # nobody came: alone (unanswered after end)
+        [],                                                            # alone again
+    )
+    for events in sessions:
+        store.record(Event("session_started"), when=DAY)
+        for event in events:
+            store.record(event, when=DAY)
+        store.record(Event("session_ended", detail="user"), when=DAY)
+        if events == [Event("help_requested")]:
+            store.record(Event("help_outcome", detail="unanswered"), when=DAY)
+    totals = store.month_totals("2026-03")
+    autonomy = {key: n for (metric, key), n in totals.items() if metric == "autonomy"}
+    assert autonomy == {"alone": 3, "accompanied": 2}
+    assert sum(autonomy.values()) == totals[("sessions_ended", "user")]

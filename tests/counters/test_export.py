@@ -167,3 +167,47 @@ def test_the_terminal_exports_an_ods_file_too(state, store):
     cells = [p.text for p in content.iter(
         "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p")]
     assert cells[:3] == ["Association", "Borne", "Mois"] and "Définitions" not in cells[:3]
+
+
+def answered(store, outcomes: dict[str, int], day=datetime(2026, 3, 10, 11)) -> None:
+    """Sessions ending with these outcome answers (value -> how many), all alone."""
+    for value, count in outcomes.items():
+        for _ in range(count):
+            store.record(Event("session_started"), when=day)
+            store.record(Event("answer", detail=f"outcome:{value}"), when=day)
+            store.record(Event("session_ended", detail="user"), when=day)
+
+
+def csv_record(state, store) -> dict[str, str]:
+    header, row = export_bytes(state, store, "2026-03", "csv")[3:].decode().splitlines()
+    return dict(zip(header.split(";"), row.split(";"), strict=True))
+
+
+def test_answer_and_autonomy_counts_from_1_to_2_read_below_3_at_the_edges(state, store):
+    answered(store, {"alone": 3, "helped": 2, "not_yet": 1})
+    record = csv_record(state, store)
+    assert record["Démarche faite ? : Oui, seul(e)"] == "3"          # at the threshold: shown
+    assert record["Démarche faite ? : Oui, avec de l'aide"] == "< 3"  # 2
+    assert record["Démarche faite ? : Non, pas encore"] == "< 3"      # 1
+    assert record["Démarche faite ? : Sans réponse"] == "0"           # 0 points at nobody
+    assert record["Autonomie (sessions) : Seul(e)"] == "6"
+    assert record["Âge : 60 ans et plus"] == "0"
+    assert record["Sessions commencées"] == "6"  # the activity counts are never suppressed
+
+
+def test_the_threshold_is_a_setting_and_xlsx_and_json_follow(state, store):
+    (state / "config.toml").write_text("small_count_threshold = 5\n")
+    answered(store, {"alone": 4, "helped": 5})
+    record = csv_record(state, store)
+    assert record["Démarche faite ? : Oui, seul(e)"] == "< 5"
+    assert record["Démarche faite ? : Oui, avec de l'aide"] == "5"
+    sheet = load_workbook(io.BytesIO(export_bytes(state, store, "2026-03", "xlsx"))).active
+    header = [c.value for c in sheet[1]]
+    values = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert values["Démarche faite ? : Oui, seul(e)"] == "< 5"
+    # The signed JSON goes to the hub, which publishes only after the same suppression (and
+    # may add associations up first): it carries the real counts.
+    envelope = json.loads(export_bytes(state, store, "2026-03", "json"))
+    figures = json.loads(envelope["payload"])["figures"]
+    assert figures["answer_outcome"] == {"alone": 4, "helped": 5, "not_yet": 0, "no_answer": 0}
+    assert figures["autonomy"] == {"alone": 9, "accompanied": 0, "unknown": 0}

@@ -105,6 +105,7 @@ def test_stored_values_are_only_enumerated_ones(state, store):
     import sqlite3
 
     from kiosk.counters import (
+        AUTONOMY,
         DOWNLOAD_OUTCOMES,
         DURATION_BANDS,
         HOUR_BANDS,
@@ -114,20 +115,30 @@ def test_stored_values_are_only_enumerated_ones(state, store):
         PRINT_OUTCOMES,
         THEMATICS,
     )
-    from kiosk.events import END_REASONS
+    from kiosk.events import END_REASONS, HELP_OUTCOMES, NO_ANSWER, QUESTIONS
 
     day = datetime(2026, 3, 10, 10)
     store.record(Event("session_started"), when=day)
     for event in hostile_events():
         store.record(event, when=day)
+    for question, values in QUESTIONS.items():  # the answers, genuine ones included
+        for value in values:
+            store.record(Event("answer", detail=f"{question}:{value}"), when=day)
+    store.record(Event("session_ended", detail="user"), when=day)
     allowed = {"", OTHER, *END_REASONS, *DURATION_BANDS, *HOUR_BANDS, *THEMATICS,
-               *DOWNLOAD_OUTCOMES, *PRINT_OUTCOMES, *LANGUAGES, *(s.id for s in store_sites(state))}
+               *DOWNLOAD_OUTCOMES, *PRINT_OUTCOMES, *LANGUAGES, *(s.id for s in store_sites(state)),
+               *AUTONOMY, *(v for values in QUESTIONS.values() for v in values), NO_ANSWER,
+               *HELP_OUTCOMES}
     with sqlite3.connect(state / "counters.sqlite3") as db:
         rows = db.execute("SELECT metric, key FROM daily WHERE metric != 'blocked_host'").fetchall()
         hosts = db.execute("SELECT key FROM daily WHERE metric = 'blocked_host'").fetchall()
     assert rows and {metric for metric, _ in rows} <= set(METRICS)
     assert {key for _, key in rows} <= allowed
     assert hosts == []  # none of the hostile "hosts" was a plain host name without a long number
+    # No cross-linking: each answer row holds one enumerated answer of one question, never two.
+    answers = [(metric, key) for metric, key in rows if metric.startswith("answer_")]
+    assert sorted(answers) == sorted((f"answer_{q}", v) for q, values in QUESTIONS.items()
+                                     for v in values)
 
 
 def store_sites(state: Path):

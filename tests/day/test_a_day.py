@@ -50,20 +50,23 @@ height:200px;background:#ede">Demande de titre (ANTS)</a>"""
 WINDOW = window_options((0, 0, 1280, 800), windowed=True)
 DOWNLOAD_LINK = (WINDOW.x + 220, WINDOW.y + 220)
 ANTS_LINK = (WINDOW.x + 800, WINDOW.y + 220)
-END_BUTTON = (WINDOW.x + WINDOW.width - 106, WINDOW.y + 28)
+# "Terminer la session" ends the toolbar, which speaks the resident's language: on the left in
+# Arabic (right to left).
+END_BUTTON = {"fr": (WINDOW.x + WINDOW.width - 106, WINDOW.y + 28),
+              "ar": (WINDOW.x + 60, WINDOW.y + 28)}
 PAGE = (WINDOW.x + WINDOW.width // 2, WINDOW.y + 580)
 START = ("/", 'form[action$="/commencer"] button')
 ARABIC = ("/", 'button[name="lang"][value="ar"]')
 TILE = ("/accueil", 'a.tile[href*="caf"]')
 
 
-def policy(caf_url: str) -> bytes:
+def policy(sites: FakeSites) -> bytes:
     return (f'version = 1\n[session]\nidle_minutes = 0.25\nwarning_seconds = 6\n'
             f'max_minutes = 0.6\n'
             f'[[category]]\nid = "famille_scolarite"\nlabel = "Famille"\n'
             f'[[site]]\nid = "caf"\nname = "CAF"\ncategory = "famille_scolarite"\n'
-            f'url = "{caf_url}"\n'
-            f'hosts = ["caf.localhost:{urllib.parse.urlsplit(caf_url).port}"]\n').encode()
+            f'url = "{sites.url("caf.localhost", "/")}"\n'
+            f'hosts = ["caf.localhost:{sites.port}"]\n').encode()
 
 
 class Day:
@@ -130,6 +133,7 @@ class Day:
     # -- journeys -----------------------------------------------------------------------------
     def begin(self, language: str = "fr") -> None:
         self.resident += 1
+        self.language = language
         if language == "ar":
             self.click(self.locate(ARABIC), pause=1.5)
         self.click(self.locate(START), pause=1.5)
@@ -158,7 +162,7 @@ class Day:
         self.keys("Return")  # closes "Impression lancée"
 
     def end_with_the_toolbar(self) -> None:
-        self.click(END_BUTTON, pause=0.8)
+        self.click(END_BUTTON[self.language], pause=0.8)
         self.keys("Return")  # "Oui, terminer" has the focus
 
     def mediator(self) -> urllib.request.OpenerDirector:
@@ -201,7 +205,7 @@ def day(tmp_path_factory, display, fake_sites, browser):
     fake_sites.page("caf.localhost", "/", CAF.format(ants=ants))
     fake_sites.add("caf.localhost", "/attestation-caf.pdf", PDF, content_type="application/pdf",
                    headers={"Content-Disposition": 'attachment; filename="attestation-caf.pdf"'})
-    kiosk = RunningKiosk(base / "terminal", policy(fake_sites.url("caf.localhost", "/")), display)
+    kiosk = RunningKiosk(base / "terminal", policy(fake_sites), display)
     bin_dir = base / "bin"
     bin_dir.mkdir()
     (bin_dir / "lp").write_text(FAKE_LP)
@@ -265,8 +269,8 @@ def test_a_day_of_eight_residents_on_one_kiosk_run(day):
     day.begin()
     day.download_and_print()
     before = ants_visits()
-    ants_host = f"ants.localhost:{day.sites.port}"  # a loopback name carries its port
-    day.mediator().post("/mediateur/accompagne", {"host": ants_host, "password": PASSWORD})
+    day.mediator().post("/mediateur/accompagne", {"host": f"ants.localhost:{day.sites.port}",
+                                                  "password": PASSWORD})
     time.sleep(0.5)
     day.click(ANTS_LINK, pause=1.0)
     day.sites.wait_for("ants.localhost", "/", count=before + 1)

@@ -126,6 +126,12 @@ class Terminal:
         body.update(changes)
         return sign_report(body, self.key)
 
+    def send(self, client, month: str, sessions: int, **changes) -> None:
+        """Post one signed report for this month; the hub must take it."""
+        answer = client.post("/api/reports", json=self.report(month=month, sessions=sessions,
+                                                              **changes))
+        assert answer.status_code == 201, answer.json
+
 
 @pytest.fixture
 def terminal(client, db) -> Terminal:

@@ -10,6 +10,7 @@ from flask import Flask
 
 from portal.hub import create_hub_app
 from portal.hub.auth import set_password
+from portal.hub.consolidate import shift
 from portal.hub.places import create_place
 from tests.hub.conftest import PASSWORD, Terminal, figures
 
@@ -55,13 +56,10 @@ def demo_hub(url: str) -> Flask:
         db.execute("UPDATE terminals SET enrolled_at = '2025-11-20T10:00:00+00:00', name = ?"
                    " WHERE terminal_id = ?", (name, terminal.id))
         for month, sessions in months.items():
-            year, number = int(month[:4]), int(month[5:])
-            generated = (f"{year + number // 12}-{number % 12 + 1:02d}-01T00:10:00+00:00"
+            generated = (f"{shift(month, 1)}-01T00:10:00+00:00"
                          if month < "2026-04" else "2026-04-03T10:00:00+00:00")
-            answer = client.post("/api/reports", json=terminal.report(
-                month=month, sessions=sessions, generated_at=generated,
-                figures=report_figures(sessions, index + number)))
-            assert answer.status_code == 201, answer.json
+            terminal.send(client, month, sessions, generated_at=generated,
+                          figures=report_figures(sessions, index + int(month[5:])))
             db.execute("UPDATE reports SET received_at = ? WHERE terminal_id = ? AND month = ?",
                        (generated, terminal.id, month))
     return app

@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 
+from portal.hub.consolidate import shift
 from tests.hub.conftest import Terminal, figures
 from tests.hub.test_staff import login
 
@@ -17,16 +18,19 @@ TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 
 
 def push(client, terminal: Terminal, month: str, sessions: int, **figure_changes) -> None:
-    data = {**figures(sessions), **figure_changes}
-    answer = client.post("/api/reports", json=terminal.report(
-        month=month, sessions=sessions, figures=data,
-        generated_at=f"{month}-28T23:59:59+00:00".replace(month, _next(month))))
-    assert answer.status_code == 201, answer.json
+    """A complete month's report, sent early the month after."""
+    terminal.send(client, month, sessions, figures={**figures(sessions), **figure_changes},
+                  generated_at=f"{shift(month, 1)}-28T23:59:59+00:00")
 
 
-def _next(month: str) -> str:
-    year, number = int(month[:4]), int(month[5:])
-    return f"{year + number // 12}-{number % 12 + 1:02d}"
+def bastide_march_ods(app, client, db):
+    """The ODS export of a month with one terminal's report (5 sessions), as staff download it."""
+    app.config["HUB_TODAY"] = date(2026, 5, 2)
+    bastide = Terminal("Bastide")
+    bastide.enrol(client, db)
+    push(client, bastide, "2026-03", 5)
+    login(client)
+    return client.get("/export.ods?month=2026-03")
 
 
 def test_months_with_different_sites_and_languages_have_the_same_columns(app, client, db,
@@ -84,12 +88,7 @@ def test_an_empty_month_still_has_its_header(client, staff):
 
 
 def test_the_ods_file_holds_the_same_table(app, client, db, staff):
-    app.config["HUB_TODAY"] = date(2026, 5, 2)
-    bastide = Terminal("Bastide")
-    bastide.enrol(client, db)
-    push(client, bastide, "2026-03", 5)
-    login(client)
-    answer = client.get("/export.ods?month=2026-03")
+    answer = bastide_march_ods(app, client, db)
     assert answer.headers["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
     assert "indicateurs-2026-03.ods" in answer.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(answer.data))
@@ -120,12 +119,7 @@ def test_the_ods_file_opens_with_an_opendocument_library(app, client, db, staff)
     from odf.opendocument import load
     from odf.table import Table, TableCell, TableRow
 
-    app.config["HUB_TODAY"] = date(2026, 5, 2)
-    bastide = Terminal("Bastide")
-    bastide.enrol(client, db)
-    push(client, bastide, "2026-03", 5)
-    login(client)
-    document = load(io.BytesIO(client.get("/export.ods?month=2026-03").data))
+    document = load(io.BytesIO(bastide_march_ods(app, client, db).data))
     sheets = document.spreadsheet.getElementsByType(Table)
     assert [sheet.getAttribute("name") for sheet in sheets] == ["Indicateurs", "Définitions"]
     rows = sheets[0].getElementsByType(TableRow)

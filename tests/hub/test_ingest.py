@@ -82,6 +82,7 @@ MALFORMED_REPORTS = {
     "unknown figure": {"figures": "extra"},
     "unknown thematic": {"figures": "theme"},
     "site id with a url": {"figures": "site"},
+    "unknown answer": {"figures": "answer"},
     "bad month": {"month": "2026-13"},
     "month with a day": {"month": "2026-03-01"},
     "future schema": {"schema_version": 2},
@@ -102,6 +103,8 @@ def _broken_figures(kind: str, base: dict) -> dict:
         figures["tile_thematic"]["jean_dupont"] = 1
     elif kind == "site":
         figures["tile_site"]["https://caf.fr/?nir=1850533063042"] = 1
+    elif kind == "answer":
+        figures["answer_age_band"] = {"under_26": 1, "Josiane 1985": 1}
     return figures
 
 
@@ -203,3 +206,16 @@ def test_concurrent_enrolments_with_one_code_enrol_one_terminal(app, db):
         thread.join()
     assert sorted(statuses) == [201, 403, 403, 403, 403, 403]
     assert len(db.all("SELECT * FROM terminals")) == 1
+
+
+def test_a_report_with_the_end_answers_and_autonomy_is_stored(client, db, terminal):
+    """Terminals since #17 add these figures; reports without them (older terminals) still
+    go in (the test above)."""
+    from tests.hub.conftest import figures
+    extra = {"autonomy": {"alone": 4, "accompanied": 1, "unknown": 0},
+             "answer_outcome": {"alone": 2, "helped": 1, "not_yet": 0, "no_answer": 2},
+             "answer_first_time": {"yes": 1, "no": 0, "no_answer": 4},
+             "answer_age_band": {"under_26": 0, "26_59": 0, "60_plus": 0, "no_answer": 5}}
+    answer = client.post("/api/reports", json=terminal.report(figures={**figures(), **extra}))
+    assert answer.status_code == 201, answer.json
+    assert stored(db) == [(terminal.id, "2026-03", 1)]

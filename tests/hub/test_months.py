@@ -20,18 +20,13 @@ def enrol_since(client, db, terminal: Terminal, when: str) -> Terminal:
     return terminal
 
 
-def send(client, terminal: Terminal, month: str, sessions: int, generated_at: str) -> None:
-    answer = client.post("/api/reports", json=terminal.report(
-        month=month, sessions=sessions, generated_at=generated_at))
-    assert answer.status_code == 201, answer.json
-
-
 def test_the_hub_opens_on_the_last_complete_month_and_marks_the_current_one(app, client, db,
                                                                              staff):
     app.config["HUB_TODAY"] = date(2026, 4, 15)
     bastide = enrol_since(client, db, Terminal("Bastide"), "2026-03-01")
-    send(client, bastide, "2026-03", 372, "2026-04-01T00:05:00+00:00")
-    send(client, bastide, "2026-04", 4, "2026-04-03T10:00:00+00:00")  # a plain push mid-month
+    bastide.send(client, "2026-03", 372, generated_at="2026-04-01T00:05:00+00:00")
+    # A plain push mid-month:
+    bastide.send(client, "2026-04", 4, generated_at="2026-04-03T10:00:00+00:00")
     login(client)
     home = client.get("/").get_data(as_text=True)
     assert "<title>Indicateurs de mars 2026 - Hub des bornes</title>" in home
@@ -51,12 +46,12 @@ def test_the_hub_opens_on_the_last_complete_month_and_marks_the_current_one(app,
 def test_a_report_sent_before_its_month_ended_stays_marked_partial(app, client, db, staff):
     app.config["HUB_TODAY"] = date(2026, 5, 10)
     bastide = enrol_since(client, db, Terminal("Bastide"), "2026-03-01")
-    send(client, bastide, "2026-04", 40, "2026-04-20T10:00:00+00:00")
+    bastide.send(client, "2026-04", 40, generated_at="2026-04-20T10:00:00+00:00")
     login(client)
     page = client.get("/?month=2026-04").get_data(as_text=True)
     assert "Mois partiel" in page
     # Its final version, sent after the month ended, makes the month complete.
-    send(client, bastide, "2026-04", 61, "2026-05-01T00:05:00+00:00")
+    bastide.send(client, "2026-04", 61, generated_at="2026-05-01T00:05:00+00:00")
     page = client.get("/?month=2026-04").get_data(as_text=True)
     assert "Mois partiel" not in page and "<td>61</td>" in page
 
@@ -65,9 +60,9 @@ def test_missing_reports_and_months_without_any_report_are_shown(app, client, db
     app.config["HUB_TODAY"] = date(2026, 4, 15)
     first = enrol_since(client, db, Terminal("Bastide"), "2026-01-05")
     second = enrol_since(client, db, Terminal("Bastide"), "2026-01-05")
-    send(client, first, "2026-01", 10, "2026-02-01T00:05:00+00:00")
-    send(client, second, "2026-01", 5, "2026-02-01T00:05:00+00:00")
-    send(client, first, "2026-03", 7, "2026-04-01T00:05:00+00:00")
+    first.send(client, "2026-01", 10, generated_at="2026-02-01T00:05:00+00:00")
+    second.send(client, "2026-01", 5, generated_at="2026-02-01T00:05:00+00:00")
+    first.send(client, "2026-03", 7, generated_at="2026-04-01T00:05:00+00:00")
     login(client)
     home = client.get("/").get_data(as_text=True)
     # February had no report at all: it is in the trend, said as such, not drawn as zero.
@@ -99,8 +94,9 @@ def test_a_quarter_sums_its_months_and_says_when_it_is_unfinished(app, client, d
     app.config["HUB_TODAY"] = date(2026, 5, 10)
     bastide = enrol_since(client, db, Terminal("Bastide"), "2026-01-05")
     for month, sessions in (("2026-01", 10), ("2026-02", 20), ("2026-03", 30)):
-        send(client, bastide, month, sessions, f"2026-{int(month[5:]) + 1:02d}-01T00:05:00+00:00")
-    send(client, bastide, "2026-04", 40, "2026-05-01T00:05:00+00:00")
+        bastide.send(client, month, sessions,
+                     generated_at=f"2026-{int(month[5:]) + 1:02d}-01T00:05:00+00:00")
+    bastide.send(client, "2026-04", 40, generated_at="2026-05-01T00:05:00+00:00")
     login(client)
     first = client.get("/?month=2026-T1").get_data(as_text=True)
     assert "<title>Indicateurs de 1er trimestre 2026 - Hub des bornes</title>" in first

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ from portal.hub.auth import set_password
 from portal.hub.server import BackgroundHub
 from tests.hub.browser import Browser
 from tests.hub.conftest import PASSWORD
-from tests.hub.pgserver import free_port
+from tests.hub.test_server import kiosk_hub
 
 ROOT = Path(__file__).resolve().parents[2]
 # The key found in the hub.sqlite3-wal that was committed in 09ec5ec (now public).
@@ -49,28 +46,13 @@ def test_no_database_file_is_tracked_and_all_are_ignored():
 def test_kiosk_hub_keeps_its_default_database_in_its_state_dir(tmp_path):
     cwd, state = tmp_path / "checkout", tmp_path / "state"
     cwd.mkdir()
-    port = free_port()
     env = {key: value for key, value in os.environ.items()
            if key not in ("KIOSK_HUB_DATABASE", "KIOSK_HUB_STATE_DIR")}
     env.update(KIOSK_STATE_DIR=str(state), PYTHONPATH=str(ROOT))
-    process = subprocess.Popen([sys.executable, "-m", "kiosk", "hub", "--port", str(port)],
-                               cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    try:
-        body = ""
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as page:
-                    body = page.read().decode()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with kiosk_hub(cwd=cwd, env=env, attempts=150) as body:
         assert "Connexion" in body
         assert (state / "hub" / "hub.sqlite3").exists()
         assert list(cwd.iterdir()) == []
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_a_published_session_key_is_replaced_and_its_cookies_refused(database_url):

@@ -182,6 +182,7 @@ def test_useful_keys_keep_working(key, mods, action):
     ('{"op":"warning","kind":"idle","seconds":60}', Command("warning", seconds=60, kind="idle")),
     ('{"op":"warning_cancel"}', Command("warning_cancel")),
     ('{"op":"home"}', Command("home")), ('{"op":"quit"}', Command("quit")),
+    ('{"op":"questions"}', Command("questions")),
     ('{"op":"warning","kind":"other","seconds":60}', None),
     ('{"op":"time_left","seconds":-1}', None), ('{"op":"time_left","seconds":true}', None),
     ('{"op":"time_left","seconds":"5"}', None), ('{"op":"load","url":"http://x"}', None),

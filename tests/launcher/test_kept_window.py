@@ -109,7 +109,7 @@ def test_zoom_is_back_to_normal_for_the_next_resident(kept, fake_sites, display)
 
 def test_a_site_unlocked_for_one_resident_is_closed_to_the_next(kept, fake_sites):
     extra = fake_sites.page("ants.localhost", "/", "<h1>ANTS</h1>")
-    kept.send(op="allow_site", site_id="ants", hosts=["ants.localhost"])
+    kept.send(op="allow_site", site_id="ants", hosts=[f"ants.localhost:{fake_sites.port}"])
     time.sleep(0.3)
     seen = len(fake_sites.requests("ants.localhost", "/"))
     run_scenario(kept, fake_sites, f"<script>location.href='{extra}'</script>")

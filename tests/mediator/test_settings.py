@@ -202,3 +202,16 @@ def test_the_session_erased_notice_length_is_a_setting_with_a_plain_refusal(medi
     assert post(mediator, "/mediateur/reglages",
                 {**form, "wiped_notice_seconds": "2"}).status_code == 303
     assert Config.load(state)["wiped_notice_seconds"] == 2
+
+
+def test_each_end_question_is_a_setting_outcome_on_and_age_off_by_default(mediator, state):
+    page = mediator.get("/mediateur/reglages").get_data(as_text=True)
+    assert "Question de fin : tranche d'âge" in page.replace("&#39;", "'")
+    config = Config.load(state)
+    assert config["question_outcome"] is True
+    assert config["question_first_time"] is False and config["question_age_band"] is False
+    assert post(mediator, "/mediateur/reglages",
+                {**VALID, "question_outcome": "on", "question_age_band": "on"}).status_code == 303
+    config = Config.load(state)
+    assert config["question_outcome"] is True and config["question_age_band"] is True
+    assert config["question_first_time"] is False

@@ -147,7 +147,7 @@ def test_unknown_keys_get_the_label_autre(app):
 def test_an_empty_month_says_nothing_was_counted(stats_client):
     page = page_of(stats_client, "/mediateur/statistiques?mois=2025-01")
     assert "Statistiques de janvier 2025" in page
-    assert page.count("Rien de compté ce mois-ci.") == 6 and "<svg xmlns" not in page
+    assert page.count("Rien de compté ce mois-ci.") == 10 and "<svg xmlns" not in page
     assert row(page, "Sessions commencées") == 0
 
 
@@ -495,3 +495,22 @@ def test_the_terminal_page_and_the_hub_name_each_figure_the_same(stats_client, c
         assert any(name.endswith(f" : {label}") for name in hub_row), label
     assert hub_row["Sessions commencées"] == 3 and hub_row["Demandes d'aide"] == 3
     assert hub_row["Pages refusées"] == 0
+
+
+def test_the_page_shows_autonomy_and_each_end_answer_on_its_own(stats_client, counters):
+    """The mediator sees their own terminal's answers (no suppression on the terminal itself:
+    the "< 3" rule is for what leaves it)."""
+    day = datetime(2026, 3, 20, 10)
+    counters.record(Event("session_started"), when=day)
+    counters.record(Event("accompanied_unlock", site_id="caf"), when=day)
+    counters.record(Event("answer", detail="outcome:not_yet"), when=day)
+    counters.record(Event("answer", detail="age_band:60_plus"), when=day)
+    counters.record(Event("session_ended", detail="user"), when=day)
+    page = stats_client.get(f"/mediateur/statistiques?mois={MONTH}").get_data(as_text=True)
+    section = page[page.index('id="autonomie"'):page.index('id="demarche"')]
+    assert re.search(r"Seul\(e\)</th><td>3<", section)  # the three sessions of `fill`
+    assert re.search(r"Accompagnée par un médiateur</th><td>1<", section)
+    section = page[page.index('id="demarche"'):page.index('id="premiere-fois"')]
+    assert re.search(r"Non, pas encore</th><td>1<", section)
+    assert "Rien de compté" in page[page.index('id="premiere-fois"'):page.index('id="age"')]
+    assert re.search(r"60 ans et plus</th><td>1<", page[page.index('id="age"'):])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from policies import Allowlist, default_policy_path, load_policy, parse_policy
@@ -33,6 +35,24 @@ id = "franceconnect"
 name = "FranceConnect"
 hosts = ["franceconnect.gouv.fr", "*.franceconnect.gouv.fr"]
 """
+
+# One category and one site; its `hosts` line is line 10 (tests check the line an issue names).
+ONE_SITE_POLICY = """version = 1
+[[category]]
+id = "c"
+label = "C"
+[[site]]
+id = "s"
+name = "S"
+category = "c"
+url = "{url}"
+hosts = {hosts}
+"""
+
+
+def one_site_policy(hosts: list[str], url: str) -> str:
+    """A catalogue listing one site `s` at `url` with these host patterns."""
+    return ONE_SITE_POLICY.format(url=url, hosts=json.dumps(hosts))
 
 
 @pytest.fixture(scope="session")

@@ -6,22 +6,11 @@ from __future__ import annotations
 import pytest
 
 from policies import Allowlist, PolicyError, default_policy_path, load_policy, parse_policy
-
-TEMPLATE = """version = 1
-[[category]]
-id = "c"
-label = "C"
-[[site]]
-id = "s"
-name = "S"
-category = "c"
-url = "{url}"
-hosts = ["www.caf.fr", "{host}"]
-"""
+from tests.policies.conftest import one_site_policy
 
 
 def catalogue(host: str, url: str = "https://www.caf.fr/"):
-    return parse_policy(TEMPLATE.format(host=host, url=url), "catalogue.toml")
+    return parse_policy(one_site_policy(["www.caf.fr", host], url), "catalogue.toml")
 
 
 @pytest.mark.parametrize("host", ["*.github.io", "*.herokuapp.com", "*.blogspot.com", "*.co.uk",

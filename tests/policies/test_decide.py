@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policies import Frame, Reason
+from tests.policies.conftest import one_site_policy
 
 ALLOWED = [
     ("https://www.caf.fr/mon-compte", "caf"),
@@ -110,18 +111,8 @@ def test_shared_service_reports_its_own_id(allowlist):
 def test_wildcard_does_not_match_the_apex_unless_listed():
     from policies import Allowlist, parse_policy
 
-    text = """version = 1
-[[category]]
-id = "c"
-label = "C"
-[[site]]
-id = "s"
-name = "S"
-category = "c"
-url = "https://www.example.fr/"
-hosts = ["*.example.fr"]
-"""
-    only_wildcard = Allowlist(parse_policy(text))
+    only_wildcard = Allowlist(parse_policy(one_site_policy(["*.example.fr"],
+                                                           "https://www.example.fr/")))
     assert only_wildcard.decide("https://www.example.fr/").allowed
     assert not only_wildcard.decide("https://example.fr/").allowed
 

@@ -14,7 +14,7 @@ from tests.pdfs import make_pdf
 def session(tmp_path):
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    return MemorySession(downloads, sink=ListSink())
+    return MemorySession(downloads, sink=ListSink(), questions=("outcome",))
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def live_session(tmp_path_factory):
     (downloads / "attestation-caf.pdf").write_bytes(PDF_BYTES)
     (downloads / "avis d'impôt 2025.pdf").write_bytes(PDF_BYTES)
     (downloads / "trois-pages.pdf").write_bytes(make_pdf())
-    live = MemorySession(downloads, sink=ListSink())
+    live = MemorySession(downloads, sink=ListSink(), questions=("outcome",))
     live.request_start()
     return live
 

@@ -9,7 +9,7 @@ PAGES = ["/", "/accueil", "/accueil?q=zzzz", "/documents", "/documents/attestati
          "/documents/trois-pages.pdf", "/documents/trois-pages.pdf/imprimer",
          "/injoignable?site=caf&cause=dns",
          "/documents/attestation-caf.pdf/supprimer", "/aide", "/bloque", "/fin", "/fin/effacee",
-         "/alerte/inactivite", "/alerte/limite", "/page-absente"]
+         "/fin/questions", "/alerte/inactivite", "/alerte/limite", "/page-absente"]
 WCAG = {"runOnly": {"type": "tag",
                     "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
         "resultTypes": ["violations"]}
@@ -36,7 +36,8 @@ def test_page_has_no_axe_violation(page, live_server, live_session, axe, path, l
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
-@pytest.mark.parametrize("path", ["/", "/accueil", "/documents", "/aide", "/fin", "/bloque"])
+@pytest.mark.parametrize("path", ["/", "/accueil", "/documents", "/aide", "/fin", "/bloque",
+                                  "/fin/questions"])
 def test_targets_are_at_least_44_px(page, live_server, live_session, path, lang):
     live_session.set_language(lang)
     page.goto(live_server + path)

@@ -256,3 +256,45 @@ def test_every_page_header_leads_back_to_the_language_choice(client):
     choose(client, "ar")
     html = client.get("/aide").get_data(as_text=True)
     assert 'href="/"' in html and "تغيير اللغة" in html and '<span lang="ar">العربية</span>' in html
+
+
+def test_the_end_question_counts_its_answer_alone_then_ends_the_session(client, session, events):
+    session.request_start()
+    html = client.get("/fin").get_data(as_text=True)
+    assert 'href="/fin/questions"' in html  # "Oui, terminer" goes to the question first
+    page = client.get("/fin/questions").get_data(as_text=True).replace("&#39;", "'")
+    for text in ("Avez-vous pu faire votre démarche ?", "Oui, seul(e)", "Oui, avec de l'aide",
+                 "Non, pas encore", "Passer"):
+        assert text in page
+    response = client.post("/fin/questions/0", data={"reponse": "not_yet"})
+    assert response.headers["Location"].endswith("/fin/effacee")
+    assert [e.detail for e in events if e.kind == "answer"] == ["outcome:not_yet"]
+    assert session.state() == "welcome"
+    assert Event("session_ended", detail="user") in events
+
+
+def test_skipping_the_question_ends_the_session_and_counts_no_answer(client, session, events):
+    session.request_start()
+    response = client.post("/fin/questions/0", data={"reponse": "passer"})
+    assert response.headers["Location"].endswith("/fin/effacee")
+    assert [e.detail for e in events if e.kind == "answer"] == ["outcome:no_answer"]
+    assert session.state() == "welcome"
+
+
+def test_an_unknown_answer_is_refused_and_the_session_goes_on(client, session, events):
+    session.request_start()
+    response = client.post("/fin/questions/0", data={"reponse": "Dupontel"})
+    assert response.status_code == 400
+    assert "Avez-vous pu faire votre démarche ?" in response.get_data(as_text=True)
+    assert session.state() == "active"
+    assert [e for e in events if e.kind == "answer"] == []
+
+
+def test_the_question_is_asked_in_the_residents_language(client, session):
+    session.request_start()
+    session.set_language("ar")
+    html = client.get("/fin/questions").get_data(as_text=True)
+    assert 'dir="rtl"' in html and "هل تمكنت من إنجاز معاملتك؟" in html and "تخطي" in html
+    session.set_language("en")
+    assert "Were you able to complete your procedure?" in client.get("/fin/questions").get_data(
+        as_text=True)

@@ -24,8 +24,10 @@ def test_lifecycle_welcome_active_warning_active_end(session, events):
         and session.seconds_left() > 3500
     session.request_end()
     assert session.state() == "welcome"
+    # the end question (on in this fixture) was not answered: counted as "no answer"
     assert [e.kind for e in events] == ["session_started", "activity", "end_requested",
-                                        "session_ended"]
+                                        "answer", "session_ended"]
+    assert Event("answer", detail="outcome:no_answer") in events
 
 
 def test_time_limit_warning_keeps_the_hard_limit_after_activity(session):

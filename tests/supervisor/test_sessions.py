@@ -12,6 +12,7 @@ import time
 import psutil
 import pytest
 
+from kiosk import control
 from tests.supervisor.conftest import short_policy
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
@@ -192,3 +193,25 @@ def test_after_an_arabic_session_the_window_says_session_erased_then_welcomes_in
     after = settled_screenshot(display, tmp_path / "welcome-next.png")
     assert differing_pixels(after, welcome) < 500  # the same French welcome as the first one
     assert shown_for >= 3  # the notice stayed the configured 4 s (minus polling)
+
+
+def test_end_answers_reach_the_counters_each_alone_and_other_ends_count_no_answer(
+        kiosk_factory):
+    """Resident one answers "with help" on the portal's question page; resident two is ended by
+    the mediator: the question counts one answer and one "no answer", both sessions "alone"."""
+    import sqlite3
+
+    kiosk = kiosk_factory()
+    kiosk.begin()
+    kiosk.post("/fin/questions/0", b"reponse=helped")
+    kiosk.wait_for(lambda s: s["state"] == "welcome" and s["ready"]
+                   and s["last_end_reason"] == "user", timeout=60)
+    kiosk.begin()
+    control.request(kiosk.state, {"cmd": "end"}, timeout=30)
+    kiosk.wait_for(lambda s: s["state"] == "welcome" and s["last_end_reason"] == "mediator",
+                   timeout=60)
+    with sqlite3.connect(kiosk.state / "counters.sqlite3") as db:
+        rows = db.execute("SELECT metric, key, SUM(count) FROM daily WHERE metric LIKE 'answer_%'"
+                          " OR metric = 'autonomy' GROUP BY metric, key").fetchall()
+    assert sorted(rows) == [("answer_outcome", "helped", 1), ("answer_outcome", "no_answer", 1),
+                            ("autonomy", "alone", 2)]
