@@ -73,9 +73,12 @@ def red_on_screen(display) -> float:
 def test_attestation_is_kept_viewed_printed_for_two_residents(kiosk, display, fake_sites):
     launcher, session, paths, bin_dir = kiosk
     pdf = make_pdf()
+    seen_home = len(fake_sites.requests("caf.localhost", "/"))
     for resident in (1, 2):
-        fake_sites.wait_for("caf.localhost", "/", count=resident)
-        time.sleep(0.5)
+        if resident == 1:
+            launcher.send(op="home")  # a known start: the CAF page freshly loaded
+        fake_sites.wait_for("caf.localhost", "/", count=seen_home + 1)
+        time.sleep(0.8)
         mark = launcher.mark()
         xdotool("mousemove", "640", "300", "click", "1", display=display)  # the attestation link
         launcher.wait_event("download", since=mark, detail="accepted")
@@ -97,8 +100,9 @@ def test_attestation_is_kept_viewed_printed_for_two_residents(kiosk, display, fa
         assert [e.detail for e in session.sink.events if e.kind == "print"] == ["sent"] * resident
         (bin_dir / "printed").unlink()
 
+        seen_home = len(fake_sites.requests("caf.localhost", "/"))
         launcher.send(op="home")  # back to the CAF site, then the toolbar's "Mes documents"
-        fake_sites.wait_for("caf.localhost", "/", count=resident + 1)
+        fake_sites.wait_for("caf.localhost", "/", count=seen_home + 1)
         time.sleep(0.8)
         before = len(paths)
         xdotool("mousemove", "188", "28", "click", "1", display=display)
@@ -109,7 +113,8 @@ def test_attestation_is_kept_viewed_printed_for_two_residents(kiosk, display, fa
         session.finish("user")
         session.request_start()
         mark = launcher.mark()
-        launcher.send(op="clear")
+        seen_home = len(fake_sites.requests("caf.localhost", "/"))
+        launcher.send(op="clear")  # the new profile opens HOME: the CAF page again
         launcher.wait_event("cleared", since=mark)
 
 

@@ -136,7 +136,7 @@ def test_zoom_never_changes_the_bar_and_a_plus_stays_under_the_finger(kiosk, fak
     seen = len(fake_sites.requests("caf.localhost", "/shown"))
     for _ in range(5):  # to the largest zoom, always at the same place
         xdotool("mousemove", str(bigger), "28", "click", "1", display=kiosk.display)
-        time.sleep(0.4)
+        time.sleep(0.7)
     kiosk.launcher.send(op="home")  # the page reports its zoom (devicePixelRatio)
     reports = fake_sites.wait_for("caf.localhost", "/shown", count=seen + 1)
     assert reports[-1].query == "r=2"  # five A+ landed on A+: 1.0 -> 2.0
