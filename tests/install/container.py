@@ -42,10 +42,15 @@ def why_not_bootable() -> str | None:
 
 
 def _in_chroot() -> bool:
+    """True inside a chroot (such as a bare Debian root a newcomer's machine is tried in)."""
     try:
         return os.stat("/proc/1/root").st_ino != os.stat("/").st_ino
-    except PermissionError:  # PID 1 of another user namespace: not a chroot of ours
-        return False
+    except PermissionError:  # PID 1 of another user namespace: ask the mount table instead
+        pass
+    # A chrooted process sees its root mount rooted somewhere below the real root.
+    with open("/proc/self/mountinfo") as mounts:
+        return any(fields[4] == "/" and fields[3] != "/"
+                   for fields in (line.split() for line in mounts))
 
 
 def _mirror() -> str:
