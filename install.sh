@@ -534,15 +534,10 @@ end_session_processes() {
     [ "$kind" = user ] && users+=("$path")
   done
   [ "${#users[@]}" -gt 0 ] || return 0
-  if [ -x "$(at "$OPT_DIR/end-session")" ]; then
-    cmd "$OPT_DIR/end-session" "${users[@]}" || say "some processes of ${users[*]} survive"
-  else
-    local user
-    for user in "${users[@]}"; do
-      cmd loginctl terminate-user "$user" 2>/dev/null || true
-      cmd pkill -KILL -u "$user" || true
-    done
-  fi
+  local script="$OPT_DIR/end-session"
+  # An installation older than end-session: the checkout's copy of the same script does it.
+  [ -x "$(at "$script")" ] || script="$DEPLOY/end-session"
+  cmd "$script" "${users[@]}" || say "some processes of ${users[*]} survive"
 }
 
 remove_drop_ins() {

@@ -27,10 +27,7 @@ from kiosk.counters import (
 )
 from kiosk.events import END_REASONS
 from kiosk.paths import keys_dir
-from kiosk.spreadsheets import columns, header_of, safe_cell, to_csv, to_ods, to_xlsx
-from kiosk.vocabulary import THEMATIC_LABELS
-
-__all__ = ["THEMATIC_LABELS", "columns", "header_of", "safe_cell", "to_csv", "to_ods", "to_xlsx"]
+from kiosk.spreadsheets import TABLE_FORMATS, columns, table_file
 
 SCHEMA_VERSION = 1
 KEY_NAME = "terminal.key"
@@ -192,19 +189,12 @@ def signed_report(state: Path, store: CounterStore, month: str,
 
 def export_bytes(state: Path, store: CounterStore, month: str, fmt: str,
                  association: str | None = None) -> bytes:
-    """The month's export in one of: csv (`;`), csv-comma, xlsx, json (signed)."""
+    """The month's export in one of: csv (`;`), csv-comma, xlsx, ods, json (signed)."""
     if fmt == "json":
         envelope = signed_report(state, store, month, association)
         return (json.dumps(envelope, ensure_ascii=False, indent=1) + "\n").encode()
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (csv, csv-comma, xlsx, ods, json)")
     name = association if association is not None else association_name(state)
-    rows = [table_row(name, terminal_id(state), month, figures_for(store, month),
-                      small_count_threshold(state))]
-    if fmt == "csv":
-        return to_csv(rows, ";")
-    if fmt == "csv-comma":
-        return to_csv(rows, ",")
-    if fmt == "xlsx":
-        return to_xlsx(rows)
-    if fmt == "ods":
-        return to_ods(rows)
-    raise ValueError(f"unknown export format {fmt!r} (csv, csv-comma, xlsx, ods, json)")
+    return table_file([table_row(name, terminal_id(state), month, figures_for(store, month),
+                                 small_count_threshold(state))], fmt)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import logging
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -39,6 +40,8 @@ from kiosk.vocabulary import (
     language_label,
 )
 
+log = logging.getLogger(__name__)
+
 # Languages the resident pages are translated into: always a column, even at zero.
 UI_LANGUAGES = ("fr", "en", "ar")
 FIRST_FIGURE = TOTAL_LABELS["sessions_started"]
@@ -50,7 +53,9 @@ def catalogue() -> tuple[dict[str, str], tuple[str, ...]]:
     try:
         from policies import default_policy_path, load_policy
         policy = load_policy(default_policy_path())
-    except Exception:  # the names are a nicety: raw ids are still right
+    except Exception as exc:  # the names are a nicety: raw ids are still right
+        log.warning("exports: the default catalogue did not load (%s); site columns keep "
+                    "their ids", type(exc).__name__)
         return {}, tuple(THEMATICS)
     names = {site.id: site.name for site in policy.sites}
     used = tuple(key for key in THEMATICS if key in {site.category for site in policy.sites})
@@ -262,3 +267,19 @@ def to_ods(rows: list[dict], identity: list[str] | None = None) -> bytes:
                          compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
+
+
+TABLE_FORMATS = ("csv", "csv-comma", "xlsx", "ods")
+
+
+def table_file(rows: list[dict], fmt: str, identity: list[str] | None = None) -> bytes:
+    """The table in one of TABLE_FORMATS: csv (`;`), csv-comma (`,`), xlsx or ods."""
+    if fmt == "csv":
+        return to_csv(rows, ";", identity)
+    if fmt == "csv-comma":
+        return to_csv(rows, ",", identity)
+    if fmt == "xlsx":
+        return to_xlsx(rows, identity)
+    if fmt == "ods":
+        return to_ods(rows, identity)
+    raise ValueError(f"unknown table format {fmt!r} ({', '.join(TABLE_FORMATS)})")

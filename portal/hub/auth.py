@@ -10,7 +10,6 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
@@ -123,18 +122,6 @@ class ClientThrottle:
     def succeeded(self, client: str) -> None:
         with self._lock:
             self._failures.pop(client, None)
-
-
-def safe_next(target: str) -> str | None:
-    """A path on this hub to return to after login, or None. Browsers drop tabs and newlines
-    and read a backslash as a slash, so `/\t/evil.example` would leave the site: only printable
-    ASCII without backslash, one leading slash, no scheme or host."""
-    if not target.startswith("/") or target.startswith("//"):
-        return None
-    if any(not 0x21 <= ord(char) <= 0x7e or char == "\\" for char in target):
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
 
 
 def csrf_token() -> str:

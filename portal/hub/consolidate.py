@@ -89,6 +89,7 @@ class Register:
         firsts = [row[1] for row in self.reports] + [row[3][:7] for row in self.terminals]
         self.months = span(min(firsts), self.current) if firsts else []
         self._cells: dict[str, list[Cell]] = {}  # per month: pages ask for the same ones often
+        self._last_reports: dict[str, str] | None = None
 
     def complete_months(self) -> list[str]:
         return [m for m in self.months if m < self.current]
@@ -148,8 +149,13 @@ class Register:
         return next((c for c in self.cells(month) if c.place.id == place_id), None)
 
     def last_report(self, terminal_id: str) -> str | None:
-        dates = [row[4] for row in self.reports if row[2] == terminal_id]
-        return max(dates) if dates else None
+        """When this terminal's latest report arrived (None: never)."""
+        if self._last_reports is None:  # one pass for the whole terminals page, not one each
+            self._last_reports = {}
+            for _place, _month, reporter, _payload, received in self.reports:
+                if received > self._last_reports.get(reporter, ""):
+                    self._last_reports[reporter] = received
+        return self._last_reports.get(terminal_id)
 
     def month_state(self, month: str) -> str:
         """"complet", "en cours" (this month) or "partiel" (a report made before its end)."""

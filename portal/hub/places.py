@@ -46,6 +46,11 @@ class Place:
     created_at: str
 
 
+def neighbourhood_of(place: Place) -> str:
+    """The neighbourhood a place is counted under (places without one are grouped together)."""
+    return place.neighbourhood or "Quartier non renseigné"
+
+
 COLUMNS = "id, name, pivot, address, postcode, commune, neighbourhood, qpv_code, created_at"
 
 

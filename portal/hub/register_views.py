@@ -13,11 +13,25 @@ from .charts import bar_chart
 from .consolidate import Register
 from .enrolment import create_code, pending_codes
 from .months import checked_month, local_time, month_label
-from .places import FIELDS, PlaceError, all_places, create_place, get_place, update_place
+from .places import (
+    FIELDS,
+    PlaceError,
+    all_places,
+    create_place,
+    get_place,
+    neighbourhood_of,
+    update_place,
+)
 from .staff import today, trend_items
 from .summary import summary
 
 bp = Blueprint("register", __name__)
+
+
+def chosen_month(register: Register) -> str:
+    """The `month` asked for (400 if malformed), else the last complete one, else this one."""
+    return checked_month(request.args.get("month")) or register.default_month() \
+        or register.current
 
 
 @bp.route("/places", methods=["GET", "POST"])
@@ -35,11 +49,9 @@ def places_page():
         else:
             flash(f"« {place.name} » est enregistrée : vous pouvez créer ses codes d'inscription.")
             return redirect(url_for("register.places_page"))
-    register = Register(db, today())
-    counts: dict[str, int] = {}
-    for row in register.terminals:
-        if not row[4]:
-            counts[row[1]] = counts.get(row[1], 0) + 1
+    # Terminals still trusted, per place (without loading every report as the Register would).
+    counts = dict(db.all("SELECT place_id, COUNT(*) FROM terminals"
+                         " WHERE COALESCE(revoked_at, '') = '' GROUP BY place_id"))
     return render_template("hub/places.html", places=all_places(db), fields=FIELDS,
                            values=values, error=error, counts=counts), 400 if error else 200
 
@@ -73,8 +85,7 @@ def association_page(place_id: str):
     db = get_db()
     place = get_place(db, place_id) or abort(404, description="Ce lieu n'existe pas.")
     register = Register(db, today())
-    month = checked_month(request.args.get("month")) or register.default_month() \
-        or register.current
+    month = chosen_month(register)
     figures = summary(register, {place_id}, month)
     trend = trend_items(register, place_id)
     return render_template(
@@ -94,8 +105,7 @@ def monthly_report(place_id: str):
     db = get_db()
     place = get_place(db, place_id) or abort(404, description="Ce lieu n'existe pas.")
     register = Register(db, today())
-    month = checked_month(request.args.get("month")) or register.default_month() \
-        or register.current
+    month = chosen_month(register)
     return render_template(
         "hub/report.html", place=place, month=month, figures=summary(register, {place_id}, month),
         state=register.month_state(month), trend=trend_items(register, place_id)[-12:],
@@ -109,7 +119,7 @@ def _group(register: Register, choice: str) -> tuple[str, set[str]] | None:
         return register.places[value].name, {value}
     if kind == "q":
         ids = {p.id for p in register.places.values()
-               if (p.neighbourhood or "Quartier non renseigné") == value}
+               if neighbourhood_of(p) == value}
         if ids:
             return f"Quartier {value}", ids
     return None
@@ -120,12 +130,11 @@ def _group(register: Register, choice: str) -> tuple[str, set[str]] | None:
 def compare_page():
     """Two associations, or two neighbourhoods, side by side for one month."""
     register = Register(get_db(), today())
-    month = checked_month(request.args.get("month")) or register.default_month() \
-        or register.current
+    month = chosen_month(register)
     choices = [(f"p:{p.id}", p.name) for p in sorted(register.places.values(),
                                                        key=lambda p: p.name.casefold())]
-    quartiers = sorted({p.neighbourhood or "Quartier non renseigné"
-                        for p in register.places.values()}, key=str.casefold)
+    quartiers = sorted({neighbourhood_of(p) for p in register.places.values()},
+                       key=str.casefold)
     choices += [(f"q:{name}", f"Quartier : {name}") for name in quartiers]
     sides = []
     for key in ("a", "b"):
@@ -154,7 +163,7 @@ def terminals_page():
         except ValueError:
             flash("Choisissez une association du registre (enregistrez-la d'abord).")
     register = Register(db, today())
-    places = {place.id: place for place in all_places(db)}
+    places = register.places
     terminals = [{"id": tid, "place": places.get(place_id), "name": name or "Borne",
                   "enrolled": local_time(enrolled), "revoked": local_time(revoked) if revoked
                   else None, "last_report": local_time(register.last_report(tid))}

@@ -17,8 +17,9 @@ from flask import (
     url_for,
 )
 
-from kiosk.spreadsheets import header_of, to_csv, to_ods, to_xlsx
+from kiosk.spreadsheets import header_of, table_file
 from kiosk.vocabulary import SESSIONS_NOT_PEOPLE, THEMATIC_LABELS
+from portal.security import same_site_path
 
 from . import get_db
 from .auth import (
@@ -27,7 +28,6 @@ from .auth import (
     close_session,
     login_required,
     open_session,
-    safe_next,
 )
 from .charts import bar_chart
 from .consolidate import IDENTITY, Register, add_figures
@@ -57,7 +57,8 @@ def login():
             close_session(get_db(), session.get("sid"))
             session.clear()
             session["sid"] = open_session(get_db(), username)
-            return redirect(safe_next(request.args.get("next", "")) or url_for("staff.index"))
+            return redirect(same_site_path(request.args.get("next", ""))
+                            or url_for("staff.index"))
         error = ("Identifiant ou mot de passe incorrect." if wait <= 0 else
                  f"Trop d'essais. Réessayez dans {_delay(wait)}.")
     return render_template("hub/login.html", error=error), 401 if error else 200
@@ -161,10 +162,7 @@ def export(fmt: str):
         abort(404, description="Format inconnu : CSV, Excel (xlsx) ou OpenDocument (ods).")
     rows = Register(get_db(), today()).table(month)
     mime, suffix = EXPORTS[fmt]
-    if fmt.startswith("csv"):
-        data = to_csv(rows, "," if fmt == "csv-comma" else ";", IDENTITY)
-    else:
-        data = (to_xlsx if fmt == "xlsx" else to_ods)(rows, IDENTITY)
+    data = table_file(rows, fmt, IDENTITY)
     extension = fmt.split("-")[0]
     name = "-".join(part for part in ("indicateurs", month or "tous-les-mois", suffix) if part)
     # send_file writes Content-Disposition per RFC 6266 (quoted, filename* when needed).

@@ -4,6 +4,8 @@ for one month: what the monthly meeting compares."""
 from __future__ import annotations
 
 from .consolidate import Register, add_figures, shift
+from .months import quarter_months, quarter_of
+from .places import neighbourhood_of
 from .staff import theme_items
 
 
@@ -36,9 +38,8 @@ def summary(register: Register, place_ids: set[str], month: str) -> dict:
         change = None if before is None or started is None else started - before
         comparisons.append({"label": label, "month": other, "sessions": before,
                             "change": change})
-    quarter_start = shift(month, -((int(month[5:7]) - 1) % 3))
     periods = []
-    for label, months in (("Trimestre", [shift(quarter_start, n) for n in range(3)]),
+    for label, months in (("Trimestre", quarter_months(quarter_of(month))),
                           ("Année", [f"{month[:4]}-{n:02d}" for n in range(1, 13)])):
         counted = [(m, group(m)[0]) for m in months if m <= month]
         with_report = [n for _m, n in counted if n is not None]
@@ -58,7 +59,7 @@ def period_lines(register: Register, period: str) -> list[dict]:
     lines: dict[str, dict] = {}
     for key, sign in ((period, "now"), (year_before, "before")):
         for cell in register.cells(key):
-            name = cell.place.neighbourhood or "Quartier non renseigné"
+            name = neighbourhood_of(cell.place)
             line = lines.setdefault(name, {"name": name, "places": set(), "now": None,
                                            "before": None, "help": 0, "missing": 0,
                                            "expected": 0})

@@ -7,7 +7,7 @@ from flask import jsonify, redirect, render_template, request, session, url_for
 from kiosk.keeper import MAX_PASSWORD
 from kiosk.keeper_service import SecretsUnavailable
 from portal.auth import Attempt, StaffLogin
-from portal.security import is_local
+from portal.security import is_local, same_site_path
 
 from . import auth, bp, context, online, remember_session_marker
 from .i18n import _m
@@ -17,9 +17,10 @@ SHORT_IDLE = 2 * 60
 
 
 def safe_next(target: str | None) -> str:
-    """Only a page of this area: never an open redirect."""
-    if target and target.startswith("/mediateur") and "//" not in target and "\\" not in target:
-        return target
+    """Only a page of this area: never an open redirect (see portal.security.same_site_path)."""
+    path = same_site_path(target or "")
+    if path and path.startswith("/mediateur") and "//" not in path:
+        return path
     return url_for("mediator.status")
 
 

@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 
 from kiosk.cli import cli
 from kiosk.events import Event
-from kiosk.export import THEMATIC_LABELS, export_bytes, public_key_b64, terminal_key
+from kiosk.export import export_bytes, public_key_b64, terminal_key
+from kiosk.vocabulary import THEMATIC_LABELS
 
 
 def fill(store) -> None:

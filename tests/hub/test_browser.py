@@ -8,6 +8,7 @@ import pytest
 from portal.hub.server import BackgroundHub
 from tests.hub.conftest import PASSWORD
 from tests.hub.demo import demo_hub
+from tests.pages import watched_page
 
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
                                                 "best-practice"]},
@@ -24,18 +25,9 @@ def live_hub(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    problems: list[str] = []
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
     # The error pages visited on purpose log "Failed to load resource" (their 400/404 status).
-    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error"
-           and "favicon" not in msg.location.get("url", "")
-           and not msg.text.startswith("Failed to load resource") else None)
-    yield tab
-    context.close()
-    assert problems == [], problems  # no script error, no CSP violation
+    with watched_page(browser, failed_loads_expected=True) as tab:
+        yield tab
 
 
 def log_in(page, url: str) -> None:

@@ -84,6 +84,29 @@ def test_terminals_are_named_show_their_last_report_and_renames_are_audited(clie
         ("financeur", "rename", first.id, "Borne 1 -> Accueil, rez-de-chaussée")]
 
 
+def test_the_register_counts_trusted_terminals_and_shows_each_ones_latest_report(client, db,
+                                                                                staff):
+    kept, revoked, other = Terminal("Bastide"), Terminal("Bastide"), Terminal("Grand Parc")
+    for terminal in (kept, revoked, other):
+        terminal.enrol(client, db)
+    kept.send(client, "2026-02", 3)
+    kept.send(client, "2026-03", 4)
+    other.send(client, "2026-03", 5)
+    for terminal_id, month, received in ((kept.id, "2026-02", "2026-03-01T08:00:00+00:00"),
+                                         (kept.id, "2026-03", "2026-04-01T08:00:00+00:00"),
+                                         (other.id, "2026-03", "2026-02-01T08:00:00+00:00")):
+        db.execute("UPDATE reports SET received_at = ? WHERE terminal_id = ? AND month = ?",
+                   (received, terminal_id, month))
+    login(client)
+    client.post(f"/terminals/{revoked.id}/revoke", data={"csrf_token": csrf(client, "/terminals")})
+    places = client.get("/places").get_data(as_text=True)
+    counts = re.findall(r">(Bastide|Grand Parc)</a></th>.*?<td>(\d+)</td></tr>", places)
+    assert counts == [("Bastide", "1"), ("Grand Parc", "1")]
+    terminals = client.get("/terminals").get_data(as_text=True)
+    assert "01/04/2026 à 10 h 00" in terminals and "01/03/2026 à 09 h 00" not in terminals
+    assert "01/02/2026 à 09 h 00" in terminals
+
+
 def test_an_older_database_with_free_text_associations_is_adopted(tmp_path):
     """Rows from before the register point at one place per distinct name."""
     from portal.hub import create_hub_app

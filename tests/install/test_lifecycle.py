@@ -134,6 +134,18 @@ def test_uninstall_ends_the_accounts_processes_before_deleting_them(tmp_path) ->
     assert end < commands.index("would run: userdel kiosk-admin")
 
 
+def test_an_install_older_than_end_session_is_ended_by_the_checkouts_script(tmp_path) -> None:
+    """Without /opt/kiosk/end-session (an older install), the same script from the checkout
+    ends the accounts' processes, waiting for them, before the accounts are deleted."""
+    install(tmp_path)
+    (tmp_path / "opt/kiosk/end-session").unlink()
+    commands = [line for line in uninstall(tmp_path, "--purge").stdout.splitlines()
+                if line.startswith("would run: ")]
+    script = Path(__file__).resolve().parents[2] / "kiosk/deploy/end-session"
+    end = commands.index(f"would run: {script} kiosk kiosk-admin")
+    assert end < commands.index("would run: userdel kiosk")
+
+
 def test_uninstall_removes_drop_ins_of_its_units(tmp_path) -> None:
     install(tmp_path)
     write(tmp_path / "etc/systemd/system/kiosk.service.d/override.conf", "[Service]\n")

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
-from .conftest import PASSWORD
+from flask import Flask
+
+from portal import create_app
+
+from .conftest import PASSWORD, mediator_state
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@contextlib.contextmanager
+def served_portal(where: Path) -> Iterator[tuple[str, Flask]]:
+    """The portal with a mediator's state under WHERE, served by waitress: (url, app)."""
+    from portal.server import BackgroundServer
+
+    state = mediator_state(where)
+    app = create_app({"MEDIATOR_STATE_DIR": str(state),
+                      "PORTAL_DOCUMENTS_DIR": str(state / "docs")})
+    with BackgroundServer(app) as server:
+        yield server.url, app
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import cli
@@ -151,6 +152,18 @@ def test_open_redirect_after_login_is_refused(client):
                            data={"password": PASSWORD, "csrf_token": token(client),
                                                          "next": "//evil.example/"})
     assert response.headers["Location"].endswith("/mediateur/")
+
+
+@pytest.mark.parametrize("target", ["/mediateur/\r\nSet-Cookie: x=1", "/mediateur/\t/x",
+                                    "/mediateur/\u00e9t\u00e9"])
+def test_a_return_address_with_control_or_other_characters_goes_to_the_status_page(client,
+                                                                                  target):
+    response = client.post("/mediateur/connexion",
+                           data={"password": PASSWORD, "csrf_token": token(client),
+                                 "next": target})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/mediateur/")
+    assert "Set-Cookie: x" not in str(response.headers)
 
 
 def test_set_password_command_stores_only_a_hash(tmp_path):

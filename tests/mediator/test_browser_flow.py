@@ -4,34 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from portal import create_app
+from tests.pages import watched_page
 
-from .conftest import PASSWORD, mediator_state
+from .conftest import PASSWORD
+from .live import served_portal
 
 
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory):
-    from portal.server import BackgroundServer
-
-    state = mediator_state(tmp_path_factory.mktemp("mediator-live"))
-    app = create_app({"MEDIATOR_STATE_DIR": str(state),
-                      "PORTAL_DOCUMENTS_DIR": str(state / "docs")})
-    with BackgroundServer(app) as server:
-        yield server.url
+    with served_portal(tmp_path_factory.mktemp("mediator-live")) as (url, _app):
+        yield url
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    problems: list[str] = []
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
-    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error"
-           and "favicon" not in msg.location.get("url", "") else None)
-    yield tab
-    context.close()
-    assert problems == [], problems  # no script error, no CSP violation
+    with watched_page(browser) as tab:
+        yield tab
 
 
 def log_in(page, live_url: str) -> None:

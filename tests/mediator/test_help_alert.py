@@ -10,6 +10,7 @@ from kiosk.events import Event
 from portal import create_app
 
 from .conftest import PASSWORD, mediator_state, post
+from .live import served_portal
 
 
 def outcomes(port) -> list[str]:
@@ -74,13 +75,8 @@ def test_counters_count_both_outcomes(tmp_path):
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    from portal.server import BackgroundServer
-
-    state = mediator_state(tmp_path_factory.mktemp("help-live"))
-    app = create_app({"MEDIATOR_STATE_DIR": str(state),
-                      "PORTAL_DOCUMENTS_DIR": str(state / "docs")})
-    with BackgroundServer(app) as server:
-        yield server.url, app.extensions["kiosk_session"]
+    with served_portal(tmp_path_factory.mktemp("help-live")) as (url, app):
+        yield url, app.extensions["kiosk_session"]
 
 
 def test_page_shows_and_rings_a_help_request_without_reloading(browser, live):
