@@ -70,6 +70,7 @@ ANSWER_FIGURES: dict[str, tuple[str, ...]] = {
     f"answer_{question}": (*values, NO_ANSWER) for question, values in QUESTIONS.items()}
 # Profile and outcome figures whose small counts are shown as "< threshold" (see suppressed).
 SMALL_COUNT_FIGURES = ("autonomy", *ANSWER_FIGURES)
+SMALL_COUNT_THRESHOLD = 3  # the default; terminals have the `small_count_threshold` setting
 
 # A blocked host is written only after this many distinct sessions needed it.
 BLOCKED_HOST_MIN_SESSIONS = 3

@@ -20,11 +20,10 @@ from kiosk.counters import (
     HOUR_BANDS,
     OTHER,
     PRINT_OUTCOMES,
-    SMALL_COUNT_FIGURES,
+    SMALL_COUNT_THRESHOLD,
     THEMATICS,
     CounterStore,
     month_range,
-    suppressed,
 )
 from kiosk.events import END_REASONS
 from kiosk.paths import keys_dir
@@ -72,11 +71,8 @@ def table_row(association: str, terminal_id: str, month: str, figures: dict,
               threshold: int | None = None) -> dict:
     """One spreadsheet row: who, when, then the figures; with a threshold, the profile and
     outcome counts below it are shown as "< threshold" (kiosk.counters.suppressed)."""
-    if threshold is not None:
-        figures = {name: ({key: suppressed(n, threshold) for key, n in value.items()}
-                          if name in SMALL_COUNT_FIGURES else value)
-                   for name, value in figures.items()}
-    return {"Association": association, "Borne": terminal_id, "Mois": month, **columns(figures)}
+    return {"Association": association, "Borne": terminal_id, "Mois": month,
+            **columns(figures, threshold if threshold is not None else SMALL_COUNT_THRESHOLD)}
 
 
 def small_count_threshold(state: Path) -> int:

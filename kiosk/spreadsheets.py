@@ -10,7 +10,14 @@ import logging
 import zipfile
 from xml.sax.saxutils import escape
 
-from kiosk.counters import LANGUAGES, OTHER, THEMATICS
+from kiosk.counters import (
+    LANGUAGES,
+    OTHER,
+    SMALL_COUNT_FIGURES,
+    SMALL_COUNT_THRESHOLD,
+    THEMATICS,
+    suppressed,
+)
 from kiosk.vocabulary import (
     ANSWER_LABELS,
     ANSWER_PREFIXES,
@@ -61,10 +68,15 @@ def site_label(site: str) -> str:
     return catalogue()[0].get(site, site)
 
 
-def columns(figures: dict) -> dict[str, int | str]:
+def columns(figures: dict, threshold: int = SMALL_COUNT_THRESHOLD) -> dict[str, int | str]:
     """French column name -> value for one report's figures (every thematic, the sites and
-    languages it has); `figure_header` decides which columns a file shows, in which order."""
-    row: dict[str, int] = {FIRST_FIGURE: figures.get("sessions_started", 0)}
+    languages it has); `figure_header` decides which columns a file shows, in which order.
+    Profile and outcome counts (autonomy, end answers) from 1 to threshold - 1 read
+    "< threshold": the terminal's export and the hub's tables (after summing) publish them so."""
+    figures = {name: ({key: suppressed(n, threshold) if isinstance(n, int) else n
+                       for key, n in value.items()} if name in SMALL_COUNT_FIGURES else value)
+               for name, value in figures.items()}
+    row: dict[str, int | str] = {FIRST_FIGURE: figures.get("sessions_started", 0)}
     for reason, label in END_LABELS.items():
         row[f"{END_PREFIX} : {label}"] = figures.get("sessions_ended", {}).get(reason, 0)
     for band, label in DURATION_LABELS.items():

@@ -161,9 +161,16 @@ class Day:
             time.sleep(0.2)
         self.keys("Return")  # closes "Impression lancée"
 
-    def end_with_the_toolbar(self) -> None:
+    def end_with_the_toolbar(self, answer: str = "passer") -> None:
+        """"Terminer", confirmed: the window then shows the end question (on by default) and
+        the session waits for it; the resident answers or skips it ("passer")."""
         self.click(END_BUTTON[self.language], pause=0.8)
         self.keys("Return")  # "Oui, terminer" has the focus
+        time.sleep(1.0)
+        assert self.status()["state"] in ("active", "warning"), "ended before the question"
+        urllib.request.urlopen(urllib.request.Request(
+            f"http://127.0.0.1:{self.kiosk.port}/fin/questions/0",
+            data=f"reponse={answer}".encode(), method="POST"), timeout=10).close()
 
     def mediator(self) -> urllib.request.OpenerDirector:
         """A mediator's browser on the portal, logged in."""
@@ -235,10 +242,10 @@ def test_a_day_of_eight_residents_on_one_kiosk_run(day):
     day.welcome = day.screenshot("welcome-first")
     ants_visits = lambda: len(day.sites.requests("ants.localhost", "/"))  # noqa: E731
 
-    # 1. "Terminer" from the toolbar, in French.
+    # 1. "Terminer" from the toolbar, in French; "Oui, seul(e)" to the end question.
     day.begin()
     day.download_and_print()
-    day.end_with_the_toolbar()
+    day.end_with_the_toolbar("alone")
     day.check_next_resident_is_welcome("user")
 
     # 2. A session in Arabic.
@@ -311,5 +318,14 @@ def test_a_day_of_eight_residents_on_one_kiosk_run(day):
     day.check_next_resident_is_welcome("user")
 
     assert day.resident == 8
+    # The end question: one answer (resident 1), every other end counted as "no answer"; only
+    # resident 5 was accompanied (the crash's session, 6, is "alone": this process saw it start).
+    import sqlite3
+    with sqlite3.connect(day.kiosk.state / "counters.sqlite3") as db:
+        rows = dict(((metric, key), n) for metric, key, n in db.execute(
+            "SELECT metric, key, SUM(count) FROM daily WHERE metric IN ('answer_outcome',"
+            " 'autonomy') GROUP BY metric, key"))
+    assert rows == {("answer_outcome", "alone"): 1, ("answer_outcome", "no_answer"): 7,
+                    ("autonomy", "alone"): 7, ("autonomy", "accompanied"): 1}
     elapsed = time.monotonic() - started
     print(f"\na day of {day.resident} residents in {elapsed:.0f} s on kiosk run pid {day.pid}")

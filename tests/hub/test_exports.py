@@ -127,3 +127,27 @@ def test_the_ods_file_opens_with_an_opendocument_library(app, client, db, staff)
     data = rows[1].getElementsByType(TableCell)
     sessions = data[header.index("Sessions commencées")]
     assert sessions.getAttribute("valuetype") == "float" and sessions.getAttribute("value") == "5"
+
+
+def test_the_hub_table_shows_small_answer_counts_as_below_3_after_summing(app, client, db,
+                                                                         staff):
+    """Two terminals of one association: 1 + 1 "not yet" reads "< 3"; 2 + 1 "alone" reads 3."""
+    app.config["HUB_TODAY"] = date(2026, 5, 2)
+    first, second = Terminal("Bastide"), Terminal("Bastide")
+    first.enrol(client, db)
+    second.enrol(client, db)
+    answers = {"alone": 2, "helped": 0, "not_yet": 1, "no_answer": 0}
+    push(client, first, "2026-03", 3, answer_outcome=answers,
+         autonomy={"alone": 3, "accompanied": 0, "unknown": 0})
+    push(client, second, "2026-03", 2, answer_outcome={**answers, "alone": 1},
+         autonomy={"alone": 1, "accompanied": 1, "unknown": 0})
+    login(client)
+    header, *rows = client.get("/export.csv?month=2026-03").data.decode(
+        "utf-8-sig").splitlines()
+    (row,) = [dict(zip(header.split(";"), r.split(";"), strict=True)) for r in rows
+              if "Bastide" in r]
+    assert row["Démarche faite ? : Oui, seul(e)"] == "3"
+    assert row["Démarche faite ? : Non, pas encore"] == "< 3"
+    assert row["Démarche faite ? : Oui, avec de l'aide"] == "0"
+    assert row["Autonomie (sessions) : Seul(e)"] == "4"
+    assert row["Autonomie (sessions) : Accompagnée par un médiateur"] == "< 3"
