@@ -189,11 +189,20 @@ class Register:
                 "month": month,
                 "sessions": sum(c.sessions() or 0 for c in with_figures) if with_figures
                 else None,
+                "autonomy": _summed(with_figures, "autonomy") if with_figures else None,
                 "missing": sum(c.missing for c in cells),
                 "state": "en cours" if month >= self.current else
                 ("partiel" if any(c.partial for c in cells) else "complet"),
             })
         return trend
+
+
+def _summed(cells: list, figure: str) -> dict:
+    """One map of counts (such as autonomy: alone / accompanied) summed over reported cells."""
+    total: dict = {}
+    for cell in cells:
+        add_figures(total, cell.figures.get(figure) or {})
+    return total
 
 
 def terminals(db: Database) -> list[tuple]:

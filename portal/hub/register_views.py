@@ -22,7 +22,7 @@ from .places import (
     neighbourhood_of,
     update_place,
 )
-from .staff import today, trend_items
+from .staff import autonomy_items, today, trend_items
 from .summary import summary
 
 bp = Blueprint("register", __name__)
@@ -94,7 +94,8 @@ def association_page(place_id: str):
         trend_svg=bar_chart("trend", f"Sessions par mois, {place.name}", trend), trend=trend,
         themes_svg=bar_chart("themes", f"Thématiques les plus ouvertes, {month_label(month)}",
                              figures["themes"]),
-        months=register.months[::-1], sessions_not_people=SESSIONS_NOT_PEOPLE)
+        months=register.months[::-1], sessions_not_people=SESSIONS_NOT_PEOPLE,
+        autonomy=autonomy_items(register, place_id))
 
 
 @bp.get("/association/<place_id>/rapport")

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 
+from kiosk.counters import SMALL_COUNT_THRESHOLD
 from kiosk.spreadsheets import header_of, table_file
 from kiosk.vocabulary import SESSIONS_NOT_PEOPLE, THEMATIC_LABELS
 from portal.security import same_site_path
@@ -98,6 +99,28 @@ def trend_items(register: Register,
              + (" (en cours, incomplet)" if t["state"] == "en cours" else "")
              + (" (partiel)" if t["state"] == "partiel" else ""), t["sessions"])
             for t in register.trend(place_id=place_id)]
+
+
+def autonomy_items(register: Register, place_id: str) -> list[tuple[str, str]]:
+    """Month after month, the share of sessions done alone (no site unlocked, no help answered)
+    among those the terminal could tell; too few sessions to say it without pointing at someone
+    read as such (the same threshold as the exports' small counts)."""
+    items = []
+    for entry in register.trend(place_id=place_id):
+        label = month_label(entry["month"]) + (" (en cours)" if entry["state"] == "en cours"
+                                               else "")
+        counts = entry["autonomy"]
+        if counts is None:
+            items.append((label, "aucun rapport"))
+            continue
+        alone, helped = counts.get("alone", 0), counts.get("accompanied", 0)
+        if alone + helped == 0:
+            items.append((label, "non mesurée"))
+        elif alone + helped < SMALL_COUNT_THRESHOLD:
+            items.append((label, f"moins de {SMALL_COUNT_THRESHOLD} sessions"))
+        else:
+            items.append((label, f"{round(100 * alone / (alone + helped))} %"))
+    return items
 
 
 def _charts(register: Register, month: str) -> list[dict]:

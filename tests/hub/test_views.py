@@ -71,3 +71,35 @@ def test_the_table_page_has_a_line_per_neighbourhood(demo):
     assert re.search(r'<th scope="row">Bastide - Benauge</th><td>1</td><td>513</td>', page)
     assert re.search(r'<th scope="row">Les Aubiers - Le Lac</th><td>1</td><td><span '
                      r'class="missing">aucun rapport</span></td>', page)
+
+
+def autonomy_cells(page: str) -> dict[str, str]:
+    section = page[page.index('id="autonomy-h"'):]
+    return dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]*)</td>', section))
+
+
+def test_autonomy_trend_is_the_share_of_sessions_done_alone(database_url):
+    from tests.hub.conftest import Terminal, figures
+
+    app = demo_hub(database_url)
+    client, db = app.test_client(), app.extensions["hub_db"]
+    login(client)
+    try:
+        place = db.one("SELECT id FROM places WHERE name = ?", ("Espace numérique des Aubiers",))[0]
+        terminal = Terminal("Espace numérique des Aubiers")
+        terminal.enrol(client, db)
+        for month, alone, helped in (("2026-01", 30, 20), ("2026-03", 1, 1)):
+            terminal.send(client, month, alone + helped, figures={
+                **figures(alone + helped),
+                "autonomy": {"alone": alone, "accompanied": helped, "unknown": 0}})
+        page = unescape(client.get(f"/association/{place}").get_data(as_text=True))
+        cells = autonomy_cells(page)
+        assert cells["janvier 2026"] == "60 %"
+        assert cells["mars 2026"] == "moins de 3 sessions"  # 1 and 1: it would point at someone
+        assert cells["février 2026"] == "aucun rapport"
+        bastide = db.one("SELECT id FROM places WHERE name = ?", ("Centre social La Bastide",))[0]
+        older = autonomy_cells(unescape(client.get(f"/association/{bastide}")
+                                        .get_data(as_text=True)))
+        assert older["mars 2026"] == "non mesurée"  # terminals that do not count it yet
+    finally:
+        db.close_all()
