@@ -55,6 +55,21 @@ def answer_detail(question: str, value: str) -> str:
     return f"{question}:{value}"
 
 
+def accept_answer(asked: tuple[str, ...] | set[str], answered: set[str], question: str,
+                  value: str) -> str | None:
+    """An answer's detail when `question` is asked and not yet answered in this session (it is
+    then marked answered), else None: one answer per question and session, enumerated values
+    only."""
+    if question not in asked or question in answered:
+        return None
+    try:
+        detail = answer_detail(question, value)
+    except ValueError:
+        return None
+    answered.add(question)
+    return detail
+
+
 def parse_answer(detail: str | None) -> tuple[str, str] | None:
     """(question, value) of an answer event's detail, or None when it is not an enumerated one."""
     question, _, value = (detail or "").partition(":")

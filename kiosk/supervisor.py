@@ -21,7 +21,15 @@ from pathlib import Path
 
 import wipe
 from kiosk.config import Config
-from kiosk.events import END_REASONS, NO_ANSWER, QUESTIONS, Event, EventSink, answer_detail
+from kiosk.events import (
+    END_REASONS,
+    NO_ANSWER,
+    QUESTIONS,
+    Event,
+    EventSink,
+    accept_answer,
+    answer_detail,
+)
 from kiosk.launcher_process import LauncherProcess, renderer_pids
 from kiosk.timers import CancelWarning, End, SessionTimer, Warn
 from policies import PolicyStore, default_policy_path
@@ -194,14 +202,9 @@ class Supervisor:
         elif kind == "acknowledge":
             return self._acknowledge_help()
         elif kind == "answer" and self.state in (ACTIVE, WARNING):
-            question, value = argument
-            if question not in self.questions() or question in self._answered:
+            detail = accept_answer(self.questions(), self._answered, *argument)
+            if detail is None:
                 return False
-            try:
-                detail = answer_detail(question, value)
-            except ValueError:
-                return False
-            self._answered.add(question)
             self.emit(Event("answer", detail=detail))
             return True
         elif kind == "language" and self.state in (WELCOME, ACTIVE, WARNING):

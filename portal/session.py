@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from flask import current_app
 
-from kiosk.events import NO_ANSWER, Event, EventSink, ListSink, answer_detail
+from kiosk.events import NO_ANSWER, Event, EventSink, ListSink, accept_answer, answer_detail
 
 STATES = ("welcome", "active", "warning", "ending", "wiping")
 WARNINGS = ("idle", "time_limit")
@@ -148,14 +148,11 @@ class MemorySession:
     def answer(self, question: str, value: str) -> bool:
         """Like the supervisor: each answer its own event, once per question and session."""
         with self._lock:
-            if (self._state not in ("active", "warning") or question not in self._questions
-                    or question in self._answered):
-                return False
-            try:
-                detail = answer_detail(question, value)
-            except ValueError:
-                return False
-            self._answered.add(question)
+            detail = None
+            if self._state in ("active", "warning"):
+                detail = accept_answer(self._questions, self._answered, question, value)
+        if detail is None:
+            return False
         self.emit(Event("answer", detail=detail))
         return True
 
