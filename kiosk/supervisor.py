@@ -20,6 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import wipe
+from core.session_states import (
+    ACTIVE,
+    ENDING,
+    IN_SESSION,
+    OUT_OF_SERVICE,
+    SERVING,
+    WARNING,
+    WELCOME,
+    WIPING,
+    accepts,
+)
 from kiosk.config import Config
 from kiosk.events import (
     END_REASONS,
@@ -36,8 +47,6 @@ from policies import PolicyStore, default_policy_path
 
 log = logging.getLogger(__name__)
 
-WELCOME, ACTIVE, WARNING, ENDING, WIPING, OUT_OF_SERVICE = (
-    "welcome", "active", "warning", "ending", "wiping", "out_of_service")
 TICK = 0.2
 RETRY_OUT_OF_SERVICE = 30.0  # seconds between wipe retries while out of service
 CLEAR_TIMEOUT = 5.0  # seconds a kept window has to drop its profile before it is replaced
@@ -194,29 +203,28 @@ class Supervisor:
             self._on_purge_failed()
         elif kind == "activity" and self._timer:
             self._apply(self._timer.activity(time.monotonic()))
-        elif kind == "help" and self.state in (WELCOME, ACTIVE, WARNING):
+        elif kind == "help" and accepts(self.state, "help"):
             if not self.help_requested:
                 self.help_since = time.monotonic()
             self.help_requested = True
             self.emit(Event("help_requested"))
         elif kind == "acknowledge":
             return self._acknowledge_help()
-        elif kind == "answer" and self.state in (ACTIVE, WARNING):
+        elif kind == "answer" and accepts(self.state, "answer"):
             detail = accept_answer(self.questions(), self._answered, *argument)
             if detail is None:
                 return False
             self.emit(Event("answer", detail=detail))
             return True
-        elif kind == "language" and self.state in (WELCOME, ACTIVE, WARNING):
+        elif kind == "language" and accepts(self.state, "language"):
             self.language = str(argument)
             self.emit(Event("language", detail=self.language))
-        elif kind == "unlock" and self.state in (ACTIVE, WARNING):
+        elif kind == "unlock" and accepts(self.state, "unlock"):
             site_id, hosts = argument
             self._send("allow_site", site_id=site_id, hosts=list(hosts))
             self.emit(Event("accompanied_unlock", site_id=site_id))
             return self._started_at
-        elif kind == "policy" and self._launcher is not None and self.state in (
-                WELCOME, ACTIVE, WARNING):
+        elif kind == "policy" and self._launcher is not None and accepts(self.state, "policy"):
             self._write_policy_copy()
             self._send("reload_policy")
         return None
@@ -252,6 +260,11 @@ class Supervisor:
     @property
     def documents_dir(self) -> Path:
         return self.session_dir / "downloads"
+
+    @property
+    def started_at(self) -> float | None:
+        """When the running session began (monotonic), None between sessions."""
+        return self._started_at
 
     def seconds_left(self) -> int | None:
         return self._timer.seconds_left(time.monotonic()) if self._timer else None
@@ -348,7 +361,7 @@ class Supervisor:
         self._call("policy")
 
     def _begin(self) -> None:
-        if self.state != WELCOME:
+        if not accepts(self.state, "begin"):
             return
         self.state = ACTIVE
         self._started_at = time.monotonic()
@@ -356,7 +369,7 @@ class Supervisor:
         self.emit(Event("session_started"))
 
     def _end(self, reason: str) -> None:
-        if self.state not in (WELCOME, ACTIVE, WARNING):
+        if not accepts(self.state, "end"):
             return
         was_session = self.state != WELCOME
         language = self.language
@@ -482,8 +495,8 @@ class Supervisor:
             self._open_welcome()
 
     # ---------------------------------------------------------------- the loop
-    def step(self) -> None:
-        """One turn of the loop: requests, launcher events, timers, crash detection."""
+    def apply_requests(self) -> None:
+        """Apply, in order, what the portal and the control socket asked since the last turn."""
         while not self._requests.empty():
             kind, argument, *reply = self._requests.get_nowait()
             value = None
@@ -493,13 +506,17 @@ class Supervisor:
                 if reply:  # a portal thread waits for this outcome
                     reply[0].value = value
                     reply[0].done.set()
+
+    def step(self) -> None:
+        """One turn of the loop: requests, launcher events, timers, crash detection."""
+        self.apply_requests()
         if self.state == OUT_OF_SERVICE:
             self._retry_wipe()
             return
         launcher = self._launcher
         while launcher and not launcher.events.empty():
             self._on_launcher_event(launcher.events.get_nowait())
-        if launcher and not launcher.alive() and self.state in (WELCOME, ACTIVE, WARNING):
+        if launcher and not launcher.alive() and self.state in SERVING:
             self._on_launcher_exit(launcher)
             return
         self._tick_timer()
@@ -553,15 +570,15 @@ class Supervisor:
     def _ask_before_end(self) -> bool:
         """The toolbar's "Terminer": show the end questions first, once per session, when some
         are on and the window outlives the session (a window per session quits at once)."""
-        return (self.state in (ACTIVE, WARNING) and not self._asked and bool(self.questions())
+        return (self.state in IN_SESSION and not self._asked and bool(self.questions())
                 and self._launcher is not None and self._launcher.kept)
 
     def _tick_timer(self) -> None:
-        if not self._timer or self.state not in (ACTIVE, WARNING):
+        if not self._timer or self.state not in IN_SESSION:
             return
         now = time.monotonic()
         self._apply(self._timer.tick(now))
-        if self._timer is None or self.state not in (ACTIVE, WARNING):
+        if self._timer is None or self.state not in IN_SESSION:
             return  # that tick ended the session (idle or time limit): nothing left to count
         left = self._timer.seconds_left(now)
         if left != self._last_time_left and (left % 5 == 0 or left < 60):
@@ -576,7 +593,7 @@ class Supervisor:
     def _apply(self, actions: list) -> None:
         """Carry out the timer's decisions; an End ends the session and nothing after it runs."""
         for action in actions:
-            if self.state not in (ACTIVE, WARNING):
+            if self.state not in IN_SESSION:
                 return
             if isinstance(action, Warn):
                 self.state, self.warning_kind = WARNING, action.kind
@@ -607,7 +624,7 @@ class Supervisor:
     def shutdown(self) -> None:
         if self._notice:
             self._notice.stop()
-        if self.state in (WELCOME, ACTIVE, WARNING):
+        if self.state in SERVING:
             was_session = self.state != WELCOME
             self.last_wipe = self._close_session()
             if was_session:

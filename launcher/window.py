@@ -26,6 +26,7 @@ from PyQt6.QtWebEngineCore import (
 from PyQt6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
 from PyQt6.QtWidgets import QApplication
 
+from core.session_states import IDLE, TIME_LIMIT
 from kiosk.events import Event
 
 from . import bridge, error_pages, kiosk_texts, portal_pages, printing, uploads
@@ -460,7 +461,7 @@ class Controller(QObject):
 
     def dismiss_warning(self) -> None:
         """The resident read the time-limit warning: do not show it again on the next page."""
-        if self.state.warning_kind == "time_limit":
+        if self.state.warning_kind == TIME_LIMIT:
             self.set_state(replace(self.state, warning_kind=None))
 
     def end_requested(self) -> None:
@@ -576,7 +577,7 @@ class Controller(QObject):
         return self._on_key(event)
 
     def _on_input(self, kind) -> None:
-        if self.state.warning_kind == "idle" and kind != QEvent.Type.MouseMove:
+        if self.state.warning_kind == IDLE and kind != QEvent.Type.MouseMove:
             self.set_state(replace(self.state, warning_kind=None))
             self.writer.activity(force=True)
         else:

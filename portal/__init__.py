@@ -56,6 +56,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _session_port(app: Flask) -> SessionPort:
     port = app.config["PORTAL_SESSION"]
     if port is not None:
+        if not isinstance(port, SessionPort):  # the whole contract, or the portal refuses to start
+            raise TypeError(f"PORTAL_SESSION must be a portal.session.SessionPort, "
+                            f"not {type(port).__name__}")
         return port
     folder = app.config["PORTAL_DOCUMENTS_DIR"] \
         or Path(tempfile.gettempdir()) / "kiosk-portal-downloads"

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 
+from core.session_states import IDLE, TIME_LIMIT
 from kiosk.events import Event
 
 from . import documents, i18n, printer
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 MESSAGES = {"deleted", "copied", "no_usb", "copy_failed", "help_sent", "printed", "no_printer",
             "print_failed"}
 PRINT_MESSAGES = {"sent": "printed", "no_printer": "no_printer", "failed": "print_failed"}
-WARNING_PAGES = {"inactivite": "idle", "limite": "time_limit"}
+WARNING_PAGES = {"inactivite": IDLE, "limite": TIME_LIMIT}  # URL -> core.session_states kind
 
 
 def _message() -> str | None:

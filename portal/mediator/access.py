@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, request, session, url_for
 
+from core.session_states import IN_SESSION
 from kiosk.keeper import MAX_PASSWORD
 from kiosk.keeper_service import SecretsUnavailable
 from portal.auth import Attempt, StaffLogin
@@ -89,7 +90,7 @@ def login():
                                message=None), 403 if attempt.locked else 401
     # On the terminal during a resident's session (accompanied mode), the area closes itself fast.
     during_session = is_local(request.remote_addr) \
-        and context.port().state() in ("active", "warning")
+        and context.port().state() in IN_SESSION
     auth.login("mediateur", idle_seconds=SHORT_IDLE if during_session else None,
                secrets_kept={GRANT: grant})
     remember_session_marker()
@@ -111,9 +112,7 @@ def _login_error(attempt) -> str:
 def logout():
     if auth.user():
         context.audit().record("logout")
-        left = getattr(context.port(), "mediator_left", None)
-        if left is not None:
-            left()
+        context.port().mediator_left()
     auth.logout()  # the login's record and its grant end on the server
     return redirect(url_for("mediator.login"), 303)
 
@@ -127,15 +126,13 @@ STATE_LABELS = {
 
 
 def _info() -> dict:
-    port = context.port()
-    return port.terminal_status() if hasattr(port, "terminal_status") else {"state": port.state()}
+    return context.port().terminal_status()
 
 
 @bp.get("/")
 @auth.required
 def status():
-    port = context.port()
-    unlocked = port.unlocked_site() if hasattr(port, "unlocked_site") else None
+    unlocked = context.port().unlocked_site()
     labels = {key: _m(text) for key, text in STATE_LABELS.items()}
     return render_template("mediator/status.html", info=_info(), unlocked=unlocked,
                            message=request.args.get("message"), states=labels,
@@ -161,8 +158,7 @@ def live_status():
 @auth.required
 def help_seen():
     """"J'y vais": the help request is acknowledged (counted) and the alert stops."""
-    port = context.port()
-    done = port.acknowledge_help() if hasattr(port, "acknowledge_help") else False
+    done = context.port().acknowledge_help()
     return redirect(url_for("mediator.status", message="help_seen" if done else "no_help"), 303)
 
 

@@ -79,9 +79,7 @@ def save_bytes(data: bytes, action: str, detail: str) -> list[PolicyIssue]:
 def show_policy(policy) -> None:
     """The portal's tiles now, and the supervisor told (its window holds the old allowlist)."""
     current_app.extensions["kiosk_policy"].replace(policy)
-    notify = getattr(context.port(), "policy_changed", None)
-    if notify is not None:
-        notify()
+    context.port().policy_changed()
 
 
 def save_doc(doc: dict[str, Any], action: str, detail: str) -> list[PolicyIssue]:

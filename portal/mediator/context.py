@@ -12,7 +12,7 @@ from kiosk.audit import AuditLog
 from kiosk.config import Config
 from kiosk.paths import state_dir
 from policies import PolicyStore
-from portal.session import get_session
+from portal.session import SessionPort, get_session
 
 BlockedHosts = Callable[[], list[tuple[str, int, str]]]
 
@@ -48,7 +48,7 @@ def clock() -> Callable[[], float]:
     return current_app.config.get("AUTH_CLOCK") or time.time
 
 
-def port():
+def port() -> SessionPort:
     """The session port: the supervisor in production, MemorySession in tests."""
     return get_session()
 
