@@ -102,10 +102,7 @@ def _portal_app(supervisor: Supervisor, counters=None):
     return create_app({
         "PORTAL_SESSION": SupervisorPort(supervisor),
         "PORTAL_POLICY": supervisor.store.current,
-        "PORTAL_ASSOCIATION": supervisor.config["association_name"],
-        "PORTAL_LANGUAGES": tuple(supervisor.config["languages"]),
-        "PORTAL_PRINTING": supervisor.config["printing"],
-        "PORTAL_LOGO": _logo(supervisor),
+        "PORTAL_SETTINGS": supervisor.live_settings,  # the pages follow config.toml reloads
         "MEDIATOR_STATE_DIR": str(supervisor.state_dir),
         # one store: session limits reach the next session
         "MEDIATOR_POLICY_STORE": supervisor.store,
@@ -120,13 +117,6 @@ def _blocked_hosts(counters):
 
     return lambda: [(host, count, None)
                     for host, count in counters.blocked_hosts(date.today() - timedelta(days=30))]
-
-
-def _logo(supervisor: Supervisor) -> str | None:
-    """The logo the mediator uploaded (a plain file name in the state dir), if any."""
-    name = supervisor.config["logo"]
-    path = supervisor.state_dir / name
-    return str(path) if name and "/" not in name and path.is_file() else None
 
 
 def _control(supervisor: Supervisor, request: dict) -> dict:

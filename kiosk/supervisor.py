@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import wipe
+from core.live_settings import LiveSettings
 from core.session_states import (
     ACTIVE,
     ENDING,
@@ -109,6 +110,9 @@ class Supervisor:
         self.state_dir = Path(state_dir)
         self.options = options or Options()
         self.config = Config.load(self.state_dir)
+        # What the portal's resident pages show; refreshed whenever config.toml is read again.
+        self.live_settings = LiveSettings()
+        self.live_settings.update_from(self.config.values, self.state_dir)
         self.store = PolicyStore(self.state_dir,
                                  require_signed=self.config["require_signed_policy"])
         self.sinks = list(sinks)
@@ -337,13 +341,20 @@ class Supervisor:
         self.help_requested, self.language, self.end_reason = False, "fr", None
         self.warning_kind, self._last_time_left = None, None
 
-    def _send_features(self) -> None:
-        """The mediator's `downloads` and `printing` settings, read again for every resident
-        (a change applies from the next session on); unreadable settings keep the last ones."""
+    def reload_settings(self) -> None:
+        """Read config.toml again (before every resident); the portal's pages follow
+        (`kiosk config set` shows from the next session on). Unreadable: the last ones kept."""
         try:
             self.config = Config.load(self.state_dir)
         except ValueError as exc:
             log.error("settings unreadable, previous ones kept: %s", type(exc).__name__)
+            return
+        self.live_settings.update_from(self.config.values, self.state_dir)
+
+    def _send_features(self) -> None:
+        """The mediator's `downloads` and `printing` settings, read again for every resident
+        (a change applies from the next session on); unreadable settings keep the last ones."""
+        self.reload_settings()
         self._send("features", downloads=bool(self.config["downloads"]),
                    printing=bool(self.config["printing"]))
 

@@ -15,6 +15,8 @@ from flask_babel import gettext
 
 from policies import Policy, PolicyError, load_policy
 
+from . import live
+
 log = logging.getLogger(__name__)
 
 
@@ -151,6 +153,6 @@ def get_groups(language: str) -> list[Group]:
 def policy_memo(key: tuple[str, str], build: Callable[[Policy], Any]) -> Any:
     """A value derived from the current policy and the settings pages show (the association's
     name and logo, the languages offered), rebuilt only when one of them changes."""
-    config = current_app.config
-    settings = (config["PORTAL_ASSOCIATION"], config["PORTAL_LOGO"], config["PORTAL_LANGUAGES"])
+    shown = live.shown()
+    settings = (shown.association, shown.logo, shown.languages)
     return current_app.extensions["kiosk_policy"].memo(key, build, settings)

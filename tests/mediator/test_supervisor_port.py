@@ -75,4 +75,4 @@ def test_runtime_portal_shows_the_uploaded_logo_after_a_restart(tmp_path):
     config.set("logo", "logo.png")
     config.save()
     app = _portal_app(Supervisor(tmp_path))
-    assert app.config["PORTAL_LOGO"] == str(tmp_path / "logo.png")
+    assert app.extensions["kiosk_settings"].current().logo == tmp_path / "logo.png"
