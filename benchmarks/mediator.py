@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.config import Config  # noqa: E402
+from core.config import Config  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.auth import hash_password, verify_password  # noqa: E402
 

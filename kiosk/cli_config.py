@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.config import Config, SettingError
+from core.config import Config, SettingError
 from kiosk.paths import state_dir as resolve_state_dir
 
 _STATE = click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from kiosk.audit import AuditLog
-from kiosk.config import SettingError
+from core.audit import AuditLog
+from core.config import SettingError
 from kiosk.paths import state_dir as resolve_state_dir
 
 _STATE = click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,

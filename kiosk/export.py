@@ -77,7 +77,7 @@ def table_row(association: str, terminal_id: str, month: str, figures: dict,
 
 def small_count_threshold(state: Path) -> int:
     """The `small_count_threshold` setting (3 when the settings cannot be read)."""
-    from kiosk.config import BY_NAME, Config, SettingError
+    from core.config import BY_NAME, Config, SettingError
 
     try:
         return Config.load(Path(state))["small_count_threshold"]
@@ -146,7 +146,7 @@ def next_version(state: Path) -> int:
 
 def association_name(state: Path) -> str:
     """The association name from the terminal settings (`association_name` in config.toml)."""
-    from kiosk.config import Config, SettingError
+    from core.config import Config, SettingError
 
     try:
         return Config.load(Path(state))["association_name"]

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from kiosk.config import Config, SettingError
+from core.config import Config, SettingError
 from kiosk.paths import keys_dir
 from policies import atomic_write
 from portal.auth import (

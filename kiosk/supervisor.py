@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import wipe
+from core.config import Config
 from core.live_settings import LiveSettings
 from core.session_states import (
     ACTIVE,
@@ -32,7 +33,6 @@ from core.session_states import (
     WIPING,
     accepts,
 )
-from kiosk.config import Config
 from kiosk.events import (
     END_REASONS,
     NO_ANSWER,

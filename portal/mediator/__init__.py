@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request, session
 
-from kiosk.config import SettingError
+from core.config import SettingError
 from portal.auth import StaffAuth
 from portal.security import is_local
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from kiosk.audit import AuditLog
-from kiosk.config import Config
+from core.audit import AuditLog
+from core.config import Config
 from kiosk.paths import state_dir
 from policies import PolicyStore
 from portal.session import SessionPort, get_session

@@ -1,4 +1,4 @@
-"""The settings page: generated from kiosk.config.SETTINGS plus the policy's session limits."""
+"""The settings page: generated from core.config.SETTINGS plus the policy's session limits."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 
-from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
+from core.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
 from kiosk.keeper import MAX_PASSWORD, KeeperError
 from policies import SessionLimits, SignatureError, atomic_write
 from policies.signing import signature_path, trusted_keys, verify_bytes

@@ -165,7 +165,7 @@ def test_no_service_means_refusal_not_a_local_fallback(tmp_path):
 
 def test_a_hash_planted_in_the_sessions_config_does_not_count(state):
     """config.toml is writable by the session: on an installed terminal only secrets/ counts."""
-    from kiosk.config import Config
+    from core.config import Config
 
     (state / "secrets" / HASH_NAME).unlink()
     config = Config.load(state)

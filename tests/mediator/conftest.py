@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Config
+from core.config import Config
 from portal import create_app
 from portal.auth import hash_password
 

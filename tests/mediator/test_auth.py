@@ -5,8 +5,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from core.config import Config
 from kiosk.cli import cli
-from kiosk.config import Config
 from portal.auth import Throttle, hash_password, lock_delay, verify_password
 
 from .conftest import PASSWORD, login, post, token

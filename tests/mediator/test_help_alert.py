@@ -116,7 +116,7 @@ def test_page_shows_and_rings_a_help_request_without_reloading(browser, live):
 def test_a_mediator_on_the_network_stays_logged_in_when_a_resident_starts(tmp_path):
     """The alert page on the mediator's own computer must survive residents coming and going;
     on the terminal itself a session start still ends the login."""
-    from kiosk.config import Config
+    from core.config import Config
 
     from .conftest import login
 

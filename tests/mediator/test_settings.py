@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from kiosk.config import Config
+from core.config import Config
 from policies import load_policy
 
 from .conftest import post

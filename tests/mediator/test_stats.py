@@ -187,7 +187,7 @@ def test_the_nav_links_to_the_statistics(stats_client):
 
 
 def test_the_runtime_gives_the_page_the_terminals_counters(tmp_path):
-    from kiosk.config import Config
+    from core.config import Config
     from kiosk.runtime import _portal_app
     from kiosk.supervisor import Supervisor
     from portal.auth import hash_password
@@ -208,7 +208,7 @@ def test_the_runtime_gives_the_page_the_terminals_counters(tmp_path):
 
 
 def _logged_in(app):
-    from kiosk.config import Config
+    from core.config import Config
     from portal.auth import hash_password
 
     config = Config(Path(app.config["MEDIATOR_STATE_DIR"]))

@@ -45,7 +45,7 @@ def test_new_catalogue_restarts_the_window_at_logout_between_sessions_only(tmp_p
 
 
 def test_runtime_portal_edits_the_supervisors_own_store(tmp_path):
-    from kiosk.config import Config
+    from core.config import Config
     from kiosk.runtime import _portal_app
     from portal.auth import hash_password
 
@@ -67,7 +67,7 @@ def test_runtime_portal_edits_the_supervisors_own_store(tmp_path):
 
 
 def test_runtime_portal_shows_the_uploaded_logo_after_a_restart(tmp_path):
-    from kiosk.config import Config
+    from core.config import Config
     from kiosk.runtime import _portal_app
 
     (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")

@@ -167,7 +167,7 @@ def test_saving_tells_the_session_port_and_logout_lets_it_refresh(state, tmp_pat
 
 
 def test_accompanied_unlock_from_the_network_keeps_the_mediator_logged_in(client, port, state):
-    from kiosk.config import Config
+    from core.config import Config
 
     from .conftest import login
     config = Config.load(state)

@@ -8,8 +8,8 @@ import sys
 import threading
 import urllib.request
 
+from core.config import Config
 from core.live_settings import LiveSettings, Shown, logo_path
-from kiosk.config import Config
 from kiosk.runtime import _portal_app
 from kiosk.supervisor import Supervisor
 from portal import create_app

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policies.store import atomic_write
-from policies.text import neutralise_bidi
+from core.atomic import atomic_write
+from core.text import neutralise_bidi
 
 CONFIG_NAME = "config.toml"
 LANGUAGES = ("fr", "en", "ar", "es", "pt", "tr", "ro", "fa", "ps")
