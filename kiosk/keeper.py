@@ -25,6 +25,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from core.config import Config, SettingError
+from core.keeper_errors import KeeperError
 from kiosk.paths import keys_dir
 from policies import atomic_write
 from portal.auth import (
@@ -45,10 +46,6 @@ GRANT_SECONDS = 15 * 60  # a grant lives as long as an idle mediator session
 REPORT_KEYS = {"schema_version", "terminal_id", "month", "figures"}  # every report has them
 REBIND_KEYS = {"purpose", "terminal_id", "public_key", "code"}  # a re-enrolment proof, exactly
 MAX_PASSWORD = 1024
-
-
-class KeeperError(Exception):
-    """A refused or malformed request, with a reason code."""
 
 
 class Keeper:

@@ -97,17 +97,18 @@ def build_runtime(state: Path, *, windowed: bool = False, options: Options | Non
 
 def _portal_app(supervisor: Supervisor, counters=None):
     from kiosk.portal_port import SupervisorPort
+    from kiosk.portal_wiring import mediator_config
     from portal import create_app
 
     return create_app({
         "PORTAL_SESSION": SupervisorPort(supervisor),
         "PORTAL_POLICY": supervisor.store.current,
         "PORTAL_SETTINGS": supervisor.live_settings,  # the pages follow config.toml reloads
-        "MEDIATOR_STATE_DIR": str(supervisor.state_dir),
-        # one store: session limits reach the next session
-        "MEDIATOR_POLICY_STORE": supervisor.store,
-        "MEDIATOR_BLOCKED_HOSTS": _blocked_hosts(counters) if counters is not None else None,
-        "MEDIATOR_COUNTERS": counters,  # the statistics page; None: it says there is no data yet
+        # one policy store: session limits reach the next session; counters None: the
+        # statistics page says there is no data yet
+        **mediator_config(supervisor.state_dir, counters=counters,
+                          blocked_hosts=_blocked_hosts(counters) if counters is not None else None,
+                          policy_store=supervisor.store),
     })
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import jsonify, redirect, render_template, request, session, url_for
 
 from core.session_states import IN_SESSION
-from kiosk.keeper import MAX_PASSWORD
-from kiosk.keeper_service import SecretsUnavailable
-from portal.auth import Attempt, StaffLogin
+from portal.auth import MAX_PASSWORD, Attempt, StaffLogin
 from portal.security import is_local, same_site_path
 
 from . import auth, bp, context, online, remember_session_marker
 from .i18n import _m
+from .terminal import SecretsKeeper, SecretsUnavailable
 
 GRANT = "grant"  # the keeper's grant, kept with the login on the server (never in the cookie)
 SHORT_IDLE = 2 * 60
@@ -25,11 +24,9 @@ def safe_next(target: str | None) -> str:
     return url_for("mediator.status")
 
 
-def keeper():
+def keeper() -> SecretsKeeper:
     """Who holds the password hash and keys: the secrets service on an installed terminal."""
-    from kiosk.keeper_service import keeper_for
-
-    return keeper_for(context.state(), clock=context.clock())
+    return context.keeper()
 
 
 def has_password() -> bool:

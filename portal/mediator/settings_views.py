@@ -7,12 +7,11 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 
 from core.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
-from kiosk.keeper import MAX_PASSWORD, KeeperError
 from policies import SessionLimits, SignatureError, atomic_write
 from policies.signing import signature_path, trusted_keys, verify_bytes
 from policies.store import TRUSTED_DIR
 from portal import live
-from portal.auth import PasswordError
+from portal.auth import MAX_PASSWORD, PasswordError
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 
@@ -21,6 +20,7 @@ from . import auth, bp, context, drafts
 from .access import GRANT, as_attempt, keeper, refusal
 from .catalogue_views import current_doc, save_doc
 from .i18n import _m
+from .terminal import KeeperError
 
 HIDDEN = {"admin_password_hash", "logo", "portal_port"}
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}

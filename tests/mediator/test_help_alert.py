@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.events import Event
+from kiosk.portal_wiring import mediator_config
 from portal import create_app
 
 from .conftest import PASSWORD, mediator_state, post
@@ -124,7 +125,7 @@ def test_a_mediator_on_the_network_stays_logged_in_when_a_resident_starts(tmp_pa
     config = Config.load(state)
     config.set("mediator_network_access", True)
     config.save()
-    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state),
+    app = create_app({"TESTING": True, **mediator_config(state),
                       "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs")})
     port = app.extensions["kiosk_session"]
     desk = app.test_client()

@@ -17,6 +17,7 @@ import pytest
 from kiosk.counters import CounterStore
 from kiosk.events import Event
 from kiosk.export import terminal_key
+from kiosk.portal_wiring import mediator_config
 from policies import default_policy_path, load_policy
 from portal import create_app
 
@@ -50,9 +51,9 @@ def counters(state: Path):
 
 @pytest.fixture
 def stats_client(state: Path, tmp_path: Path, clock, counters):
-    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state), "PORTAL_SECRET": "test",
-                      "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs"), "AUTH_CLOCK": clock,
-                      "MEDIATOR_COUNTERS": counters})
+    app = create_app({"TESTING": True, **mediator_config(state, counters=counters),
+                      "PORTAL_SECRET": "test", "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs"),
+                      "AUTH_CLOCK": clock})
     client = app.test_client()
     assert login(client).status_code == 303
     return client
