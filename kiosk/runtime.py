@@ -102,7 +102,7 @@ def _portal_app(supervisor: Supervisor, counters=None):
 
     return create_app({
         "PORTAL_SESSION": SupervisorPort(supervisor),
-        "PORTAL_POLICY": supervisor.store.current,
+        "PORTAL_POLICY": lambda: supervisor.store.current,  # the store's, never a copy
         "PORTAL_SETTINGS": supervisor.live_settings,  # the pages follow config.toml reloads
         # one policy store: session limits reach the next session; counters None: the
         # statistics page says there is no data yet

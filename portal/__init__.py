@@ -26,7 +26,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the portal: defaults, then instance/portal.toml, then `test_config`."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        PORTAL_POLICY=str(default_policy_path()),  # a path, or a policies.Policy
+        # a path, a policies.Policy, or a callable giving the policy in force (the store's)
+        PORTAL_POLICY=str(default_policy_path()),
         # Startup values of the live settings (portal.live); PORTAL_SETTINGS, a
         # core.live_settings.LiveSettings, replaces them (the supervisor's, on a terminal).
         PORTAL_ASSOCIATION="Espace numérique",
