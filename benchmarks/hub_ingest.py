@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
+from core.events import Event  # noqa: E402
 from kiosk.counters import CounterStore  # noqa: E402
-from kiosk.events import Event  # noqa: E402
 from kiosk.export import public_key_b64, sign_report  # noqa: E402
 from policies import default_policy_path, load_policy  # noqa: E402
 from tests.hub.conftest import figures  # noqa: E402

@@ -8,7 +8,7 @@ import click
 def default_database() -> str:
     """SQLite in the hub's state directory ($KIOSK_HUB_STATE_DIR, else <state dir>/hub), never
     the current directory: a database started from a checkout must not end up in git."""
-    from kiosk.paths import hub_state_dir
+    from core.layout import hub_state_dir
 
     folder = hub_state_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)

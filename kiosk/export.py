@@ -12,7 +12,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.counters import (
+from core.atomic import atomic_write
+from core.counters import (
     ANSWER_FIGURES,
     AUTONOMY,
     DOWNLOAD_OUTCOMES,
@@ -22,11 +23,11 @@ from kiosk.counters import (
     PRINT_OUTCOMES,
     SMALL_COUNT_THRESHOLD,
     THEMATICS,
-    CounterStore,
     month_range,
 )
-from kiosk.events import END_REASONS
-from kiosk.paths import keys_dir
+from core.events import END_REASONS
+from core.layout import keys_dir
+from kiosk.counters import CounterStore
 from kiosk.spreadsheets import TABLE_FORMATS, columns, table_file
 
 SCHEMA_VERSION = 1
@@ -70,7 +71,7 @@ def figures_for(store: CounterStore, month: str) -> dict:
 def table_row(association: str, terminal_id: str, month: str, figures: dict,
               threshold: int | None = None) -> dict:
     """One spreadsheet row: who, when, then the figures; with a threshold, the profile and
-    outcome counts below it are shown as "< threshold" (kiosk.counters.suppressed)."""
+    outcome counts below it are shown as "< threshold" (core.counters.suppressed)."""
     return {"Association": association, "Borne": terminal_id, "Mois": month,
             **columns(figures, threshold if threshold is not None else SMALL_COUNT_THRESHOLD)}
 
@@ -138,9 +139,7 @@ def next_version(state: Path) -> int:
     except (OSError, ValueError):
         last = 0
     version = max(last + 1, int(datetime.now(UTC).timestamp() * 1000))
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(str(version))
-    os.replace(tmp, path)
+    atomic_write(path, str(version).encode())
     return version
 
 

@@ -24,17 +24,17 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from kiosk.config import Config, SettingError
-from kiosk.paths import keys_dir
-from policies import atomic_write
-from portal.auth import (
-    Attempt,
-    Throttle,
+from core.atomic import atomic_write
+from core.layout import keys_dir
+from core.passwords import (
+    MAX_PASSWORD,
     burn_time,
     check_new_password,
     hash_password,
     verify_password,
 )
+from core.throttle import Attempt, Throttle
+from kiosk.config import Config, SettingError
 
 ACCOUNT = "mediator"
 SECRETS_DIR = "secrets"
@@ -44,7 +44,6 @@ POLICY_KEY_NAME = "policy-signing.key"
 GRANT_SECONDS = 15 * 60  # a grant lives as long as an idle mediator session
 REPORT_KEYS = {"schema_version", "terminal_id", "month", "figures"}  # every report has them
 REBIND_KEYS = {"purpose", "terminal_id", "public_key", "code"}  # a re-enrolment proof, exactly
-MAX_PASSWORD = 1024
 
 
 class KeeperError(Exception):

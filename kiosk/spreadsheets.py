@@ -10,7 +10,7 @@ import logging
 import zipfile
 from xml.sax.saxutils import escape
 
-from kiosk.counters import (
+from core.counters import (
     LANGUAGES,
     OTHER,
     SMALL_COUNT_FIGURES,
@@ -18,7 +18,7 @@ from kiosk.counters import (
     THEMATICS,
     suppressed,
 )
-from kiosk.vocabulary import (
+from core.vocabulary import (
     ANSWER_LABELS,
     ANSWER_PREFIXES,
     AUTONOMY_LABELS,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from kiosk.counters import CounterStore, months_back
+from core.atomic import atomic_write
+from core.counters import months_back
+from kiosk.counters import CounterStore
 from kiosk.export import signed_report, terminal_id
 
 log = logging.getLogger(__name__)
@@ -60,17 +61,12 @@ def hub_url(state: Path, explicit: str | None = None) -> str | None:
 
 
 def queue(state: Path, envelope: dict) -> Path:
-    """Write a signed report into the outbox atomically (fsync, rename)."""
+    """Write a signed report into the outbox atomically (fsync, rename, fsync of the outbox)."""
     report = json.loads(envelope["payload"])
     directory = outbox(state)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{report['month']}.{report['version']:015d}.json"
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(envelope, handle, ensure_ascii=False)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, json.dumps(envelope, ensure_ascii=False).encode("utf-8"))
     return path
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 
-from kiosk.events import Event
+from core.events import Event
 
 from . import documents
 from .catalogue import get_policy

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from kiosk.vocabulary import SESSIONS_NOT_PEOPLE
+from core.vocabulary import SESSIONS_NOT_PEOPLE
 
 from . import audit, get_db
 from .auth import login_required

@@ -17,9 +17,9 @@ from flask import (
     url_for,
 )
 
-from kiosk.counters import SMALL_COUNT_THRESHOLD
+from core.counters import SMALL_COUNT_THRESHOLD
+from core.vocabulary import SESSIONS_NOT_PEOPLE, THEMATIC_LABELS
 from kiosk.spreadsheets import header_of, table_file
-from kiosk.vocabulary import SESSIONS_NOT_PEOPLE, THEMATIC_LABELS
 from portal.security import same_site_path
 
 from . import get_db

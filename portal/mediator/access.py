@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, request, session, url_for
 
-from kiosk.keeper import MAX_PASSWORD
+from core.passwords import MAX_PASSWORD
+from core.throttle import Attempt
 from kiosk.keeper_service import SecretsUnavailable
-from portal.auth import Attempt, StaffLogin
+from portal.auth import StaffLogin
 from portal.security import is_local, same_site_path
 
 from . import auth, bp, context, online, remember_session_marker

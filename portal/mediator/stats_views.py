@@ -6,8 +6,8 @@ from datetime import date
 
 from flask import Response, render_template, request
 
+from core.counters import month_range
 from kiosk import stats_push
-from kiosk.counters import month_range
 from kiosk.export import export_bytes
 from portal.catalogue import get_policy
 from portal.hub.charts import bar_chart

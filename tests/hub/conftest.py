@@ -71,7 +71,7 @@ def code_for(db, association: str) -> str:
 
 def figures(sessions: int = 5) -> dict:
     """A valid figures block, as kiosk.export.figures_for produces."""
-    from kiosk.counters import (
+    from core.counters import (
         DOWNLOAD_OUTCOMES,
         DURATION_BANDS,
         HOUR_BANDS,
@@ -79,7 +79,7 @@ def figures(sessions: int = 5) -> dict:
         PRINT_OUTCOMES,
         THEMATICS,
     )
-    from kiosk.events import END_REASONS
+    from core.events import END_REASONS
 
     def zeros(keys):
         return dict.fromkeys(keys, 0)

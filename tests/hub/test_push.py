@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from waitress import create_server
 
+from core.events import Event
 from kiosk.cli import cli
 from kiosk.counters import CounterStore
-from kiosk.events import Event
 from kiosk.stats_push import (
     backoff_delay,
     default_months,

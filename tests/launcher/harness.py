@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kiosk.events import Event
+from core.events import Event
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_XDG_OPEN = "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/xdg-open.calls\"\n"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from core.events import Event
 from kiosk.counters import CounterStore
-from kiosk.events import Event
 from kiosk.export import terminal_key
 from policies import default_policy_path, load_policy
 from portal import create_app
@@ -187,10 +187,10 @@ def test_the_nav_links_to_the_statistics(stats_client):
 
 
 def test_the_runtime_gives_the_page_the_terminals_counters(tmp_path):
+    from core.passwords import hash_password
     from kiosk.config import Config
     from kiosk.runtime import _portal_app
     from kiosk.supervisor import Supervisor
-    from portal.auth import hash_password
 
     config = Config(tmp_path)
     config.set("admin_password_hash", hash_password(PASSWORD))
@@ -208,8 +208,8 @@ def test_the_runtime_gives_the_page_the_terminals_counters(tmp_path):
 
 
 def _logged_in(app):
+    from core.passwords import hash_password
     from kiosk.config import Config
-    from portal.auth import hash_password
 
     config = Config(Path(app.config["MEDIATOR_STATE_DIR"]))
     config.set("admin_password_hash", hash_password(PASSWORD))
@@ -477,7 +477,7 @@ def test_a_hostile_hub_error_is_shown_as_plain_text(stats_client, hostile_hub):
 
 
 def test_the_terminal_page_and_the_hub_name_each_figure_the_same(stats_client, counters):
-    """One vocabulary (kiosk/vocabulary.py): every label the terminal's page shows for a figure
+    """One vocabulary (core/vocabulary.py): every label the terminal's page shows for a figure
     is the name of that figure's column in the funder's export (same words, same count)."""
     from html import unescape
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from kiosk.events import Event
+from core.events import Event
 
 
 def visible_tiles(page) -> list[str]:
@@ -119,7 +119,7 @@ def test_warning_countdown_ticks(page, live_server):
 
 def test_end_flow_confirms_erases_and_returns_to_welcome(browser, tmp_path):
     """A separate portal, so ending its session does not disturb the shared one."""
-    from kiosk.events import ListSink
+    from core.events import ListSink
     from portal import create_app
     from portal.server import BackgroundServer
     from portal.session import MemorySession
@@ -147,7 +147,7 @@ def test_end_flow_confirms_erases_and_returns_to_welcome(browser, tmp_path):
 def test_end_question_is_answered_in_arabic_then_the_next_resident_gets_french(browser, tmp_path):
     """Resident one (Arabic) answers "with help"; resident two gets the question in French and
     skips it: one answer each, counted on its own, the skip as "no answer"."""
-    from kiosk.events import ListSink
+    from core.events import ListSink
     from portal import create_app
     from portal.server import BackgroundServer
     from portal.session import MemorySession

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.events import Event
+from core.events import Event
 
 REMOTE = {"REMOTE_ADDR": "192.168.1.20"}
 
