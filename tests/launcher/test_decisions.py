@@ -22,11 +22,11 @@ from launcher.protocol import Command, EventWriter, parse_command
 from launcher.shortcuts import KeyAction, classify
 from launcher.toolbar import ToolbarState, time_left_label
 from policies import Allowlist, parse_policy
-from tests.launcher.harness import POLICY
+from tests.launcher.harness import catalogue_text
 
 
 def gate(strict: bool = True) -> NavigationGate:
-    policy = parse_policy(POLICY.format(strict="true" if strict else "false", port=9).encode())
+    policy = parse_policy(catalogue_text(9, strict).encode())
     return NavigationGate(Allowlist(policy, internal_origins=["http://portal.localhost:8000"]))
 
 
