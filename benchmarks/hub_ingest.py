@@ -59,7 +59,7 @@ def counter_event_cost(count: int = 3000) -> list[float]:
 
 def enrol_terminals(database_url: str) -> list[tuple[str, Ed25519PrivateKey]]:
     """Enrolled terminals written straight into the hub database."""
-    from portal.hub.db import Database
+    from hub.db import Database
     db = Database(database_url)
     db.create_schema()
     terminals = [(str(uuid.uuid4()), Ed25519PrivateKey.generate()) for _ in range(TERMINALS)]

@@ -27,8 +27,8 @@ from core.counters import (
 )
 from core.events import END_REASONS
 from core.layout import keys_dir
+from core.spreadsheets import TABLE_FORMATS, columns, table_file
 from kiosk.counters import CounterStore
-from kiosk.spreadsheets import TABLE_FORMATS, columns, table_file
 
 SCHEMA_VERSION = 1
 KEY_NAME = "terminal.key"

@@ -25,6 +25,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from core.atomic import atomic_write
+from core.enrolment import REBIND_KEYS
 from core.layout import keys_dir
 from core.passwords import (
     MAX_PASSWORD,
@@ -43,7 +44,6 @@ THROTTLE_NAME = "mediator-login.json"
 POLICY_KEY_NAME = "policy-signing.key"
 GRANT_SECONDS = 15 * 60  # a grant lives as long as an idle mediator session
 REPORT_KEYS = {"schema_version", "terminal_id", "month", "figures"}  # every report has them
-REBIND_KEYS = {"purpose", "terminal_id", "public_key", "code"}  # a re-enrolment proof, exactly
 
 
 class KeeperError(Exception):

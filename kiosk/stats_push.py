@@ -18,6 +18,7 @@ from pathlib import Path
 
 from core.atomic import atomic_write
 from core.counters import months_back
+from core.enrolment import rebind_statement
 from kiosk.counters import CounterStore
 from kiosk.export import signed_report, terminal_id
 
@@ -190,16 +191,14 @@ def tick(state: Path, store: CounterStore, url: str | None, today: date | None =
 def enrol(state: Path, url: str, code: str, association: str) -> dict:
     """Register this terminal's public key with the hub using a one-time code; saves the URL."""
     from kiosk.keeper_service import keeper_for
-    from portal.hub.enrolment import code_hash
 
     keeper = keeper_for(state)
     body = {"terminal_id": terminal_id(state), "public_key": keeper.terminal_public_key(),
             "association": association, "code": code}
     # Proof that the terminal itself asks: the hub needs it to move an enrolled terminal to the
     # association of this new code (it ignores it for a first enrolment).
-    body["proof"] = keeper.sign_rebind({"purpose": "rebind", "terminal_id": body["terminal_id"],
-                                        "public_key": body["public_key"],
-                                        "code": code_hash(code)})
+    body["proof"] = keeper.sign_rebind(
+        rebind_statement(body["terminal_id"], body["public_key"], code))
     status, answer = post_json(f"{url.rstrip('/')}/api/enrol", body)
     if status != 201:
         raise HubError(answer.get("error") or f"the hub answered {status}")

@@ -6,11 +6,11 @@ import uuid
 
 import pytest
 
+from hub import create_hub_app
+from hub.auth import set_password
+from hub.enrolment import create_code
+from hub.places import create_place, find_place
 from kiosk.export import public_key_b64, sign_report
-from portal.hub import create_hub_app
-from portal.hub.auth import set_password
-from portal.hub.enrolment import create_code
-from portal.hub.places import create_place, find_place
 from tests.hub.pgserver import PostgresServer, PostgresUnavailable
 
 PASSWORD = "correct horse battery"

@@ -9,7 +9,7 @@ import time
 import pytest
 from openpyxl import load_workbook
 
-from portal.hub.auth import check_login, hash_password, lock_delay, verify_password
+from hub.auth import check_login, hash_password, lock_delay, verify_password
 from tests.hub.conftest import PASSWORD, Terminal
 
 
@@ -102,7 +102,7 @@ def test_the_table_sums_terminals_by_association_and_month(client, db, staff):
 
 
 def test_staff_create_an_enrolment_code_that_a_terminal_can_use(client, db, staff):
-    from portal.hub.places import create_place
+    from hub.places import create_place
     place = create_place(db, "financeur", {"name": "Centre Bastide"})
     login(client)
     page = client.post("/terminals", data={"place_id": place.id,

@@ -284,7 +284,7 @@ def hub(tmp_path_factory):
     """A real hub (SQLite) served by waitress on loopback, shared by this module."""
     from waitress import create_server
 
-    from portal.hub import create_hub_app
+    from hub import create_hub_app
 
     folder = tmp_path_factory.mktemp("hub")
     app = create_hub_app(f"sqlite:///{folder / 'hub.sqlite3'}")
@@ -481,8 +481,8 @@ def test_the_terminal_page_and_the_hub_name_each_figure_the_same(stats_client, c
     is the name of that figure's column in the funder's export (same words, same count)."""
     from html import unescape
 
+    from core.spreadsheets import columns
     from kiosk.export import figures_for
-    from kiosk.spreadsheets import columns
     page = unescape(page_of(stats_client))
     hub_row = columns(figures_for(counters, MONTH))
     shared = {"Sessions commencées": 3, "Demandes d'aide": 3, "Pages refusées": 0,
