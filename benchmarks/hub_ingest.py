@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey 
 
 from core.events import Event  # noqa: E402
 from kiosk.counters import CounterStore  # noqa: E402
-from kiosk.export import public_key_b64, sign_report  # noqa: E402
+from kiosk.identity import public_key_b64, sign_report  # noqa: E402
 from policies import default_policy_path, load_policy  # noqa: E402
 from tests.hub.conftest import figures  # noqa: E402
 from tests.hub.pgserver import PostgresServer, free_port  # noqa: E402

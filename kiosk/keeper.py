@@ -36,6 +36,7 @@ from core.passwords import (
 )
 from core.throttle import Attempt, Throttle
 from kiosk.config import Config, SettingError
+from kiosk.identity import public_key_b64, sign_report, terminal_id, terminal_key
 
 ACCOUNT = "mediator"
 SECRETS_DIR = "secrets"
@@ -184,8 +185,6 @@ class Keeper:
 
     def sign_report(self, report: dict) -> dict:
         """The signed envelope of a monthly report (nothing else gets the terminal's key)."""
-        from kiosk.export import sign_report, terminal_id, terminal_key
-
         if not isinstance(report, dict) or not REPORT_KEYS <= report.keys():
             raise KeeperError("not_a_report")
         if report["terminal_id"] != terminal_id(self.state):
@@ -196,8 +195,6 @@ class Keeper:
         """The terminal's proof, for the hub, that it asks to be enrolled again (with a new code,
         for another association): its current key signs exactly {purpose, terminal_id,
         public_key, code (hash)}, a shape no report has, so neither can pass for the other."""
-        from kiosk.export import public_key_b64, sign_report, terminal_id, terminal_key
-
         if not isinstance(statement, dict) or set(statement) != REBIND_KEYS \
                 or statement["purpose"] != "rebind":
             raise KeeperError("not_a_rebind")
@@ -210,6 +207,4 @@ class Keeper:
         return sign_report(statement, key)
 
     def terminal_public_key(self) -> str:
-        from kiosk.export import public_key_b64, terminal_key
-
         return public_key_b64(terminal_key(self.state))

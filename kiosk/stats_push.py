@@ -20,7 +20,8 @@ from core.atomic import atomic_write
 from core.counters import months_back
 from core.enrolment import rebind_statement
 from kiosk.counters import CounterStore
-from kiosk.export import signed_report, terminal_id
+from kiosk.export import signed_report
+from kiosk.identity import terminal_id
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from core.events import Event
 from core.vocabulary import THEMATIC_LABELS
 from kiosk.cli import cli
-from kiosk.export import export_bytes, public_key_b64, terminal_key
+from kiosk.export import export_bytes
+from kiosk.identity import public_key_b64, terminal_key
 
 
 def fill(store) -> None:

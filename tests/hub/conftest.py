@@ -10,7 +10,7 @@ from hub import create_hub_app
 from hub.auth import set_password
 from hub.enrolment import create_code
 from hub.places import create_place, find_place
-from kiosk.export import public_key_b64, sign_report
+from kiosk.identity import public_key_b64, sign_report
 from tests.hub.pgserver import PostgresServer, PostgresUnavailable
 
 PASSWORD = "correct horse battery"

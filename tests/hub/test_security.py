@@ -97,7 +97,7 @@ def post_json(server, path: str, body: dict):
 
 
 def enrolment(terminal, code: str, key=None) -> dict:
-    from kiosk.export import public_key_b64
+    from kiosk.identity import public_key_b64
     return {"terminal_id": terminal.id, "public_key": public_key_b64(key or terminal.key),
             "code": code}
 
@@ -130,7 +130,7 @@ def test_a_rebind_signed_by_the_current_key_is_accepted_and_audited(served, db):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from core.enrolment import code_hash
-    from kiosk.export import public_key_b64, sign_report
+    from kiosk.identity import public_key_b64, sign_report
     from tests.hub.conftest import Terminal, code_for
     terminal = Terminal("Bastide")
     assert post_json(served, "/api/enrol", enrolment(terminal, code_for(db, "Bastide"))

@@ -108,7 +108,7 @@ def test_staff_create_an_enrolment_code_that_a_terminal_can_use(client, db, staf
     page = client.post("/terminals", data={"place_id": place.id,
                                            "csrf_token": csrf(client, "/terminals")})
     code = re.search(r"<code>([A-Z0-9-]+)</code>", page.get_data(as_text=True)).group(1)
-    from kiosk.export import public_key_b64
+    from kiosk.identity import public_key_b64
     terminal = Terminal()
     answer = client.post("/api/enrol", json={"terminal_id": terminal.id, "code": code,
                                              "public_key": public_key_b64(terminal.key),

@@ -106,7 +106,7 @@ def test_a_catalogue_is_signed_only_with_a_live_grant(service, state):
 
 
 def test_only_this_terminals_reports_get_the_terminal_key(service, state):
-    from kiosk.export import terminal_id
+    from kiosk.identity import terminal_id
 
     with pytest.raises(KeeperError, match="not_a_report"):
         service.sign_report({"anything": "I want signed"})

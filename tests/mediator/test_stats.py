@@ -16,7 +16,7 @@ import pytest
 
 from core.events import Event
 from kiosk.counters import CounterStore
-from kiosk.export import terminal_key
+from kiosk.identity import terminal_key
 from policies import default_policy_path, load_policy
 from portal import create_app
 
@@ -323,7 +323,7 @@ def dead_url() -> str:
 
 
 def test_enrolment_with_the_funders_code_succeeds(stats_client, hub, state):
-    from kiosk.export import terminal_id
+    from kiosk.identity import terminal_id
     code = new_code(hub)
     response = enrol(stats_client, {"hub": hub[1] + "/", "code": code})
     assert response.status_code == 303, response.get_data(as_text=True)[:800]
@@ -392,7 +392,7 @@ def test_hub_forms_need_the_csrf_token(stats_client, hub, state):
 
 
 def test_send_now_pushes_the_reports_to_the_hub(stats_client, hub, state):
-    from kiosk.export import terminal_id
+    from kiosk.identity import terminal_id
     enrol(stats_client, {"hub": hub[1], "code": new_code(hub)})
     response = post(stats_client, "/mediateur/statistiques/envoyer")
     assert response.status_code == 303, response.get_data(as_text=True)[:800]
