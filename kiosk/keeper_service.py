@@ -19,8 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from core.keeper_errors import KeeperError, SecretsUnavailable
+from core.passwords import PasswordError
 from kiosk.keeper import Keeper
-from portal.auth import PasswordError
 
 log = logging.getLogger(__name__)
 SOCKET_ENV = "KIOSK_SECRETS_SOCKET"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.events import Event
 from core.session_states import IN_SESSION, WARNING, WELCOME
-from kiosk.events import Event
 from kiosk.supervisor import Supervisor
 from portal.session import SessionPort
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+from core.events import Event
 from core.session_states import WARNINGS
-from kiosk.events import Event
 
 MAX_SECONDS = 7 * 24 * 3600
 MAX_NOTICE_SECONDS = 30

@@ -26,11 +26,12 @@ from PyQt6.QtWebEngineCore import (
 from PyQt6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
 from PyQt6.QtWidgets import QApplication
 
+from core import printing
+from core.events import Event
+from core.layout import SessionPaths
 from core.session_states import IDLE, TIME_LIMIT
-from kiosk.events import Event
 
-from . import bridge, error_pages, kiosk_texts, portal_pages, printing, uploads
-from .confine import SessionPaths
+from . import bridge, error_pages, kiosk_texts, portal_pages, uploads
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
 from .options import WindowOptions

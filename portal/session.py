@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app
 
+from core.events import NO_ANSWER, Event, EventSink, ListSink, accept_answer, answer_detail
 from core.session_states import (
     ACTIVE,
     ENDING,
@@ -28,7 +29,6 @@ from core.session_states import (
     WIPING,
     accepts,
 )
-from kiosk.events import NO_ANSWER, Event, EventSink, ListSink, accept_answer, answer_detail
 
 __all__ = ["STATES", "WARNINGS", "MemorySession", "SessionPort", "get_session"]
 

@@ -1,4 +1,5 @@
-"""Small filesystem primitives: durable writes and a fast, symlink-safe tree delete."""
+"""Small filesystem primitives: a durable unlink and a fast, symlink-safe tree delete (durable
+writes are `core.atomic`)."""
 
 from __future__ import annotations
 
@@ -9,29 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.atomic import fsync_dir
+
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename, creation or unlink inside `path` durable."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_durable(path: Path, data: bytes) -> None:
-    """Replace `path` atomically: write a temp file, fsync it, rename, fsync the directory."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 def remove_durable(path: Path) -> None:

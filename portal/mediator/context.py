@@ -11,7 +11,7 @@ from flask import current_app
 
 from core.audit import AuditLog
 from core.config import Config
-from kiosk.paths import state_dir
+from core.layout import state_dir
 from policies import PolicyStore
 from portal.session import SessionPort, get_session
 

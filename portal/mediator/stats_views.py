@@ -6,9 +6,9 @@ from datetime import date
 
 from flask import Response, render_template, request
 
-from kiosk.counters import month_range
+from core.charts import bar_chart
+from core.counters import month_range
 from portal.catalogue import get_policy
-from portal.hub.charts import bar_chart
 
 from . import auth, bp, context
 from .i18n import _m

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 
-from portal.hub.consolidate import shift
+from hub.consolidate import shift
 from tests.hub.conftest import Terminal, figures
 from tests.hub.test_staff import login
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kiosk.events import Event
+from core.events import Event
 from tests.policytext import policy_toml, site
 
 ROOT = Path(__file__).resolve().parents[2]

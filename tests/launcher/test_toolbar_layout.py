@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from flask import request
 
-from kiosk.events import ListSink
+from core.events import ListSink
 from portal import create_app
 from portal.server import BackgroundServer
 from portal.session import MemorySession

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from core.config import Config
+from core.passwords import hash_password
 from kiosk.portal_wiring import mediator_config
 from portal import create_app
-from portal.auth import hash_password
 
 PASSWORD = "correct horse battery"
 _HASH = hash_password(PASSWORD)

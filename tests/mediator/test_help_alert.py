@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.events import Event
+from core.events import Event
 from kiosk.portal_wiring import mediator_config
 from portal import create_app
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from core.passwords import hash_password
 from kiosk.keeper import KeeperError
 from kiosk.keeper_service import keeper_for
 from kiosk.portal_wiring import mediator_config
 from portal import create_app
-from portal.auth import hash_password
 
 from .conftest import PASSWORD, login, post
 from .live import Browser

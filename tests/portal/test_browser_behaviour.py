@@ -6,7 +6,7 @@ import contextlib
 
 from playwright.sync_api import expect
 
-from kiosk.events import Event, ListSink
+from core.events import Event, ListSink
 from portal import create_app
 from portal.server import BackgroundServer
 from portal.session import MemorySession

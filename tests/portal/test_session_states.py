@@ -8,7 +8,7 @@ import inspect
 import pytest
 
 from core import session_states as states
-from kiosk.events import ListSink
+from core.events import ListSink
 from kiosk.portal_port import SupervisorPort
 from kiosk.supervisor import Supervisor
 from portal import create_app
