@@ -106,3 +106,16 @@ def test_a_port_missing_part_of_the_contract_is_refused():
 def test_an_unknown_request_is_a_programming_error():
     with pytest.raises(ValueError):
         states.accepts(states.WELCOME, "teleport")
+
+
+@pytest.mark.parametrize("state", sorted(set(states.STATES) - states.SERVING))
+def test_end_is_ignored_on_both_sides_while_ending_wiping_or_out_of_service(tmp_path, state):
+    memory, memory_events = _memory(tmp_path, state)
+    supervisor, supervisor_events = _supervisor(tmp_path, state)
+    memory.request_end()
+    memory.end_now()
+    SupervisorPort(supervisor).request_end()
+    supervisor.request_end("mediator")
+    supervisor.apply_requests()
+    assert memory.state() == supervisor.state == state
+    assert memory_events.events == supervisor_events.events == []
