@@ -1,0 +1,241 @@
+"""Where the memory goes: PSS and USS per process of the whole kiosk and of a bare Chromium kiosk
+showing the same page (the portal's tiles page, /accueil), full screen on the same display.
+
+Run under a display: `xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp"
+python benchmarks/memory_breakdown.py`. Each browser is started from nothing, left to settle
+after the page is on screen, then sampled SAMPLES times; the table shows each process's median
+and the tree's median and peak. PSS splits shared pages between the processes that map them (the
+sum is the tree's real cost); USS is what the process alone holds (freed if it exits).
+
+As root both sandboxes are off (Chromium refuses otherwise); the kiosk in production runs as its
+own account with the sandbox on, which adds a sandbox zygote to both trees alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from measure import cold_env, descendants, fresh_chromium, stop_group  # noqa: E402
+
+from kiosk import control  # noqa: E402
+
+
+@dataclass
+class Sample:
+    role: str
+    pss_kib: int
+    uss_kib: int
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def memory_kib(pid: int) -> tuple[int, int] | None:
+    """(Pss, Uss) of one process in kB, from smaps_rollup; None once it has gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    fields = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0].endswith(":") and parts[1].isdigit():
+            fields[parts[0][:-1]] = int(parts[1])
+    return fields.get("Pss", 0), fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+
+
+def role(pid: int) -> str:
+    """What a process of either tree is, from its command line."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "gone"
+    # Chromium retitles its children: one NUL-free string with spaces in place of the argv.
+    line = " ".join(a.decode(errors="replace") for a in argv if a)
+    words = line.split()
+    kind = next((w.split("=", 1)[1] for w in words if w.startswith("--type=")), None)
+    if kind is None:
+        if "kiosk run" in line:
+            return "supervisor (python, portal)"
+        if "kiosk launch" in line:
+            return "launcher (python, Qt, browser)"
+        name = Path(words[0]).name if words else "?"
+        return "chromium browser" if name == "chromium" else name
+    if kind == "utility":
+        sub = next((w.split("=", 1)[1] for w in words if w.startswith("--utility-sub-type=")), "")
+        return f"utility {sub.rsplit('.', 1)[-1] or '?'}"
+    if kind == "zygote":
+        # Qt WebEngine does not retitle what its zygote forks: the zygote's children are renderers.
+        return "renderer" if role(parent(pid)).startswith("zygote") else "zygote"
+    return {"gpu-process": "gpu process"}.get(kind, kind)
+
+
+def parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def sample_tree(root: int) -> list[Sample]:
+    found = []
+    for pid in [root, *descendants(root)]:
+        memory = memory_kib(pid)
+        if memory is not None:
+            found.append(Sample(role(pid), *memory))
+    return found
+
+
+def collect(root: int, samples: int, interval: float) -> list[list[Sample]]:
+    taken = []
+    for _ in range(samples):
+        taken.append(sample_tree(root))
+        time.sleep(interval)
+    return taken
+
+
+def table(title: str, taken: list[list[Sample]]) -> float:
+    """Print medians per role (processes of one role summed) and the tree's median and peak;
+    returns the median total PSS in MB."""
+    roles: dict[str, list[tuple[int, int, int]]] = {}
+    for snapshot in taken:
+        per_role: dict[str, list[int]] = {}
+        for s in snapshot:
+            entry = per_role.setdefault(s.role, [0, 0, 0])
+            entry[0] += 1
+            entry[1] += s.pss_kib
+            entry[2] += s.uss_kib
+        for name, (count, pss, uss) in per_role.items():
+            roles.setdefault(name, []).append((count, pss, uss))
+    totals = [sum(s.pss_kib for s in snapshot) / 1024 for snapshot in taken]
+    print(f"\n{title}  ({len(taken)} samples)")
+    print(f"  {'process':34} {'n':>2} {'PSS MB':>8} {'USS MB':>8}")
+    for name, values in sorted(roles.items(), key=lambda kv: -statistics.median(
+            v[1] for v in kv[1])):
+        print(f"  {name:34} {max(v[0] for v in values):>2} "
+              f"{statistics.median(v[1] for v in values) / 1024:8.1f} "
+              f"{statistics.median(v[2] for v in values) / 1024:8.1f}")
+    median = statistics.median(totals)
+    print(f"  {'total (tree)':34}    {median:8.1f}   (peak {max(totals):.1f})")
+    return median
+
+
+def wait_for(condition, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            current = condition()
+            if current:
+                return current
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError("the kiosk did not reach the expected state")
+
+
+def measure_kiosk(samples: int, interval: float, settle: float,
+                  env_extra: dict[str, str]) -> float:
+    """`kiosk run` full screen; a session is started (the tiles page on screen), then sampled."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-memory-kiosk-"))
+    state, port = tmp / "state", free_port()
+    state.mkdir()
+    (state / "config.toml").write_text(f"portal_port = {port}\nwiped_notice_seconds = 0\n")
+    env = {**cold_env(tmp), "PYTHONPATH": str(ROOT), **env_extra}
+    if os.geteuid() == 0:
+        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--state-dir", str(state)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+    def status() -> dict:
+        return control.request(state, {"cmd": "status"})
+
+    try:
+        wait_for(lambda: (s := status())["state"] == "welcome" and s["ready"] and s)
+        urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/commencer",
+                                                      data=b"", method="POST"), timeout=10).close()
+        wait_for(lambda: (s := status())["state"] == "active" and s)
+        time.sleep(settle)
+        return table("kiosk (kiosk run, full screen, tiles page)",
+                     collect(proc.pid, samples, interval))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class StandalonePortal:
+    """The same portal (default policy, French) served on its own, for Chromium to show the same
+    tiles page the kiosk shows."""
+
+    def __init__(self) -> None:
+        from waitress.server import create_server
+
+        from portal import create_app
+
+        tmp = Path(tempfile.mkdtemp(prefix="bench-memory-portal-"))
+        app = create_app({"PORTAL_DOCUMENTS_DIR": str(tmp)})
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=2)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}/accueil"
+        threading.Thread(target=self.server.run, daemon=True).start()
+
+
+def measure_chromium(url: str, samples: int, interval: float, settle: float) -> float:
+    work = Path(tempfile.mkdtemp(prefix="bench-memory-chromium-"))
+    command, env = fresh_chromium(url, work)
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for(lambda: any(role(p) == "renderer" for p in descendants(proc.pid)))
+        time.sleep(settle + 2)  # no "ready" signal: a little longer than the kiosk
+        return table("chromium --kiosk --incognito (same page, full screen)",
+                     collect(proc.pid, samples, interval))
+    finally:
+        stop_group(proc)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=10)
+    parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument("--settle", type=float, default=4.0,
+                        help="seconds after the page is on screen before sampling")
+    parser.add_argument("--only", choices=("kiosk", "chromium"))
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra environment for the kiosk (to try a setting)")
+    args = parser.parse_args()
+    if not os.environ.get("DISPLAY"):
+        sys.exit("needs a display: run under xvfb-run")
+    extra = dict(item.split("=", 1) for item in args.env)
+    kiosk = chromium = None
+    if args.only != "chromium":
+        kiosk = measure_kiosk(args.samples, args.interval, args.settle, extra)
+    if args.only != "kiosk":
+        chromium = measure_chromium(StandalonePortal().url, args.samples, args.interval,
+                                    args.settle)
+    if kiosk and chromium:
+        print(f"\nratio kiosk / chromium (median tree PSS): {kiosk / chromium:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
