@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from measure import cold_env, descendants, fresh_chromium, stop_group  # noqa: E402
+from measure import cold_env, descendants, fresh_chromium, stop_group, tree_alone_kib  # noqa: E402
 
 from kiosk import control  # noqa: E402
 
@@ -105,17 +105,20 @@ def sample_tree(root: int) -> list[Sample]:
     return found
 
 
-def collect(root: int, samples: int, interval: float) -> list[list[Sample]]:
-    taken = []
+def collect(root: int, samples: int, interval: float) -> tuple[list[list[Sample]], list[int]]:
+    """Per-process samples, and the tree's memory counted alone (each page once) alongside."""
+    taken, alone = [], []
     for _ in range(samples):
         taken.append(sample_tree(root))
+        alone.append(tree_alone_kib(root))
         time.sleep(interval)
-    return taken
+    return taken, alone
 
 
-def table(title: str, taken: list[list[Sample]]) -> float:
+def table(title: str, collected: tuple[list[list[Sample]], list[int]]) -> tuple[float, float]:
     """Print medians per role (processes of one role summed) and the tree's median and peak;
-    returns the median total PSS in MB."""
+    returns the median total PSS and the median memory alone, in MB."""
+    taken, alone = collected
     roles: dict[str, list[tuple[int, int, int]]] = {}
     for snapshot in taken:
         per_role: dict[str, list[int]] = {}
@@ -135,8 +138,12 @@ def table(title: str, taken: list[list[Sample]]) -> float:
               f"{statistics.median(v[1] for v in values) / 1024:8.1f} "
               f"{statistics.median(v[2] for v in values) / 1024:8.1f}")
     median = statistics.median(totals)
-    print(f"  {'total (tree)':34}    {median:8.1f}   (peak {max(totals):.1f})")
-    return median
+    print(f"  {'total PSS (tree)':34}    {median:8.1f}   (peak {max(totals):.1f})")
+    alone_mb = statistics.median(alone) / 1024
+    if alone_mb:
+        print(f"  {'tree alone (each page once)':34}    {alone_mb:8.1f}   (peak "
+              f"{max(alone) / 1024:.1f})")
+    return median, alone_mb
 
 
 def wait_for(condition, timeout: float = 60) -> dict:
@@ -153,7 +160,7 @@ def wait_for(condition, timeout: float = 60) -> dict:
 
 
 def measure_kiosk(samples: int, interval: float, settle: float,
-                  env_extra: dict[str, str]) -> float:
+                  env_extra: dict[str, str]) -> tuple[float, float]:
     """`kiosk run` full screen; a session is started (the tiles page on screen), then sampled."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-memory-kiosk-"))
     state, port = tmp / "state", free_port()
@@ -199,7 +206,8 @@ class StandalonePortal:
         threading.Thread(target=self.server.run, daemon=True).start()
 
 
-def measure_chromium(url: str, samples: int, interval: float, settle: float) -> float:
+def measure_chromium(url: str, samples: int, interval: float,
+                     settle: float) -> tuple[float, float]:
     work = Path(tempfile.mkdtemp(prefix="bench-memory-chromium-"))
     command, env = fresh_chromium(url, work)
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
@@ -234,7 +242,10 @@ def main() -> None:
         chromium = measure_chromium(StandalonePortal().url, args.samples, args.interval,
                                     args.settle)
     if kiosk and chromium:
-        print(f"\nratio kiosk / chromium (median tree PSS): {kiosk / chromium:.2f}x")
+        print(f"\nratio kiosk / chromium: PSS {kiosk[0] / chromium[0]:.2f}x", end="")
+        if kiosk[1] and chromium[1]:
+            print(f", alone {kiosk[1] / chromium[1]:.2f}x", end="")
+        print()
 
 
 if __name__ == "__main__":
