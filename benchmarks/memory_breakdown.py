@@ -1,11 +1,13 @@
 """Where the memory goes: PSS and USS per process of the whole kiosk and of a bare Chromium kiosk
 showing the same page (the portal's tiles page, /accueil), full screen on the same display.
 
-Run under a display: `xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp"
-python benchmarks/memory_breakdown.py`. Each browser is started from nothing, left to settle
-after the page is on screen, then sampled SAMPLES times; the table shows each process's median
-and the tree's median and peak. PSS splits shared pages between the processes that map them (the
-sum is the tree's real cost); USS is what the process alone holds (freed if it exits).
+Run under a display of 1280x800 (the kiosk's button is pressed there with xdotool):
+`xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" python benchmarks/memory_breakdown.py`.
+Each browser is started from nothing, left to settle after the page is on screen, then sampled
+SAMPLES times; the table shows each process's median and the tree's median and peak. PSS splits
+shared pages between the processes that map them; USS is what the process alone holds (freed if
+it exits). "Alone" counts every physical page of the tree once: PSS also splits pages with
+processes outside the tree (other browsers running the same engine lower it), this does not.
 
 As root both sandboxes are off (Chromium refuses otherwise); the kiosk in production runs as its
 own account with the sandbox on, which adds a sandbox zygote to both trees alike.
@@ -24,7 +26,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 from measure import cold_env, descendants, fresh_chromium, stop_group, tree_alone_kib  # noqa: E402
 
 from kiosk import control  # noqa: E402
+
+COMMENCER = ("640", "401")  # the welcome page's button, full screen at 1280x800
 
 
 @dataclass
@@ -160,7 +163,7 @@ def wait_for(condition, timeout: float = 60) -> dict:
 
 
 def measure_kiosk(samples: int, interval: float, settle: float,
-                  env_extra: dict[str, str]) -> tuple[float, float]:
+                  env_extra: dict[str, str], screenshot: str | None = None) -> tuple[float, float]:
     """`kiosk run` full screen; a session is started (the tiles page on screen), then sampled."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-memory-kiosk-"))
     state, port = tmp / "state", free_port()
@@ -178,10 +181,13 @@ def measure_kiosk(samples: int, interval: float, settle: float,
 
     try:
         wait_for(lambda: (s := status())["state"] == "welcome" and s["ready"] and s)
-        urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/commencer",
-                                                      data=b"", method="POST"), timeout=10).close()
-        wait_for(lambda: (s := status())["state"] == "active" and s)
+        # The resident's press on "Commencer" (a POST from outside would start the session but
+        # leave the window on the welcome page).
+        subprocess.run(["xdotool", "mousemove", *COMMENCER, "click", "1"], check=True, timeout=10)
+        wait_for(lambda: (s := status())["state"] == "active" and s, timeout=20)
         time.sleep(settle)
+        if screenshot:
+            subprocess.run(["import", "-window", "root", screenshot], check=True, timeout=30)
         return table("kiosk (kiosk run, full screen, tiles page)",
                      collect(proc.pid, samples, interval))
     finally:
@@ -229,6 +235,8 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=4.0,
                         help="seconds after the page is on screen before sampling")
     parser.add_argument("--only", choices=("kiosk", "chromium"))
+    parser.add_argument("--screenshot", metavar="PNG",
+                        help="save the kiosk's screen when sampling starts (check the page)")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment for the kiosk (to try a setting)")
     args = parser.parse_args()
@@ -237,7 +245,8 @@ def main() -> None:
     extra = dict(item.split("=", 1) for item in args.env)
     kiosk = chromium = None
     if args.only != "chromium":
-        kiosk = measure_kiosk(args.samples, args.interval, args.settle, extra)
+        kiosk = measure_kiosk(args.samples, args.interval, args.settle, extra,
+                              args.screenshot)
     if args.only != "kiosk":
         chromium = measure_chromium(StandalonePortal().url, args.samples, args.interval,
                                     args.settle)
