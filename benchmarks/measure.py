@@ -37,16 +37,16 @@ _PFN = (1 << 55) - 1
 _PRESENT = 1 << 63
 
 
-def tree_alone_kib(pid: int) -> int:
-    """Memory of pid and its descendants as if nothing else ran (kB): every physical page they
-    map, counted once. PSS splits a page shared with a process outside the tree (the engine's
+def alone_kib(pids: list[int]) -> int:
+    """Memory of these processes as if nothing else ran (kB): every physical page they map,
+    counted once. PSS splits a page shared with a process outside the set (the engine's
     libraries, when other browsers run) and so shrinks with the neighbours; this does not. Needs
     root (page frame numbers from /proc/PID/pagemap)."""
     frames: set[int] = set()
-    for child in [pid, *descendants(pid)]:
+    for pid in pids:
         try:
-            with open(f"/proc/{child}/pagemap", "rb") as pagemap:
-                for low, high in _resident_ranges(child):
+            with open(f"/proc/{pid}/pagemap", "rb") as pagemap:
+                for low, high in _resident_ranges(pid):
                     pagemap.seek(low // 4096 * 8)
                     entries = array.array("Q", pagemap.read((high - low) // 4096 * 8))
                     frames.update(e & _PFN for e in entries if e & _PRESENT)
@@ -54,6 +54,25 @@ def tree_alone_kib(pid: int) -> int:
             continue
     frames.discard(0)  # unprivileged readers get 0 for every frame
     return len(frames) * 4
+
+
+def kiosk_processes(root: int, marker: str | None = None) -> list[int]:
+    """root and its descendants, plus the processes whose command line names `marker` (the
+    benchmark's own directory) and their descendants: daemons the kiosk starts that leave its
+    tree, like speech-dispatcher (`--spawn` detaches it), are still the kiosk's memory."""
+    found = [root, *descendants(root)]
+    if marker:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) in found:
+                continue
+            try:
+                line = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if marker.encode() in line:
+                pid = int(entry.name)
+                found += [pid, *(d for d in descendants(pid) if d not in found)]
+    return found
 
 
 def _resident_ranges(pid: int) -> list[tuple[int, int]]:

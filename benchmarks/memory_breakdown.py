@@ -16,6 +16,7 @@ own account with the sandbox on, which adds a sandbox zygote to both trees alike
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -32,7 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from measure import cold_env, descendants, fresh_chromium, stop_group, tree_alone_kib  # noqa: E402
+from measure import (  # noqa: E402
+    alone_kib,
+    cold_env,
+    descendants,
+    fresh_chromium,
+    kiosk_processes,
+    stop_group,
+)
 
 from kiosk import control  # noqa: E402
 
@@ -99,21 +107,23 @@ def parent(pid: int) -> int:
         return 0
 
 
-def sample_tree(root: int) -> list[Sample]:
+def sample(pids: list[int]) -> list[Sample]:
     found = []
-    for pid in [root, *descendants(root)]:
+    for pid in pids:
         memory = memory_kib(pid)
         if memory is not None:
             found.append(Sample(role(pid), *memory))
     return found
 
 
-def collect(root: int, samples: int, interval: float) -> tuple[list[list[Sample]], list[int]]:
-    """Per-process samples, and the tree's memory counted alone (each page once) alongside."""
+def collect(root: int, samples: int, interval: float,
+            marker: str | None = None) -> tuple[list[list[Sample]], list[int]]:
+    """Per-process samples, and the memory counted alone (each page once) alongside."""
     taken, alone = [], []
     for _ in range(samples):
-        taken.append(sample_tree(root))
-        alone.append(tree_alone_kib(root))
+        pids = kiosk_processes(root, marker)
+        taken.append(sample(pids))
+        alone.append(alone_kib(pids))
         time.sleep(interval)
     return taken, alone
 
@@ -169,7 +179,10 @@ def measure_kiosk(samples: int, interval: float, settle: float,
     state, port = tmp / "state", free_port()
     state.mkdir()
     (state / "config.toml").write_text(f"portal_port = {port}\nwiped_notice_seconds = 0\n")
-    env = {**cold_env(tmp), "PYTHONPATH": str(ROOT), **env_extra}
+    runtime = tmp / "run"  # speech-dispatcher's socket goes there (and names it: see collect)
+    runtime.mkdir(mode=0o700)
+    env = {**cold_env(tmp), "PYTHONPATH": str(ROOT), "XDG_RUNTIME_DIR": str(runtime),
+           **env_extra}
     if os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
     proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--state-dir", str(state)],
@@ -189,10 +202,13 @@ def measure_kiosk(samples: int, interval: float, settle: float,
         if screenshot:
             subprocess.run(["import", "-window", "root", screenshot], check=True, timeout=30)
         return table("kiosk (kiosk run, full screen, tiles page)",
-                     collect(proc.pid, samples, interval))
+                     collect(proc.pid, samples, interval, marker=str(tmp)))
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(30)
+        for pid in kiosk_processes(proc.pid, str(tmp))[1:]:  # a detached speech-dispatcher
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
