@@ -1,23 +1,16 @@
-"""Ed25519 signatures over the exact bytes of a policy file (`policy.toml.sig`, base64).
-
-`cryptography` is imported by the functions that use it, not with this module: the launcher
-reads policies without ever checking a signature (the supervisor does), and the library would
-cost its process about 4 MB (see benchmarks/memory_breakdown.py)."""
+"""Ed25519 signatures over the exact bytes of a policy file (`policy.toml.sig`, base64)."""
 
 from __future__ import annotations
 
 import base64
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .errors import SignatureError
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-        Ed25519PrivateKey,
-        Ed25519PublicKey,
-    )
 
 PRIVATE_NAME = "policy-signing.key"
 PUBLIC_NAME = "policy-signing.pub"
@@ -29,9 +22,6 @@ def signature_path(policy_path: Path) -> Path:
 
 def generate_keypair(directory: Path) -> tuple[Path, Path]:
     """Write a new key pair; the private key is created 0600 and never overwritten."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     directory.mkdir(parents=True, exist_ok=True)
     private_path, public_path = directory / PRIVATE_NAME, directory / PUBLIC_NAME
     key = Ed25519PrivateKey.generate()
@@ -45,16 +35,11 @@ def generate_keypair(directory: Path) -> tuple[Path, Path]:
 
 
 def public_key_pem(key: Ed25519PublicKey) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
     return key.public_bytes(serialization.Encoding.PEM,
                             serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise SignatureError(f"{path} is not an Ed25519 private key")
@@ -62,9 +47,6 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
     try:
         key = serialization.load_pem_public_key(path.read_bytes())
     except (ValueError, OSError) as exc:
@@ -88,8 +70,6 @@ def sign_file(policy_path: Path, key_path: Path) -> Path:
 
 def verify_bytes(data: bytes, signature: bytes | None, trusted: list[Ed25519PublicKey]) -> None:
     """Raise SignatureError unless one trusted key signed exactly these bytes."""
-    from cryptography.exceptions import InvalidSignature
-
     if not signature:
         raise SignatureError("the policy is not signed (no .sig file)")
     if not trusted:
