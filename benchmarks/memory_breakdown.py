@@ -9,8 +9,8 @@ shared pages between the processes that map them; USS is what the process alone 
 it exits). "Alone" counts every physical page of the tree once: PSS also splits pages with
 processes outside the tree (other browsers running the same engine lower it), this does not.
 
-As root both sandboxes are off (Chromium refuses otherwise); the kiosk in production runs as its
-own account with the sandbox on, which adds a sandbox zygote to both trees alike.
+As root both sandboxes are off (Chromium refuses otherwise); `--user ACCOUNT` runs both as that
+account with their sandboxes on, as the kiosk runs in production.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from measure import (  # noqa: E402
 )
 
 from kiosk import control  # noqa: E402
+from tests.launcher.harness import as_user  # noqa: E402
 
 COMMENCER = ("640", "401")  # the welcome page's button, full screen at 1280x800
 
@@ -95,8 +96,11 @@ def role(pid: int) -> str:
         sub = next((w.split("=", 1)[1] for w in words if w.startswith("--utility-sub-type=")), "")
         return f"utility {sub.rsplit('.', 1)[-1] or '?'}"
     if kind == "zygote":
-        # Qt WebEngine does not retitle what its zygote forks: the zygote's children are renderers.
-        return "renderer" if role(parent(pid)).startswith("zygote") else "zygote"
+        # Qt WebEngine does not retitle what its zygote forks: a forked process that forks no
+        # further is a renderer (with the sandbox on, the zygote's first child is its
+        # namespace's init, which forks the renderers).
+        forked = role(parent(pid)).startswith("zygote")
+        return "renderer" if forked and not descendants(pid) else "zygote"
     return {"gpu-process": "gpu process"}.get(kind, kind)
 
 
@@ -173,7 +177,8 @@ def wait_for(condition, timeout: float = 60) -> dict:
 
 
 def measure_kiosk(samples: int, interval: float, settle: float,
-                  env_extra: dict[str, str], screenshot: str | None = None) -> tuple[float, float]:
+                  env_extra: dict[str, str], screenshot: str | None = None,
+                  user: str | None = None) -> tuple[float, float]:
     """`kiosk run` full screen; a session is started (the tiles page on screen), then sampled."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-memory-kiosk-"))
     state, port = tmp / "state", free_port()
@@ -183,10 +188,12 @@ def measure_kiosk(samples: int, interval: float, settle: float,
     runtime.mkdir(mode=0o700)
     env = {**cold_env(tmp), "PYTHONPATH": str(ROOT), "XDG_RUNTIME_DIR": str(runtime),
            **env_extra}
-    if os.geteuid() == 0:
+    command = [sys.executable, "-m", "kiosk", "run", "--state-dir", str(state)]
+    if user:
+        command = as_user(user, tmp, command, env)
+    elif os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--state-dir", str(state)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 
     def status() -> dict:
@@ -228,10 +235,12 @@ class StandalonePortal:
         threading.Thread(target=self.server.run, daemon=True).start()
 
 
-def measure_chromium(url: str, samples: int, interval: float,
-                     settle: float) -> tuple[float, float]:
+def measure_chromium(url: str, samples: int, interval: float, settle: float,
+                     user: str | None = None) -> tuple[float, float]:
     work = Path(tempfile.mkdtemp(prefix="bench-memory-chromium-"))
-    command, env = fresh_chromium(url, work)
+    command, env = fresh_chromium(url, work, sandbox=bool(user))
+    if user:
+        command = as_user(user, work, command, env)
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -253,6 +262,9 @@ def main() -> None:
     parser.add_argument("--only", choices=("kiosk", "chromium"))
     parser.add_argument("--screenshot", metavar="PNG",
                         help="save the kiosk's screen when sampling starts (check the page)")
+    parser.add_argument("--user", metavar="ACCOUNT",
+                        help="run both as this account with their sandboxes on, as in "
+                             "production (needs root; without it a root run turns them off)")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment for the kiosk (to try a setting)")
     args = parser.parse_args()
@@ -262,10 +274,10 @@ def main() -> None:
     kiosk = chromium = None
     if args.only != "chromium":
         kiosk = measure_kiosk(args.samples, args.interval, args.settle, extra,
-                              args.screenshot)
+                              args.screenshot, args.user)
     if args.only != "kiosk":
         chromium = measure_chromium(StandalonePortal().url, args.samples, args.interval,
-                                    args.settle)
+                                    args.settle, args.user)
     if kiosk and chromium:
         print(f"\nratio kiosk / chromium: PSS {kiosk[0] / chromium[0]:.2f}x", end="")
         if kiosk[1] and chromium[1]:
