@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from flask import current_app
 
-from kiosk.events import NO_ANSWER, Event, EventSink, ListSink, accept_answer, answer_detail
+from core.events import NO_ANSWER, Event, EventSink, ListSink, accept_answer, answer_detail
 
 STATES = ("welcome", "active", "warning", "ending", "wiping")
 WARNINGS = ("idle", "time_limit")
