@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from measure import (  # noqa: E402
+    LocalPage,
     alone_kib,
     cold_env,
     descendants,
@@ -46,6 +47,39 @@ from kiosk import control  # noqa: E402
 from tests.launcher.harness import as_user  # noqa: E402
 
 COMMENCER = ("640", "401")  # the welcome page's button, full screen at 1280x800
+TILE = ("220", "440")       # the first tile of the tiles page (a one-site catalogue)
+# Read aloud and the on-screen keyboard in use on the site's page, as a resident would: the
+# toolbar's "Écouter", then "Clavier", then a few keys. (x, y, pause after) at 1280x800; fill in
+# once both features are on main (see the notes in docs/ or the README's "Memory" paragraph).
+FEATURE_PRESSES: list[tuple[str, str, float]] = []
+
+SITE_PAGE = """<!doctype html><html lang=fr><meta charset=utf-8><title>Mon compte</title>
+<h1>Connexion à votre espace</h1>
+<p>Pour déclarer vos ressources, consulter vos paiements ou signaler un changement de
+situation, connectez-vous avec votre numéro d'allocataire et votre mot de passe.</p>
+<p>Si vous avez oublié votre mot de passe, vous pouvez en demander un nouveau. Il vous sera
+envoyé par courrier ou par courriel sous quelques jours.</p>
+<form method=post action=/connexion>
+<label>Numéro d'allocataire <input name=numero autocomplete=off></label>
+<label>Code postal <input name=cp inputmode=numeric></label>
+<label>Mot de passe <input name=mdp type=password></label>
+<button>Se connecter</button></form>""".encode()
+
+
+def site_policy(url: str, port: int) -> str:
+    """A one-site catalogue: the tile opens the local site, as a CAF tile opens caf.fr."""
+    return ('version = 1\n[[category]]\nid = "famille_scolarite"\nlabel = "Famille"\n'
+            '[[site]]\nid = "caf"\nname = "CAF"\ncategory = "famille_scolarite"\n'
+            f'url = "{url}"\nhosts = ["caf.localhost:{port}"]\n')
+
+
+class Site:
+    """A local stand-in for an administrative site (a login form), at caf.localhost."""
+
+    def __init__(self) -> None:
+        page = LocalPage(lambda _method, _path, _body: (200, SITE_PAGE))
+        self.port = page.server.server_address[1]
+        self.url = f"http://caf.localhost:{self.port}/"
 
 
 @dataclass
@@ -178,12 +212,17 @@ def wait_for(condition, timeout: float = 60) -> dict:
 
 def measure_kiosk(samples: int, interval: float, settle: float,
                   env_extra: dict[str, str], screenshot: str | None = None,
-                  user: str | None = None) -> tuple[float, float]:
-    """`kiosk run` full screen; a session is started (the tiles page on screen), then sampled."""
+                  user: str | None = None, site: Site | None = None,
+                  features: bool = False) -> tuple[float, float]:
+    """`kiosk run` full screen; a session is started (the tiles page on screen), or with `site`
+    its tile is opened (and with `features` read aloud and the keyboard used there), then
+    sampled."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-memory-kiosk-"))
     state, port = tmp / "state", free_port()
     state.mkdir()
     (state / "config.toml").write_text(f"portal_port = {port}\nwiped_notice_seconds = 0\n")
+    if site:
+        (state / "policy.toml").write_text(site_policy(site.url, site.port))
     runtime = tmp / "run"  # speech-dispatcher's socket goes there (and names it: see collect)
     runtime.mkdir(mode=0o700)
     env = {**cold_env(tmp), "PYTHONPATH": str(ROOT), "XDG_RUNTIME_DIR": str(runtime),
@@ -205,11 +244,25 @@ def measure_kiosk(samples: int, interval: float, settle: float,
         # leave the window on the welcome page).
         subprocess.run(["xdotool", "mousemove", *COMMENCER, "click", "1"], check=True, timeout=10)
         wait_for(lambda: (s := status())["state"] == "active" and s, timeout=20)
+        title = "kiosk (kiosk run, full screen, tiles page)"
+        if site:
+            time.sleep(2)
+            subprocess.run(["xdotool", "mousemove", *TILE, "click", "1"], check=True, timeout=10)
+            title = "kiosk (kiosk run, full screen, a site's login page)"
+        if features:
+            if not FEATURE_PRESSES:
+                raise SystemExit("FEATURE_PRESSES is empty: read aloud and the keyboard are "
+                                 "not on this branch yet")
+            time.sleep(2)
+            for x, y, pause in FEATURE_PRESSES:
+                subprocess.run(["xdotool", "mousemove", x, y, "click", "1"], check=True,
+                               timeout=10)
+                time.sleep(pause)
+            title += ", read aloud and keyboard used"
         time.sleep(settle)
         if screenshot:
             subprocess.run(["import", "-window", "root", screenshot], check=True, timeout=30)
-        return table("kiosk (kiosk run, full screen, tiles page)",
-                     collect(proc.pid, samples, interval, marker=str(tmp)))
+        return table(title, collect(proc.pid, samples, interval, marker=str(tmp)))
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(30)
@@ -246,7 +299,7 @@ def measure_chromium(url: str, samples: int, interval: float, settle: float,
     try:
         wait_for(lambda: any(role(p) == "renderer" for p in descendants(proc.pid)))
         time.sleep(settle + 2)  # no "ready" signal: a little longer than the kiosk
-        return table("chromium --kiosk --incognito (same page, full screen)",
+        return table(f"chromium --kiosk --incognito ({url}, full screen)",
                      collect(proc.pid, samples, interval))
     finally:
         stop_group(proc)
@@ -265,6 +318,11 @@ def main() -> None:
     parser.add_argument("--user", metavar="ACCOUNT",
                         help="run both as this account with their sandboxes on, as in "
                              "production (needs root; without it a root run turns them off)")
+    parser.add_argument("--site", action="store_true",
+                        help="both on a local site's login page (the kiosk opens its tile)")
+    parser.add_argument("--features", action="store_true",
+                        help="on the site, the kiosk also reads aloud and opens its keyboard "
+                             "(implies --site)")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment for the kiosk (to try a setting)")
     args = parser.parse_args()
@@ -272,20 +330,25 @@ def main() -> None:
         sys.exit("needs a display: run under xvfb-run")
     extra = dict(item.split("=", 1) for item in args.env)
     compare(args.samples, args.interval, args.settle, extra, args.screenshot, args.user,
-            args.only)
+            args.only, args.site or args.features, args.features)
 
 
 def compare(samples: int = 10, interval: float = 0.5, settle: float = 4.0,
             env_extra: dict[str, str] | None = None, screenshot: str | None = None,
-            user: str | None = None, only: str | None = None
+            user: str | None = None, only: str | None = None, on_site: bool = False,
+            features: bool = False
             ) -> tuple[tuple[float, float] | None, tuple[float, float] | None]:
     """Print both tables and the ratios; returns (kiosk, chromium), each (median PSS, median
-    alone) in MB, None for a side not measured."""
+    alone) in MB, None for a side not measured. on_site: both on a site's page instead of the
+    tiles; features: the kiosk also reads that page aloud and has its keyboard open."""
     kiosk = chromium = None
+    site = Site() if on_site else None
     if only != "chromium":
-        kiosk = measure_kiosk(samples, interval, settle, env_extra or {}, screenshot, user)
+        kiosk = measure_kiosk(samples, interval, settle, env_extra or {}, screenshot, user,
+                              site, features)
     if only != "kiosk":
-        chromium = measure_chromium(StandalonePortal().url, samples, interval, settle, user)
+        url = site.url if site else StandalonePortal().url
+        chromium = measure_chromium(url, samples, interval, settle, user)
     if kiosk and chromium:
         print(f"\nratio kiosk / chromium: PSS {kiosk[0] / chromium[0]:.2f}x", end="")
         if kiosk[1] and chromium[1]:
