@@ -57,16 +57,17 @@ def alone_kib(pids: list[int]) -> int:
 
 
 def kiosk_processes(root: int, marker: str | None = None) -> list[int]:
-    """root and its descendants, plus the processes whose command line names `marker` (the
-    benchmark's own directory) and their descendants: daemons the kiosk starts that leave its
-    tree, like speech-dispatcher (`--spawn` detaches it), are still the kiosk's memory."""
+    """root and its descendants, plus the processes whose command line or environment names
+    `marker` (the benchmark's own directory) and their descendants: daemons the kiosk starts
+    that leave its tree, like speech-dispatcher and its espeak-ng module (`--spawn` detaches
+    them), are still the kiosk's memory."""
     found = [root, *descendants(root)]
     if marker:
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit() or int(entry.name) in found:
                 continue
             try:
-                line = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+                line = (entry / "cmdline").read_bytes() + (entry / "environ").read_bytes()
             except OSError:
                 continue
             if marker.encode() in line:

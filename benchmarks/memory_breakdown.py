@@ -45,13 +45,21 @@ from measure import (  # noqa: E402
 
 from kiosk import control  # noqa: E402
 from tests.launcher.harness import as_user  # noqa: E402
+from tests.pixels import screen  # noqa: E402
 
-COMMENCER = ("640", "401")  # the welcome page's button, full screen at 1280x800
+COMMENCER_BLUE = (26, 90, 150)  # the welcome page's "Commencer" button, found on screen
 TILE = ("220", "440")       # the first tile of the tiles page (a one-site catalogue)
 # Read aloud and the on-screen keyboard in use on the site's page, as a resident would: the
-# toolbar's "Écouter", then "Clavier", then a few keys. (x, y, pause after) at 1280x800; fill in
-# once both features are on main (see the notes in docs/ or the README's "Memory" paragraph).
-FEATURE_PRESSES: list[tuple[str, str, float]] = []
+# toolbar's "Écouter", a field, "Clavier", then a few keys. (x, y, pause after) at 1280x800, read
+# off screenshots of the `speech` and `keyboard` branches merged together on 2026-12-01: if the
+# toolbar changes, check them with --screenshot (the field should hold "caf@", the bar show
+# "Arrêter", the keyboard be open).
+FEATURE_PRESSES: list[tuple[str, str, float]] = [
+    ("518", "28", 1.0),    # "Écouter": the page is read aloud (for longer than the rest)
+    ("274", "236", 0.5),   # the first field of the login form
+    ("759", "28", 2.0),    # "Clavier" (where it is while "Arrêter" shows): the keyboard opens
+    ("463", "707", 0.3), ("59", "593", 0.3), ("474", "650", 0.3), ("539", "764", 1.0),  # c a f @
+]
 
 SITE_PAGE = """<!doctype html><html lang=fr><meta charset=utf-8><title>Mon compte</title>
 <h1>Connexion à votre espace</h1>
@@ -197,6 +205,21 @@ def table(title: str, collected: tuple[list[list[Sample]], list[int]]) -> tuple[
     return median, alone_mb
 
 
+def commencer_button() -> tuple[int, int] | None:
+    """Where "Commencer" is: the middle of the button's blue band down the screen's centre
+    line (its place moves when the welcome page gains a line)."""
+    image = screen(os.environ["DISPLAY"])
+    x = image.width // 2 - 120  # left of the label, inside the button
+    rows = [y for y in range(image.height)
+            if all(abs(a - b) < 12 for a, b in zip(image.pixel(x, y), COMMENCER_BLUE, strict=True))]
+    if not rows:
+        return None
+    end = rows[0]
+    while end + 1 in rows:  # the first band only (the language buttons' borders are blue too)
+        end += 1
+    return image.width // 2, (rows[0] + end) // 2
+
+
 def wait_for(condition, timeout: float = 60) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -223,6 +246,18 @@ def measure_kiosk(samples: int, interval: float, settle: float,
     (state / "config.toml").write_text(f"portal_port = {port}\nwiped_notice_seconds = 0\n")
     if site:
         (state / "policy.toml").write_text(site_policy(site.url, site.port))
+    card = None
+    if features:
+        # Speech needs somewhere to play: a sound server of its own with a null sink stands in
+        # for the terminal's sound card (kept out of the kiosk's figures: another directory).
+        try:
+            from tests.soundcard import SoundCard
+        except ImportError:
+            raise SystemExit("--features needs read aloud (and its tests/soundcard.py) on this "
+                             "branch") from None
+
+        card = SoundCard(Path(tempfile.mkdtemp(prefix="bench-memory-card-")))
+        env_extra = {**card.env, **env_extra}
     runtime = tmp / "run"  # speech-dispatcher's socket goes there (and names it: see collect)
     runtime.mkdir(mode=0o700)
     env = {**cold_env(tmp), "PYTHONPATH": str(ROOT), "XDG_RUNTIME_DIR": str(runtime),
@@ -242,7 +277,9 @@ def measure_kiosk(samples: int, interval: float, settle: float,
         wait_for(lambda: (s := status())["state"] == "welcome" and s["ready"] and s)
         # The resident's press on "Commencer" (a POST from outside would start the session but
         # leave the window on the welcome page).
-        subprocess.run(["xdotool", "mousemove", *COMMENCER, "click", "1"], check=True, timeout=10)
+        x, y = wait_for(commencer_button, timeout=20)
+        subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=True,
+                       timeout=10)
         wait_for(lambda: (s := status())["state"] == "active" and s, timeout=20)
         title = "kiosk (kiosk run, full screen, tiles page)"
         if site:
@@ -250,9 +287,6 @@ def measure_kiosk(samples: int, interval: float, settle: float,
             subprocess.run(["xdotool", "mousemove", *TILE, "click", "1"], check=True, timeout=10)
             title = "kiosk (kiosk run, full screen, a site's login page)"
         if features:
-            if not FEATURE_PRESSES:
-                raise SystemExit("FEATURE_PRESSES is empty: read aloud and the keyboard are "
-                                 "not on this branch yet")
             time.sleep(2)
             for x, y, pause in FEATURE_PRESSES:
                 subprocess.run(["xdotool", "mousemove", x, y, "click", "1"], check=True,
@@ -269,6 +303,8 @@ def measure_kiosk(samples: int, interval: float, settle: float,
         for pid in kiosk_processes(proc.pid, str(tmp))[1:]:  # a detached speech-dispatcher
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGTERM)
+        if card:
+            card.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
