@@ -10,7 +10,11 @@ it exits). "Alone" counts every physical page of the tree once: PSS also splits 
 processes outside the tree (other browsers running the same engine lower it), this does not.
 
 As root both sandboxes are off (Chromium refuses otherwise); `--user ACCOUNT` runs both as that
-account with their sandboxes on, as the kiosk runs in production.
+account with their sandboxes on, as the kiosk runs in production. `--site` puts both on a local
+site's login page instead (the kiosk opens its tile: its toolbar shows); `--features` adds read
+aloud and the on-screen keyboard in use there. Daemons the kiosk starts outside its process tree
+(speech-dispatcher and its espeak-ng module) count as the kiosk's. The goal (issue 16): the
+kiosk <= 0.9x Chromium.
 """
 
 from __future__ import annotations
