@@ -46,5 +46,6 @@ def test_pages_paint_in_both_modes(gpu, display, fake_sites, tmp_path):
 
 
 def mesa_loaded(pid: int) -> bool:
+    """A Mesa driver in the process: *_dri.so (Mesa up to 24), libgallium (later), or LLVM."""
     maps = Path(f"/proc/{pid}/maps").read_text()
-    return "_dri.so" in maps or "libLLVM" in maps
+    return any(name in maps for name in ("_dri.so", "libgallium", "libLLVM"))
