@@ -1,6 +1,10 @@
-"""Read aloud: the window's own voice, offline (Qt TextToSpeech over speech-dispatcher).
+"""Read aloud: the window's own voice, offline (speech-dispatcher and espeak-ng).
 
-Qt WebEngine turns the Web Speech API off, so the launcher speaks. The text comes only from the
+Qt WebEngine turns the Web Speech API off, so the launcher speaks. It talks to
+speech-dispatcher over its socket (SSIP, its documented text protocol) from a Python thread,
+not through Qt TextToSpeech: that plugin lists every espeak-ng voice (over 7000 variants) when
+it is created, holding the interpreter lock, which froze the whole window for 2.5 s on an idle
+machine and 10 s on a busy one. The text comes only from the
 launcher's isolated-world script (the selection or the page's main text); it is bounded here,
 spoken, and forgotten: never logged, never written, never counted (only "read aloud was used").
 """
@@ -8,16 +12,22 @@ spoken, and forgotten: never logged, never written, never counted (only "read al
 from __future__ import annotations
 
 import logging
+import os
 import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from importlib import resources
 
-from PyQt6.QtCore import QLocale, QObject, QThread, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import QObject, Qt, pyqtSignal
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 4000  # a long page is cut at a word boundary: minutes of speech already
-ENGINE = "speechd"
-# The resident's languages the terminal speaks, and espeak-ng's voice for each.
-VOICES = {"fr": "fr_FR", "en": "en_GB", "ar": "ar"}
+# The resident's languages the terminal speaks (speech-dispatcher picks espeak-ng's voice).
+VOICES = ("fr", "en", "ar")
 _SPACES = re.compile(r"\s+")
 
 
@@ -33,6 +43,16 @@ def bounded(text: object, limit: int = MAX_CHARS) -> str:
     return cut[:space] if space > limit // 2 else cut
 
 
+def speak_command(text: str, language: str) -> bytes:
+    """The SSIP lines that replace any speech by `text` (one line, already bounded) in
+    `language`: a line starting with a dot is escaped by another dot, a lone dot ends the data."""
+    line = text.replace("\r", " ").replace("\n", " ")
+    if line.startswith("."):
+        line = "." + line
+    return (f"CANCEL SELF\r\nSET SELF LANGUAGE {language}\r\nSPEAK\r\n{line}\r\n.\r\n"
+            .encode())
+
+
 def voice_language(declared: object, resident: str) -> str:
     """The voice for a text: the language the page declares when the terminal speaks it, else
     the resident's, else French."""
@@ -43,103 +63,165 @@ def voice_language(declared: object, resident: str) -> str:
     return resident if resident in VOICES else "fr"
 
 
-class _Worker(QObject):
-    """Owns the engine, in a thread of its own: creating it blocks for seconds (speech-dispatcher
-    starts and lists every voice), and the window must never freeze for that."""
+def socket_path(environ=os.environ) -> str:
+    """Where speech-dispatcher listens for this account (its default place)."""
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    if not runtime:
+        raise FileNotFoundError("XDG_RUNTIME_DIR is not set")
+    return os.path.join(runtime, "speech-dispatcher", "speechd.sock")
 
-    speaking = pyqtSignal(bool)
-    failed = pyqtSignal(str)
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._engine = None
-        self._broken = False
-        self._language: str | None = None
-
-    @pyqtSlot()
-    def start(self) -> bool:
-        """Create the engine once; on failure log its kind once and stay silent."""
-        if self._engine is not None or self._broken:
-            return self._engine is not None
-        try:
-            from PyQt6.QtTextToSpeech import QTextToSpeech
-
-            if ENGINE not in QTextToSpeech.availableEngines():
-                raise LookupError("no speechd plugin in this Qt")
-            engine = QTextToSpeech(ENGINE, self)
-            if engine.state() == QTextToSpeech.State.Error:
-                raise ConnectionError(engine.errorReason().name)
-        except Exception as exc:  # noqa: BLE001 - the window goes on without a voice
-            self._broken = True
-            detail = str(exc) if isinstance(exc, ConnectionError | LookupError) else ""
-            log.warning("read aloud unavailable: %s %s", type(exc).__name__, detail)
-            self.failed.emit(type(exc).__name__)
-            return False
-        engine.stateChanged.connect(self._state_changed)
-        engine.errorOccurred.connect(self._error)
-        self._engine = engine
-        return True
-
-    @pyqtSlot(str, str)
-    def say(self, text: str, language: str) -> None:
-        if not self.start():
-            self.failed.emit("unavailable")
-            return
-        if language != self._language:
-            self._engine.setLocale(QLocale(VOICES.get(language, VOICES["fr"])))
-            self._language = language
-        self._engine.stop()
-        self._engine.say(text)
-
-    @pyqtSlot()
-    def stop(self) -> None:
-        if self._engine is not None:
-            self._engine.stop()
-
-    def _state_changed(self, state) -> None:
-        self.speaking.emit(state.name in ("Speaking", "Synthesizing"))
-
-    def _error(self, reason, _message: str) -> None:
-        # The kind only: the engine's message may quote the text being spoken.
-        log.warning("read aloud failed: %s", getattr(reason, "name", "unknown"))
-        self.speaking.emit(False)
+def start_dispatcher(environ=os.environ) -> None:
+    """Start speech-dispatcher with kiosk's configuration (espeak-ng, PulseAudio or ALSA, an
+    errors-only log) on the socket Qt's plugin looks for, unless one already serves it. The
+    window's own XDG_CONFIG_HOME is the session directory, so the user's configuration would
+    not be found anyway; HOME (and so ~/.asoundrc) is the account's."""
+    path = socket_path(environ)
+    program = shutil.which("speech-dispatcher")
+    if program is None:
+        raise FileNotFoundError("speech-dispatcher is not installed")
+    if os.path.exists(path):
+        return
+    config = resources.files("launcher").joinpath("assets/speechd")
+    subprocess.run([program, "--spawn", "--communication-method", "unix_socket",
+                    "--socket-path", path, "--config-dir", str(config)],
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=20, check=False)
 
 
 class Speech(QObject):
-    """The window's voice: one engine for the window's lifetime, shared by every resident.
-    Calls return at once; `speaking(bool)` and `failed(kind)` come back on the GUI thread."""
+    """The window's voice: one speech-dispatcher connection for the window's lifetime, shared by
+    every resident. Nothing here blocks the GUI thread: connecting (and starting
+    speech-dispatcher, about 0.5 s) runs in a thread, and so does reading its answers.
+    `speaking(bool)` and `failed(kind)` are emitted on the GUI thread."""
 
     speaking = pyqtSignal(bool)
     failed = pyqtSignal(str)
-    _start = pyqtSignal()
-    _say = pyqtSignal(str, str)
-    _stop = pyqtSignal()
+    _event = pyqtSignal(str)  # from the reader thread: "begin", "end", "failed:<kind>"
 
     def __init__(self) -> None:
         super().__init__()
-        self._thread = QThread()
-        self._thread.setObjectName("kiosk-speech")
-        self._worker = _Worker()
-        self._worker.moveToThread(self._thread)
-        self._start.connect(self._worker.start)
-        self._say.connect(self._worker.say)
-        self._stop.connect(self._worker.stop)
-        self._worker.speaking.connect(self.speaking)
-        self._worker.failed.connect(self.failed)
-        self._thread.start()
+        self._event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
+        self._lock = threading.Lock()
+        self._socket: socket.socket | None = None
+        self._connecting = False
+        self._pending: bytes | None = None  # a press made while connecting
 
     def warm_up(self) -> None:
-        """Start speech-dispatcher and load the voices now, so the first press speaks at once."""
-        self._start.emit()
+        """Connect now (in the background), so the first press speaks at once."""
+        with self._lock:
+            if self._socket is not None or self._connecting:
+                return
+            self._connecting = True
+        threading.Thread(target=self._connect, daemon=True, name="kiosk-speech").start()
 
     def say(self, text: str, language: str) -> None:
-        """Speak `text` (bounded) in `language` (a VOICES key), replacing any speech."""
-        self._say.emit(text, language)
+        """Speak `text` (bounded) in `language` (one of VOICES), replacing any speech."""
+        command = speak_command(text, language if language in VOICES else "fr")
+        with self._lock:
+            connected = self._socket
+            if connected is None:
+                self._pending = command
+        if connected is None:
+            self.warm_up()
+            return
+        self._send(connected, command)
 
     def stop(self) -> None:
-        self._stop.emit()
+        with self._lock:
+            self._pending = None
+            connected = self._socket
+        if connected is not None:
+            self._send(connected, b"CANCEL SELF\r\n")
+
+    def _send(self, connected: socket.socket, data: bytes) -> None:
+        try:
+            connected.sendall(data)
+        except OSError as exc:
+            self._lost(connected, type(exc).__name__)
+
+    def _connect(self) -> None:
+        began = time.monotonic()
+        try:
+            start_dispatcher()
+            connected = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            connected.settimeout(10)
+            connected.connect(socket_path())
+            reader = connected.makefile("rb")
+            for line in ("SET SELF CLIENT_NAME kiosk:launcher:main",
+                         "SET SELF NOTIFICATION begin on", "SET SELF NOTIFICATION end on",
+                         "SET SELF NOTIFICATION cancel on"):
+                connected.sendall(line.encode() + b"\r\n")
+                code = _reply(reader)
+                if not code.startswith("2"):
+                    raise ConnectionError(f"speech-dispatcher answered {code}")
+            connected.settimeout(None)
+        except Exception as exc:  # noqa: BLE001 - the window goes on without a voice
+            detail = str(exc) if isinstance(exc, ConnectionError | FileNotFoundError) else ""
+            log.warning("read aloud unavailable: %s %s", type(exc).__name__, detail)
+            with self._lock:
+                self._connecting, self._pending = False, None
+            self._event.emit(f"failed:{type(exc).__name__}")
+            return
+        log.info("read aloud ready in %.1f s", time.monotonic() - began)
+        with self._lock:
+            self._socket, self._connecting = connected, False
+            pending, self._pending = self._pending, None
+        threading.Thread(target=self._read, args=(connected, reader), daemon=True,
+                         name="kiosk-speech-events").start()
+        if pending is not None:
+            self._send(connected, pending)
+
+    def _read(self, connected: socket.socket, reader) -> None:
+        """Answers and events: 701 BEGIN, 702 END, 703 CANCELLED; errors logged by code only
+        (an answer never quotes the text, but nothing else is needed)."""
+        try:
+            while True:
+                code = _reply(reader)
+                if code.startswith("701"):
+                    self._event.emit("begin")
+                elif code.startswith(("702", "703")):
+                    self._event.emit("end")
+                elif code[:1] in ("3", "4", "5"):
+                    log.warning("read aloud refused by speech-dispatcher: %s", code[:3])
+        except (OSError, ConnectionError, ValueError) as exc:
+            self._lost(connected, type(exc).__name__)
+
+    def _lost(self, connected: socket.socket, kind: str) -> None:
+        with self._lock:
+            if self._socket is not connected:
+                return
+            self._socket = None
+        log.warning("read aloud connection lost: %s", kind)
+        try:
+            connected.close()
+        except OSError:
+            pass
+        self._event.emit("end")
+
+    def _on_event(self, event: str) -> None:
+        if event.startswith("failed:"):
+            self.failed.emit(event.partition(":")[2])
+        else:
+            self.speaking.emit(event == "begin")
 
     def close(self) -> None:
-        self._stop.emit()
-        self._thread.quit()
-        self._thread.wait(3000)
+        with self._lock:
+            connected, self._socket = self._socket, None
+        if connected is not None:
+            try:
+                connected.sendall(b"CANCEL SELF\r\nQUIT\r\n")
+                connected.close()
+            except OSError:
+                pass
+
+
+def _reply(reader) -> str:
+    """One SSIP answer or event (continuation lines "NNN-" skipped): its last line."""
+    while True:
+        line = reader.readline()
+        if not line:
+            raise ConnectionError("speech-dispatcher closed the connection")
+        text = line.decode("utf-8", "replace").rstrip("\r\n")
+        if len(text) < 4 or text[3] != "-":
+            return text

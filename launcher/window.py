@@ -144,7 +144,6 @@ class Controller(QObject):
         self.page: QWebEnginePage | None = None
         self.profile: QWebEngineProfile | None = None
         self._ready = False
-        self._speech_warmed = False
         self._notice: QUrl | None = None  # shown between two residents, before HOME
         self._clears = 0
         self._script: QWebEngineScript | None = None
@@ -165,10 +164,7 @@ class Controller(QObject):
         self.bridge_actions["home"] = self.go_tiles
         self.command_received.connect(self.on_command)
         self.help_answered.connect(lambda ok: self.run_js(f"__kiosk.helpSent({json.dumps(ok)})"))
-        self.speech = speech.Speech()
-        self.speech.speaking.connect(
-            lambda on: self.run_js(f"__kiosk.speaking({json.dumps(bool(on))})"))
-        self.speech.failed.connect(self._speech_failed)
+        self.speech: speech.Speech | None = None  # made in attach(), once the app exists
         self._read_asked = False    # a press waits for the engine: its failure is said
         self._read_counted = False  # "read aloud used" is counted once per session
 
@@ -210,11 +206,14 @@ class Controller(QObject):
         """Called once pywebview built the window: geometry, scripts, bridge, input filter."""
         self.browser = browser
         self.profile = browser.profile
+        self.speech = speech.Speech()
+        self.speech.speaking.connect(
+            lambda on: self.run_js(f"__kiosk.speaking({json.dumps(bool(on))})"))
+        self.speech.failed.connect(self._speech_failed)
         # pywebview mirrors every cookie into a dict of its own: never keep that copy.
         self.profile.cookieStore().cookieAdded.disconnect()
         self._wire_page(browser.webview.page())
         QApplication.instance().installEventFilter(self)
-        QApplication.instance().aboutToQuit.connect(self.speech.close)
         QTimer.singleShot(0, self._place_window)
 
     def _wire_page(self, page: QWebEnginePage) -> None:
@@ -406,9 +405,6 @@ class Controller(QObject):
             # resident's "Session effacée" notice.
             self.page.history().clear()
             self.writer.emit(Event("ready"))
-            if not self._speech_warmed:
-                self._speech_warmed = True
-                QTimer.singleShot(1000, self.speech.warm_up)  # its own thread: no freeze
         self.push_state()
         self._follow_language()
 
