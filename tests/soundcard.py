@@ -1,62 +1,78 @@
-"""A sound card for machines without one: speech-dispatcher plays through ALSA into a FIFO that
-a thread here drains at the pace of a real card (so speech lasts as long as it would, and "Stop"
-can cut it), keeping only how many bytes came and when, never the sound itself.
+"""A sound card for machines without one: a PulseAudio server of the test's own with a null sink
+(it plays in real time, like a card, so speech lasts as long as it would and "Arrêter" can cut
+it), and a recorder on its monitor that keeps only when sound came and how much, never the
+sound itself.
 
-`SoundCard(home, base)` writes the account's ALSA configuration (~/.asoundrc) before the
-launcher starts: its default device is this card."""
+`SoundCard(base)` starts both; pass `card.env` to the launcher: speech-dispatcher, which the
+launcher starts, inherits PULSE_SERVER and plays into this card."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
 
-# espeak-ng through speech-dispatcher: 22050 Hz, 16-bit, mono.
-BYTES_PER_SECOND = 22050 * 2
-ASOUNDRC = """pcm.!default {{
-  type file
-  slave.pcm "null"
-  file "{fifo}"
-  format "raw"
-}}
-"""
+RATE = 22050
+BYTES_PER_SECOND = RATE * 2  # 16-bit mono
+CHUNK = BYTES_PER_SECOND // 20  # 50 ms
+SILENCE = 64  # sample amplitude below which a chunk counts as silence
 
 
 class SoundCard:
-    """Bytes played, with their arrival times (monotonic), as the card would hear them."""
+    """Sound that reached the card: (monotonic time, bytes) of every non-silent 50 ms."""
 
-    def __init__(self, home: Path, base: Path, speed: float = 1.0) -> None:
-        self.fifo = base / "soundcard.fifo"
+    def __init__(self, base: Path) -> None:
+        if shutil.which("pulseaudio") is None or shutil.which("parec") is None:
+            raise RuntimeError("pulseaudio and parec are missing: apt-get install pulseaudio "
+                               "pulseaudio-utils (they are in install.sh's TEST_PACKAGES)")
+        self.base = base / "soundcard"
+        (self.base / "run").mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.socket = self.base / "pulse.sock"
+        self.env = {"PULSE_SERVER": f"unix:{self.socket}"}
+        env = {**os.environ, "HOME": str(self.base), "XDG_RUNTIME_DIR": str(self.base / "run"),
+               "XDG_CONFIG_HOME": str(self.base / "config")}
+        log = (self.base / "pulseaudio.log").open("wb")
+        self._server = subprocess.Popen(
+            ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
+             "--disable-shm=yes", "--log-target=stderr",
+             "-L", f"module-native-protocol-unix auth-anonymous=1 socket={self.socket}",
+             "-L", f"module-null-sink sink_name=card rate={RATE} channels=1",
+             "-L", "module-always-sink"],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=log)
+        log.close()
+        deadline = time.monotonic() + 15
+        while not self.socket.exists():
+            if time.monotonic() > deadline or self._server.poll() is not None:
+                self.close()
+                raise RuntimeError("the test's PulseAudio did not start: "
+                                   + (self.base / "pulseaudio.log").read_text(errors="replace"))
+            time.sleep(0.05)
+        self._recorder = subprocess.Popen(
+            ["parec", f"--server=unix:{self.socket}", "--device=card.monitor", "--raw",
+             "--format=s16le", f"--rate={RATE}", "--channels=1", "--latency-msec=50"],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL)
         self.chunks: list[tuple[float, int]] = []
         self._lock = threading.Lock()
-        self._closing = False
-        self._speed = speed
-        home.mkdir(parents=True, exist_ok=True)
-        (home / ".asoundrc").write_text(ASOUNDRC.format(fifo=self.fifo))
-        if not self.fifo.exists():
-            os.mkfifo(self.fifo, 0o600)
-        self._thread = threading.Thread(target=self._drain, daemon=True, name="soundcard")
-        self._thread.start()
+        threading.Thread(target=self._listen, daemon=True, name="soundcard").start()
 
-    def _drain(self) -> None:
-        while not self._closing:
-            with open(self.fifo, "rb", buffering=0) as stream:
-                started, played = time.monotonic(), 0
-                while True:
-                    data = stream.read(4096)
-                    if not data:
-                        break
-                    played += len(data)
-                    with self._lock:
-                        self.chunks.append((time.monotonic(), len(data)))
-                    # Never faster than a real card: wait until these bytes would have played.
-                    ahead = started + played / (BYTES_PER_SECOND * self._speed) - time.monotonic()
-                    if ahead > 0:
-                        time.sleep(ahead)
+    def _listen(self) -> None:
+        stream = self._recorder.stdout
+        while True:
+            data = stream.read(CHUNK)
+            if not data:
+                return
+            samples = memoryview(data[: len(data) // 2 * 2]).cast("h")
+            if any(abs(s) > SILENCE for s in samples):
+                with self._lock:
+                    self.chunks.append((time.monotonic(), len(data)))
 
     def played(self, since: float = 0.0) -> int:
-        """Bytes that reached the card after `since` (monotonic)."""
+        """Bytes of sound that reached the card after `since` (monotonic)."""
         with self._lock:
             return sum(n for t, n in self.chunks if t >= since)
 
@@ -65,7 +81,7 @@ class SoundCard:
             return next((t for t, _ in self.chunks if t >= since), None)
 
     def wait_for_sound(self, since: float, seconds: float = 1.0, timeout: float = 20.0) -> int:
-        """Wait until at least `seconds` of speech played after `since`; the bytes played."""
+        """Wait until at least `seconds` of sound played after `since`; the bytes played."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             played = self.played(since)
@@ -76,10 +92,13 @@ class SoundCard:
                              f"({self.played(since)} bytes)")
 
     def close(self) -> None:
-        """Let the draining thread end (it may be waiting for a writer)."""
-        self._closing = True
-        try:
-            fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
-            os.close(fd)
-        except OSError:
-            pass
+        for proc in (getattr(self, "_recorder", None), self._server):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
+            if proc is not None and proc.stdout is not None:
+                proc.stdout.close()

@@ -163,7 +163,7 @@ function main() {
     if (text && text.trim()) { read(text.slice(0, MAX_READ), lang); }
   }
   function toggleReading() {
-    if (speaking || state.reading) { call("read_stop"); speaking = false; showSpeaking(); }
+    if (speaking) { call("read_stop"); speaking = false; showSpeaking(); }
     else { readSelectionOrPage(); }
   }
   function onPortal() { return location.origin === state.internal_origin; }
@@ -171,7 +171,7 @@ function main() {
     return onPortal() ? Array.from(document.querySelectorAll("[data-kiosk-read]")) : [];
   }
   function showSpeaking() {
-    const on = speaking || Boolean(state.reading);
+    const on = speaking;  // "Arrêter" while the voice speaks, "Écouter" otherwise
     $("listen").textContent = T(on ? "stop_reading" : "listen");
     $("listen").setAttribute("aria-pressed", String(on));
     for (const button of portalButtons()) {

@@ -5,6 +5,7 @@ a page script cannot make the window speak, and nothing read is written anywhere
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -76,14 +77,14 @@ def kiosk(display, fake_sites, tmp_path, request):
     text = POLICY.format(strict="true", port=fake_sites.port)
     policy.write_text(text)
     base = tmp_path / "kiosk"
-    card = SoundCard(base / "home", tmp_path)
+    card = SoundCard(tmp_path)
     session = MemorySession(base / "session" / "downloads", sink=ListSink())
     session.request_start()
     app = create_app({"PORTAL_SESSION": session, "PORTAL_POLICY": str(policy)})
     with BackgroundServer(app) as server:
         launcher = Launcher(base, server.url + "/accueil", display,
                             extra_args=["--portal", server.url, "--kept"], policy_text=text,
-                            extra_env=options.get("env"))
+                            extra_env={**card.env, **options.get("env", {})})
         try:
             launcher.wait_event("ready", timeout=30)
             time.sleep(0.5)
@@ -111,8 +112,7 @@ def test_ecouter_reads_portal_pages_in_french_and_arabic_for_two_residents(kiosk
 
         session.set_language("ar")
         launcher.send(op="home")  # the same page, now in Arabic (button on the left)
-        launcher.wait_event("navigation_allowed", since=launcher.mark())
-        time.sleep(1.5)
+        time.sleep(2.5)
         before = card.played()
         pressed = click(display, *PORTAL_BUTTON["ar"])
         played = card.wait_for_sound(pressed, seconds=1.0)
@@ -164,7 +164,7 @@ def test_a_page_script_cannot_make_the_window_speak(kiosk, display):
     assert read_aloud_events(launcher, mark) == 0
     # The resident's own press still works on that page (the window could speak all along).
     pressed = toolbar_listen(display)
-    card.wait_for_sound(pressed, seconds=0.5)
+    card.wait_for_sound(pressed, seconds=0.2)
     assert read_aloud_events(launcher, mark) == 1
 
 
@@ -178,7 +178,7 @@ def test_without_a_voice_the_resident_is_told_in_french_and_the_kind_is_logged(k
                what="the message covering the page")
     assert page < 0.1
     log = launcher.stderr_path.read_text(errors="replace")
-    assert "read aloud unavailable: FileNotFoundError" in log
+    assert re.search(r"read aloud unavailable: \w+Error", log)
     assert card.played() == 0
     # "OK" closes it and the window goes on serving: the CAF tile still opens.
     xdotool("key", "Return", display=display)
