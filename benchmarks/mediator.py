@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.passwords import hash_password, verify_password  # noqa: E402
 from kiosk.config import Config  # noqa: E402
 from portal import create_app  # noqa: E402
-from portal.auth import hash_password, verify_password  # noqa: E402
 
 RUNS = 9
 SITE = {"name": "Mairie", "category": "famille_scolarite", "url": "https://www.mairie.example.fr/",

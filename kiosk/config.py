@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policies.store import atomic_write
+from core.atomic import atomic_write
 from policies.text import neutralise_bidi
 
 CONFIG_NAME = "config.toml"

@@ -18,8 +18,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from core.passwords import PasswordError
 from kiosk.keeper import Keeper, KeeperError
-from portal.auth import PasswordError
 
 log = logging.getLogger(__name__)
 SOCKET_ENV = "KIOSK_SECRETS_SOCKET"

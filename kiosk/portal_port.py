@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.events import Event
+from core.events import Event
 from kiosk.supervisor import ACTIVE, OUT_OF_SERVICE, WARNING, WELCOME, Supervisor
 
 

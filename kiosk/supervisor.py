@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import wipe
-from kiosk.config import Config
-from kiosk.events import (
+from core import layout
+from core.events import (
     END_REASONS,
     NO_ANSWER,
     QUESTIONS,
@@ -30,6 +30,8 @@ from kiosk.events import (
     accept_answer,
     answer_detail,
 )
+from core.layout import SessionPaths
+from kiosk.config import Config
 from kiosk.launcher_process import LauncherProcess, renderer_pids
 from kiosk.timers import CancelWarning, End, SessionTimer, Warn
 from policies import PolicyStore, default_policy_path
@@ -247,11 +249,11 @@ class Supervisor:
     # ---------------------------------------------------------------- read-only views
     @property
     def session_dir(self) -> Path:
-        return self.state_dir / "session"
+        return layout.session_dir(self.state_dir)
 
     @property
     def documents_dir(self) -> Path:
-        return self.session_dir / "downloads"
+        return SessionPaths(self.session_dir).downloads
 
     def seconds_left(self) -> int | None:
         return self._timer.seconds_left(time.monotonic()) if self._timer else None
@@ -297,14 +299,12 @@ class Supervisor:
     def _open_welcome(self) -> None:
         """A fresh session directory (journal first), then the window: the kept one, cleared by
         `_end` already, or a new launcher (first start, or after a crash)."""
-        from launcher.confine import SessionPaths, create_layout
-
         self._handle = wipe.prepare_session(self.state_dir, homes=self.options.homes,
                                             tmp_roots=self.options.tmp_roots,
                                             session_uid=self.options.session_uid)
         policy_copy = self._write_policy_copy()
         if self._launcher is not None and self._launcher.alive():
-            create_layout(SessionPaths(self.session_dir))
+            SessionPaths(self.session_dir).create()
             self._launcher.send("reload_policy")
         else:
             env = {**self._handle.env(), **self.options.launcher_env}
@@ -337,9 +337,9 @@ class Supervisor:
     def _write_policy_copy(self) -> Path:
         """The launcher enforces exactly the policy in force here (not whatever the file now holds:
         a broken edit keeps the previous policy), copied into the session; none: nothing opens."""
-        from policies import atomic_write
+        from core.atomic import atomic_write
 
-        copy = self.session_dir / "tmp" / "policy.toml"
+        copy = SessionPaths(self.session_dir).policy_copy
         atomic_write(copy, self.store.current_data or b"version = 1\n")
         return copy
 

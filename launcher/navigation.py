@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import ada_url
 
-from kiosk.events import Event
+from core.events import Event
 from policies import Allowlist, Frame, Reason
 
 
@@ -75,7 +75,3 @@ class NavigationGate:
         self._reported_hosts.add((site, host))
         return (Event("blocked_host", site_id=site, detail=host),)
 
-
-def is_web_url(url: str) -> bool:
-    """True for http(s) URLs: the only ones the window may ever hand to the engine."""
-    return url.lower().startswith(("http://", "https://"))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from kiosk.events import Event
+from core.events import Event
 
 WARNING_KINDS = ("idle", "time_limit")
 MAX_SECONDS = 7 * 24 * 3600

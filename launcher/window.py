@@ -26,10 +26,11 @@ from PyQt6.QtWebEngineCore import (
 from PyQt6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
 from PyQt6.QtWidgets import QApplication
 
-from kiosk.events import Event
+from core import printing
+from core.events import Event
+from core.layout import SessionPaths
 
-from . import bridge, error_pages, kiosk_texts, portal_pages, printing, speech, uploads
-from .confine import SessionPaths
+from . import bridge, error_pages, kiosk_texts, portal_pages, speech, uploads
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
 from .options import WindowOptions

@@ -1,7 +1,7 @@
 """The Flask app: resident pages, the local JSON API and the mediator area.
 
 Blueprints, one per audience: `resident` (/), `api` (/api, loopback callers only), `mediator`
-(/mediateur). The funder's hub is its own app (`portal.hub.create_hub_app`).
+(/mediateur). The funder's hub is its own app (`hub.create_hub_app`).
 """
 
 from __future__ import annotations

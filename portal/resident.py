@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 
-from kiosk.events import Event
+from core.events import Event
 
 from . import documents, i18n, printer
 from .catalogue import get_groups, get_policy, policy_memo, search
@@ -248,7 +248,7 @@ def end():
 
 
 # The end questions' answers in the order shown, each with its pictogram (the values are the
-# counters' enumeration, kiosk.events.QUESTIONS).
+# counters' enumeration, core.events.QUESTIONS).
 ANSWERS = {
     "outcome": (("alone", "person"), ("helped", "help"), ("not_yet", "clock")),
     "first_time": (("yes", "check"), ("no", "back")),

@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from flask import current_app
 
-from kiosk.events import NO_ANSWER, Event, EventSink, ListSink, accept_answer, answer_detail
+from core.events import NO_ANSWER, Event, EventSink, ListSink, accept_answer, answer_detail
 
 STATES = ("welcome", "active", "warning", "ending", "wiping")
 WARNINGS = ("idle", "time_limit")
@@ -25,7 +25,7 @@ class SessionPort(Protocol):
     """What the portal needs from the session supervisor."""
 
     def state(self) -> str:
-        """One of STATES (DESIGN.md)."""
+        """One of STATES (the supervisor's session states)."""
 
     def warning(self) -> str | None:
         """Which countdown is running in state `warning`: 'idle' or 'time_limit'."""

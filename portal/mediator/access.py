@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, request, session, url_for
 
-from kiosk.keeper import MAX_PASSWORD
+from core.passwords import MAX_PASSWORD
+from core.redirect import same_site_path
+from core.throttle import Attempt
 from kiosk.keeper_service import SecretsUnavailable
-from portal.auth import Attempt, StaffLogin
-from portal.security import is_local, same_site_path
+from portal.auth import StaffLogin
+from portal.security import is_local
 
 from . import auth, bp, context, online, remember_session_marker
 from .i18n import _m
@@ -17,7 +19,7 @@ SHORT_IDLE = 2 * 60
 
 
 def safe_next(target: str | None) -> str:
-    """Only a page of this area: never an open redirect (see portal.security.same_site_path)."""
+    """Only a page of this area: never an open redirect (see core.redirect.same_site_path)."""
     path = same_site_path(target or "")
     if path and path.startswith("/mediateur") and "//" not in path:
         return path

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from flask import current_app
 
+from core.layout import state_dir
 from kiosk.audit import AuditLog
 from kiosk.config import Config
-from kiosk.paths import state_dir
 from policies import PolicyStore
 from portal.session import get_session
 

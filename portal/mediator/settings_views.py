@@ -6,12 +6,13 @@ from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
 
+from core.atomic import atomic_write
+from core.passwords import MAX_PASSWORD, PasswordError
 from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
-from kiosk.keeper import MAX_PASSWORD, KeeperError
-from policies import SessionLimits, SignatureError, atomic_write
+from kiosk.keeper import KeeperError
+from policies import SessionLimits, SignatureError
 from policies.signing import signature_path, trusted_keys, verify_bytes
 from policies.store import TRUSTED_DIR
-from portal.auth import PasswordError
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 

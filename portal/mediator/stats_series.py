@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from kiosk.counters import CounterStore, dashboard, month_range
-from kiosk.vocabulary import (
+from core.counters import month_range
+from core.vocabulary import (
     ANSWER_LABELS,
     AUTONOMY_LABELS,
     DURATION_LABELS,
@@ -15,12 +15,13 @@ from kiosk.vocabulary import (
     THEMATIC_LABELS,
     TOTAL_LABELS,
 )
+from kiosk.counters import CounterStore, dashboard
 
 from .i18n import _m
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
-# One vocabulary with the exports and the funder's hub (kiosk/vocabulary.py).
+# One vocabulary with the exports and the funder's hub (core/vocabulary.py).
 OTHER_TOTALS = {key: TOTAL_LABELS[key] for key in (
     "navigation_refused", "help_requested", "accompanied_unlock", "download", "print",
     "site_unreachable", "help_outcome")}

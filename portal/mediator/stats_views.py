@@ -6,11 +6,11 @@ from datetime import date
 
 from flask import Response, render_template, request
 
+from core.charts import bar_chart
+from core.counters import month_range
 from kiosk import stats_push
-from kiosk.counters import month_range
 from kiosk.export import export_bytes
 from portal.catalogue import get_policy
-from portal.hub.charts import bar_chart
 
 from . import auth, bp, context
 from .i18n import _m

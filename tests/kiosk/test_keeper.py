@@ -17,9 +17,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from core.passwords import PasswordError, hash_password
 from kiosk.keeper import HASH_NAME, POLICY_KEY_NAME, Keeper, KeeperError
 from kiosk.keeper_service import KeeperClient, SecretsUnavailable
-from portal.auth import PasswordError, hash_password
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery 42"
@@ -106,7 +106,7 @@ def test_a_catalogue_is_signed_only_with_a_live_grant(service, state):
 
 
 def test_only_this_terminals_reports_get_the_terminal_key(service, state):
-    from kiosk.export import terminal_id
+    from kiosk.identity import terminal_id
 
     with pytest.raises(KeeperError, match="not_a_report"):
         service.sign_report({"anything": "I want signed"})

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from kiosk.events import ListSink
+from core.events import ListSink
 from portal import create_app
 from portal.server import BackgroundServer
 from portal.session import MemorySession

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from core.passwords import hash_password
 from kiosk.config import Config
 from portal import create_app
-from portal.auth import hash_password
 
 PASSWORD = "correct horse battery"
 _HASH = hash_password(PASSWORD)

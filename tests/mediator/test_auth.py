@@ -5,9 +5,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from core.passwords import hash_password, verify_password
+from core.throttle import Throttle, lock_delay
 from kiosk.cli import cli
 from kiosk.config import Config
-from portal.auth import Throttle, hash_password, lock_delay, verify_password
 
 from .conftest import PASSWORD, login, post, token
 
@@ -200,7 +201,7 @@ def test_set_password_from_stdin(tmp_path):
 def test_concurrent_guesses_cannot_slip_past_the_lockout(state, clock):
     import threading
 
-    from portal.auth import FREE_FAILURES
+    from core.throttle import FREE_FAILURES
     checked = []
 
     def guess():
@@ -217,8 +218,8 @@ def test_concurrent_guesses_cannot_slip_past_the_lockout(state, clock):
 
 
 def test_throttle_forgets_the_oldest_names_first(state, clock, monkeypatch):
-    import portal.auth
-    monkeypatch.setattr(portal.auth, "MAX_ACCOUNTS", 3)
+    import core.throttle
+    monkeypatch.setattr(core.throttle, "MAX_ACCOUNTS", 3)
     throttle = Throttle(state / "t.json", clock=clock)
     for name in ("zoe", "adam", "marc", "bob"):
         throttle.attempt(name, lambda: False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.events import Event
+from core.events import Event
 from portal import create_app
 
 from .conftest import PASSWORD, mediator_state, post

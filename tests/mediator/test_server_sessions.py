@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.passwords import hash_password
 from kiosk.keeper import KeeperError
 from kiosk.keeper_service import keeper_for
 from portal import create_app
-from portal.auth import hash_password
 
 from .conftest import PASSWORD, login, post
 from .live import Browser

@@ -109,7 +109,7 @@ def test_resident_forms_keep_their_small_size_limit(client):
 
 
 def test_password_change_needs_the_current_one_and_two_equal_new_ones(mediator, state):
-    from portal.auth import verify_password
+    from core.passwords import verify_password
 
     from .conftest import PASSWORD
     wrong = post(mediator, "/mediateur/mot-de-passe",

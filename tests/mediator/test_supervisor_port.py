@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.events import Event, ListSink
+from core.events import Event, ListSink
 from kiosk.portal_port import SupervisorPort
 from kiosk.supervisor import Supervisor
 
@@ -45,9 +45,9 @@ def test_new_catalogue_restarts_the_window_at_logout_between_sessions_only(tmp_p
 
 
 def test_runtime_portal_edits_the_supervisors_own_store(tmp_path):
+    from core.passwords import hash_password
     from kiosk.config import Config
     from kiosk.runtime import _portal_app
-    from portal.auth import hash_password
 
     from .conftest import PASSWORD, login, post
 

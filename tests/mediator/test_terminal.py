@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kiosk.events import Event
+from core.events import Event
 from portal.mediator.terminal_views import unlocked_allows
 
 from .conftest import PASSWORD, post

@@ -1,10 +1,10 @@
-"""The in-memory session follows the lifecycle of DESIGN.md and honours the SessionPort contract."""
+"""The in-memory session follows the supervisor's lifecycle and honours the SessionPort contract."""
 
 from __future__ import annotations
 
 import pytest
 
-from kiosk.events import Event
+from core.events import Event
 from portal.session import MemorySession, SessionPort
 
 

@@ -10,7 +10,7 @@ import uuid
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from kiosk.counters import (
+from core.counters import (
     ANSWER_FIGURES,
     AUTONOMY,
     DOWNLOAD_OUTCOMES,
@@ -21,7 +21,7 @@ from kiosk.counters import (
     PRINT_OUTCOMES,
     THEMATICS,
 )
-from kiosk.events import END_REASONS
+from core.events import END_REASONS
 
 from .audit import now_iso
 from .db import Database
