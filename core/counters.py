@@ -39,6 +39,7 @@ METRICS = (
     "sessions_started", "sessions_ended", "duration", "start_hour", "tile_site", "tile_thematic",
     "navigation_refused", "download", "print", "language", "help_requested",
     "accompanied_unlock", "blocked_host", "site_unreachable", "help_outcome", "autonomy",
+    "read_aloud",
     *(f"answer_{question}" for question in QUESTIONS),
 )
 # Autonomy without a question: a session is "accompanied" when a mediator unlocked a site for it

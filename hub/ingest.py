@@ -48,7 +48,8 @@ FIGURES: dict[str, object] = {
     "accompanied_unlock": None,
 }
 # Figures terminals send since the end questions (#17); older terminals' reports lack them.
-OPTIONAL_FIGURES: dict[str, object] = {"autonomy": AUTONOMY, **ANSWER_FIGURES}
+# "read_aloud" since read aloud (#16).
+OPTIONAL_FIGURES: dict[str, object] = {"autonomy": AUTONOMY, **ANSWER_FIGURES, "read_aloud": None}
 
 
 def _count(value: object, where: str) -> int:

@@ -55,6 +55,7 @@ def figures_for(store: CounterStore, month: str) -> dict:
         "language": present("language"),
         "help_requested": one("help_requested"),
         "accompanied_unlock": one("accompanied_unlock"),
+        "read_aloud": one("read_aloud"),
         "autonomy": per("autonomy", AUTONOMY),
         **{metric: per(metric, keys) for metric, keys in ANSWER_FIGURES.items()},
     }
