@@ -91,6 +91,16 @@ class SoundCard:
         raise AssertionError(f"no {seconds} s of speech reached the sound card "
                              f"({self.played(since)} bytes)")
 
+    def wait_for_silence(self, seconds: float = 1.0, timeout: float = 30.0) -> float:
+        """Wait until nothing played for `seconds`; the moment the silence was confirmed."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            now = time.monotonic()
+            if self.played(now - seconds) == 0:
+                return now
+            time.sleep(0.1)
+        raise AssertionError(f"the card never went quiet for {seconds} s")
+
     def close(self) -> None:
         for proc in (getattr(self, "_recorder", None), self._server):
             if proc is not None and proc.poll() is None:

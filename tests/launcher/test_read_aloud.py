@@ -14,7 +14,7 @@ from core.events import ListSink
 from portal import create_app
 from portal.server import BackgroundServer
 from portal.session import MemorySession
-from tests.launcher.harness import POLICY, Launcher, files_under, xdotool
+from tests.launcher.harness import Launcher, catalogue_text, files_under, wait_until, xdotool
 from tests.pixels import screen
 from tests.soundcard import BYTES_PER_SECOND, SoundCard
 
@@ -48,16 +48,6 @@ TOOLBAR_LISTEN = (515, 28)
 DARK = (22 / 255, 37 / 255, 55 / 255)  # the window's message overlay over the light page
 
 
-def wait_until(check, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def click(display: str, x: int, y: int) -> float:
     """A real pointer click; returns the moment it was made."""
     xdotool("mousemove", str(x), str(y), display=display)
@@ -74,7 +64,7 @@ def kiosk(display, fake_sites, tmp_path, request):
     options = getattr(request, "param", {})
     fake_sites.page("caf.localhost", "/", options.get("site", SITE_PAGE))
     policy = tmp_path / "portal-policy.toml"
-    text = POLICY.format(strict="true", port=fake_sites.port)
+    text = catalogue_text(fake_sites.port)
     policy.write_text(text)
     base = tmp_path / "kiosk"
     card = SoundCard(tmp_path)
@@ -108,7 +98,11 @@ def test_ecouter_reads_portal_pages_in_french_and_arabic_for_two_residents(kiosk
         mark = launcher.mark()
         pressed = click(display, *PORTAL_BUTTON["fr"])
         card.wait_for_sound(pressed, seconds=1.0)
-        time.sleep(3)  # the tiles page is a few seconds long: let it end
+        quiet = card.wait_for_silence()  # the tiles page is read to its end
+        # Read-aloud mode is on: the pointer resting on a tile makes it say its name.
+        xdotool("mousemove", str(TILE["fr"][0]), str(TILE["fr"][1]), display=display)
+        card.wait_for_sound(quiet, seconds=0.2)
+        card.wait_for_silence()
 
         session.set_language("ar")
         launcher.send(op="home")  # the same page, now in Arabic (button on the left)
@@ -136,7 +130,7 @@ def test_toolbar_ecouter_reads_a_site_and_arreter_stops_it_and_nothing_read_is_w
     pressed = toolbar_listen(display)
     card.wait_for_sound(pressed, seconds=2.0)
     stopped = toolbar_listen(display)  # now "Arrêter"
-    time.sleep(3)  # what was already in the card's buffer (about 1.5 s) plays out
+    time.sleep(1)
     quiet_from = time.monotonic()
     time.sleep(2)
     assert card.played(quiet_from) == 0, "speech went on after Arrêter"
