@@ -34,7 +34,7 @@ from tests.launcher.harness import Launcher, catalogue_text, xdotool  # noqa: E4
 from tests.soundcard import SoundCard  # noqa: E402
 
 PORTAL_BUTTON = (1165, 113)
-TOOLBAR_BUTTON = (515, 28)
+TOOLBAR_BUTTON = (672, 28)
 TILE = (220, 485)
 SENTENCE = "Votre allocation est versée le cinq du mois, pensez à déclarer vos ressources. "
 LONG_PAGE = ("<!doctype html><html lang=fr><main style='font-size:20px'><h1>Votre dossier</h1>"

@@ -62,9 +62,9 @@ function main() {
   <button id="print"></button>
   <button id="bigger">A+</button>
   <button id="smaller">A-</button>
-  <button id="listen" aria-pressed="false"></button>
   <button id="back"></button>
   <button id="help"></button>
+  <button id="listen" aria-pressed="false"></button>
   <span id="time"></span>
   <button id="end"></button>
 </div>

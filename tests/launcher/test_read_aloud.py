@@ -41,10 +41,10 @@ setTimeout(() => {
 }, 300);
 </script>"""
 # The portal's "Écouter" sits under the header, at the end of the line (right in French, left
-# in Arabic); the toolbar's is its sixth button (on a site, in French).
+# in Arabic); the toolbar's is its eighth button, after « Aide » (on a site, in French).
 PORTAL_BUTTON = {"fr": (1165, 113), "ar": (115, 113)}
 TILE = {"fr": (220, 485), "ar": (1060, 485)}
-TOOLBAR_LISTEN = (515, 28)
+TOOLBAR_LISTEN = (672, 28)
 DARK = (22 / 255, 37 / 255, 55 / 255)  # the window's message overlay over the light page
 
 
