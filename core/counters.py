@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from core.events import NO_ANSWER, QUESTIONS
+from core.events import END_REASONS, NO_ANSWER, QUESTIONS
 
 RETENTION_MONTHS = 25
 OTHER = "other"
@@ -52,6 +52,32 @@ ANSWER_FIGURES: dict[str, tuple[str, ...]] = {
 SMALL_COUNT_FIGURES = ("autonomy", *ANSWER_FIGURES)
 SMALL_COUNT_THRESHOLD = 3  # the default; terminals have the `small_count_threshold` setting
 
+
+# A monthly report's figures: name -> allowed keys. None: a single count; a tuple: enumerated
+# keys, every one sent (0 included) unless the figure is sparse; a pattern: free but
+# constrained keys (catalogue site ids). The terminal builds reports from this, the hub checks
+# them against it.
+SITE_ID = re.compile(r"^[a-z0-9_-]{1,64}$")
+REPORT_FIGURES: dict[str, tuple[str, ...] | re.Pattern | None] = {
+    "sessions_started": None,
+    "sessions_ended": END_REASONS,
+    "duration": DURATION_BANDS,
+    "start_hour": HOUR_BANDS,
+    "tile_thematic": THEMATICS + (OTHER,),
+    "tile_site": SITE_ID,
+    "navigation_refused": None,
+    "download": DOWNLOAD_OUTCOMES,
+    "print": PRINT_OUTCOMES,
+    "language": LANGUAGES + (OTHER,),
+    "help_requested": None,
+    "accompanied_unlock": None,
+}
+# Figures terminals send since the end questions (#17) and read aloud (#16, "read_aloud": the
+# sessions that pressed Écouter); older terminals' reports lack them.
+OPTIONAL_REPORT_FIGURES: dict[str, tuple[str, ...] | None] = {
+    "autonomy": AUTONOMY, **ANSWER_FIGURES, "read_aloud": None}
+SPARSE_FIGURES = ("tile_site", "language")  # only the keys that were counted are sent
+MAX_COUNT = 10**9
 
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _LONG_NUMBER = re.compile(r"\d{5,}")
@@ -129,3 +155,46 @@ def month_range(month: str) -> tuple[date, date]:
     start = datetime.strptime(month, "%Y-%m").date()
     end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
     return start, end
+
+
+def _count(value: object, where: str) -> int:
+    if type(value) is not int or not 0 <= value < MAX_COUNT:
+        raise ValueError(f"{where} must be a whole number >= 0")
+    return value
+
+
+def check_figures(figures: object) -> None:
+    """Only the known figures, each a count or a map of allowed keys to counts; ValueError
+    (with a message for the sender) otherwise."""
+    if not isinstance(figures, dict) or not (
+            set(REPORT_FIGURES) <= set(figures)
+            <= set(REPORT_FIGURES) | set(OPTIONAL_REPORT_FIGURES)):
+        raise ValueError(f"figures must have exactly: {', '.join(REPORT_FIGURES)}"
+                         f" (and may have: {', '.join(OPTIONAL_REPORT_FIGURES)})")
+    for name, allowed in (REPORT_FIGURES | OPTIONAL_REPORT_FIGURES).items():
+        if name not in figures:
+            continue
+        value = figures[name]
+        if allowed is None:
+            _count(value, name)
+            continue
+        if not isinstance(value, dict):
+            raise ValueError(f"{name} must be an object")
+        for key, count in value.items():
+            ok = allowed.match(key) if isinstance(allowed, re.Pattern) else key in allowed
+            if not ok:
+                raise ValueError(f"{name} has an unknown key")
+            _count(count, f"{name}.{key}")
+
+
+def report_figures(totals: dict[tuple[str, str], int]) -> dict:
+    """A month's report figures from its (metric, key) -> count totals."""
+    figures: dict = {}
+    for metric, keys in (REPORT_FIGURES | OPTIONAL_REPORT_FIGURES).items():
+        if keys is None:
+            figures[metric] = sum(n for (m, _k), n in totals.items() if m == metric)
+        elif metric in SPARSE_FIGURES:
+            figures[metric] = {k: n for (m, k), n in sorted(totals.items()) if m == metric}
+        else:
+            figures[metric] = {key: totals.get((metric, key), 0) for key in keys}
+    return figures

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from core.audit import AuditLog
+from core.config import SettingError
 from core.layout import state_dir as resolve_state_dir
-from kiosk.audit import AuditLog
-from kiosk.config import SettingError
 
 _STATE = click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                       help="State directory (default /var/lib/kiosk or $KIOSK_STATE_DIR).")

@@ -66,7 +66,7 @@ def demo(state_dir: Path | None, fullscreen: bool) -> None:
     throwaway state."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as tmp:
-        from kiosk.config import Config
+        from core.config import Config
 
         state = state_dir or Path(tmp)
         port = Config.load(state)["portal_port"]

@@ -7,19 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.atomic import atomic_write
-from core.counters import (
-    ANSWER_FIGURES,
-    AUTONOMY,
-    DOWNLOAD_OUTCOMES,
-    DURATION_BANDS,
-    HOUR_BANDS,
-    OTHER,
-    PRINT_OUTCOMES,
-    SMALL_COUNT_THRESHOLD,
-    THEMATICS,
-    month_range,
-)
-from core.events import END_REASONS
+from core.counters import SMALL_COUNT_THRESHOLD, month_range, report_figures
 from core.spreadsheets import TABLE_FORMATS, columns, table_file
 from kiosk.counters import CounterStore
 from kiosk.identity import terminal_id
@@ -31,34 +19,7 @@ VERSION_NAME = "report.version"
 
 def figures_for(store: CounterStore, month: str) -> dict:
     """The month's totals as plain JSON data with stable, enumerated keys."""
-    totals = store.month_totals(month)
-
-    def one(metric: str) -> int:
-        return sum(n for (m, _k), n in totals.items() if m == metric)
-
-    def per(metric: str, keys: tuple[str, ...]) -> dict[str, int]:
-        return {key: totals.get((metric, key), 0) for key in keys}
-
-    def present(metric: str) -> dict[str, int]:
-        return {k: n for (m, k), n in sorted(totals.items()) if m == metric}
-
-    return {
-        "sessions_started": one("sessions_started"),
-        "sessions_ended": per("sessions_ended", END_REASONS),
-        "duration": per("duration", DURATION_BANDS),
-        "start_hour": per("start_hour", HOUR_BANDS),
-        "tile_thematic": per("tile_thematic", THEMATICS + (OTHER,)),
-        "tile_site": present("tile_site"),
-        "navigation_refused": one("navigation_refused"),
-        "download": per("download", DOWNLOAD_OUTCOMES),
-        "print": per("print", PRINT_OUTCOMES),
-        "language": present("language"),
-        "help_requested": one("help_requested"),
-        "accompanied_unlock": one("accompanied_unlock"),
-        "read_aloud": one("read_aloud"),
-        "autonomy": per("autonomy", AUTONOMY),
-        **{metric: per(metric, keys) for metric, keys in ANSWER_FIGURES.items()},
-    }
+    return report_figures(store.month_totals(month))
 
 
 def table_row(association: str, terminal_id: str, month: str, figures: dict,
@@ -71,7 +32,7 @@ def table_row(association: str, terminal_id: str, month: str, figures: dict,
 
 def small_count_threshold(state: Path) -> int:
     """The `small_count_threshold` setting (3 when the settings cannot be read)."""
-    from kiosk.config import BY_NAME, Config, SettingError
+    from core.config import BY_NAME, Config, SettingError
 
     try:
         return Config.load(Path(state))["small_count_threshold"]
@@ -95,7 +56,7 @@ def next_version(state: Path) -> int:
 
 def association_name(state: Path) -> str:
     """The association name from the terminal settings (`association_name` in config.toml)."""
-    from kiosk.config import Config, SettingError
+    from core.config import Config, SettingError
 
     try:
         return Config.load(Path(state))["association_name"]

@@ -25,7 +25,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from core.atomic import atomic_write
+from core.config import Config, SettingError
 from core.enrolment import REBIND_KEYS
+from core.keeper_errors import KeeperError
 from core.layout import keys_dir
 from core.passwords import (
     MAX_PASSWORD,
@@ -35,7 +37,6 @@ from core.passwords import (
     verify_password,
 )
 from core.throttle import Attempt, Throttle
-from kiosk.config import Config, SettingError
 from kiosk.identity import public_key_b64, sign_report, terminal_id, terminal_key
 
 ACCOUNT = "mediator"
@@ -45,10 +46,6 @@ THROTTLE_NAME = "mediator-login.json"
 POLICY_KEY_NAME = "policy-signing.key"
 GRANT_SECONDS = 15 * 60  # a grant lives as long as an idle mediator session
 REPORT_KEYS = {"schema_version", "terminal_id", "month", "figures"}  # every report has them
-
-
-class KeeperError(Exception):
-    """A refused or malformed request, with a reason code."""
 
 
 class Keeper:

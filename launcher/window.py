@@ -29,6 +29,7 @@ from PyQt6.QtWidgets import QApplication
 from core import printing
 from core.events import Event
 from core.layout import SessionPaths
+from core.session_states import IDLE, TIME_LIMIT
 
 from . import bridge, error_pages, kiosk_texts, portal_pages, speech, uploads
 from .download_flow import DownloadFlow
@@ -484,7 +485,7 @@ class Controller(QObject):
 
     def dismiss_warning(self) -> None:
         """The resident read the time-limit warning: do not show it again on the next page."""
-        if self.state.warning_kind == "time_limit":
+        if self.state.warning_kind == TIME_LIMIT:
             self.set_state(replace(self.state, warning_kind=None))
 
     def end_requested(self) -> None:
@@ -628,7 +629,7 @@ class Controller(QObject):
         return self._on_key(event)
 
     def _on_input(self, kind) -> None:
-        if self.state.warning_kind == "idle" and kind != QEvent.Type.MouseMove:
+        if self.state.warning_kind == IDLE and kind != QEvent.Type.MouseMove:
             self.set_state(replace(self.state, warning_kind=None))
             self.writer.activity(force=True)
         else:

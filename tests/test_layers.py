@@ -38,22 +38,8 @@ MAY_NOT_LOAD: dict[str, frozenset[str]] = {
 
 # Imports still going the wrong way, waiting for their fix. The list may only shrink: an entry
 # that no longer exists fails test_the_allowlist_holds_only_live_imports, so it must go.
-# The mediator area's remaining imports of kiosk (issue #15, "contracts" half: SessionPort as
-# the whole contract, a live settings store, the secrets keeper behind the port).
-ALLOWED_UPWARD: frozenset[tuple[str, str]] = frozenset({
-    ("portal.mediator", "kiosk.config"),
-    ("portal.mediator.access", "kiosk.keeper_service"),
-    ("portal.mediator.catalogue_views", "kiosk.keeper"),
-    ("portal.mediator.catalogue_views", "kiosk.keeper_service"),
-    ("portal.mediator.context", "kiosk.audit"),
-    ("portal.mediator.context", "kiosk.config"),
-    ("portal.mediator.hub_views", "kiosk.stats_push"),
-    ("portal.mediator.settings_views", "kiosk.config"),
-    ("portal.mediator.settings_views", "kiosk.keeper"),
-    ("portal.mediator.stats_series", "kiosk.counters"),
-    ("portal.mediator.stats_views", "kiosk.export"),
-    ("portal.mediator.stats_views", "kiosk.stats_push"),
-})
+# Empty since the mediator area reaches the terminal through ports kiosk injects (issue #15).
+ALLOWED_UPWARD: frozenset[tuple[str, str]] = frozenset()
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -167,8 +153,8 @@ def test_the_allowlist_holds_only_live_imports():
 
 
 def test_no_import_cycle_between_packages():
-    """Apart from the allowlisted imports still waiting for their fix: with them, the only
-    cycle is portal <-> kiosk, and it goes when the allowlist is empty."""
+    """Allowlisted imports (none today) are left out: the allowlist may hold an import that
+    waits for its fix, never a cycle that stays."""
     found = cycle(package_edges(graph(), ignore=ALLOWED_UPWARD))
     assert not found, " -> ".join(found)
 

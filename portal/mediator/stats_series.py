@@ -15,9 +15,9 @@ from core.vocabulary import (
     THEMATIC_LABELS,
     TOTAL_LABELS,
 )
-from kiosk.counters import CounterStore, dashboard
 
 from .i18n import _m
+from .terminal import TerminalStats
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
@@ -68,9 +68,9 @@ def _site_names(policy) -> dict[str, str]:
     return names
 
 
-def charts(store: CounterStore, month: str, policy, today: date) -> list[dict]:
+def charts(stats: TerminalStats, month: str, policy, today: date) -> list[dict]:
     """One dict per chart: id, title, caption, column header, items [(label, count)]."""
-    data = dashboard(store, month)
+    data = stats.dashboard(month)
     sites = _site_names(policy)
     specs = [
         ("jours", _m("Sessions par jour"), _m("Jour"),
@@ -107,9 +107,9 @@ def _merge(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return list(merged.items())
 
 
-def totals(store: CounterStore, month: str) -> list[tuple[str, int]]:
+def totals(stats: TerminalStats, month: str) -> list[tuple[str, int]]:
     """Sessions started, then the other counts of the month."""
-    month_sums = store.month_totals(month)
+    month_sums = stats.month_totals(month)
     started = sum(n for (metric, _key), n in month_sums.items() if metric == "sessions_started")
     rows = [(_m("Sessions commencées"), started)]
     for metric, text in OTHER_TOTALS.items():

@@ -17,6 +17,7 @@ import pytest
 from core.events import Event
 from kiosk.counters import CounterStore
 from kiosk.identity import terminal_key
+from kiosk.portal_wiring import mediator_config
 from policies import default_policy_path, load_policy
 from portal import create_app
 
@@ -50,9 +51,9 @@ def counters(state: Path):
 
 @pytest.fixture
 def stats_client(state: Path, tmp_path: Path, clock, counters):
-    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state), "PORTAL_SECRET": "test",
-                      "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs"), "AUTH_CLOCK": clock,
-                      "MEDIATOR_COUNTERS": counters})
+    app = create_app({"TESTING": True, **mediator_config(state, counters=counters),
+                      "PORTAL_SECRET": "test", "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs"),
+                      "AUTH_CLOCK": clock})
     client = app.test_client()
     assert login(client).status_code == 303
     return client
@@ -187,8 +188,8 @@ def test_the_nav_links_to_the_statistics(stats_client):
 
 
 def test_the_runtime_gives_the_page_the_terminals_counters(tmp_path):
+    from core.config import Config
     from core.passwords import hash_password
-    from kiosk.config import Config
     from kiosk.runtime import _portal_app
     from kiosk.supervisor import Supervisor
 
@@ -208,8 +209,8 @@ def test_the_runtime_gives_the_page_the_terminals_counters(tmp_path):
 
 
 def _logged_in(app):
+    from core.config import Config
     from core.passwords import hash_password
-    from kiosk.config import Config
 
     config = Config(Path(app.config["MEDIATOR_STATE_DIR"]))
     config.set("admin_password_hash", hash_password(PASSWORD))
