@@ -19,13 +19,16 @@ def test_software_rendering_is_the_default():
 
 
 def test_software_rendering_keeps_qt_off_opengl():
-    assert engine_environment({})["QT_XCB_GL_INTEGRATION"] == "none"
+    env = engine_environment({})
+    assert env["QT_XCB_GL_INTEGRATION"] == "none"
+    assert env["QT_WAYLAND_CLIENT_BUFFER_INTEGRATION"] == "none"
 
 
 def test_gpu_rendering_is_an_explicit_choice():
     env = engine_environment({"KIOSK_LAUNCHER_GPU": "1"})
     assert "QT_QUICK_BACKEND" not in env
     assert "QT_XCB_GL_INTEGRATION" not in env
+    assert "QT_WAYLAND_CLIENT_BUFFER_INTEGRATION" not in env
 
 
 @pytest.mark.gui
