@@ -207,6 +207,8 @@ class CounterStore:
             return []
         if kind == "help_requested":
             return [Count("help_requested")]
+        if kind == "read_aloud":  # sessions that used "Écouter": a count, never what was read
+            return [Count("read_aloud")]
         if kind == "help_outcome" and detail in HELP_OUTCOMES:
             if detail == "acknowledged":
                 self._accompanied = True
@@ -340,7 +342,8 @@ def dashboard(store: CounterStore, month: str) -> dict:
            for metric, keys in ANSWER_FIGURES.items()},
         "other": {metric: sum(values.values()) for metric, values in grouped.items()
                   if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
-                                "download", "print", "site_unreachable", "help_outcome")},
+                                "download", "print", "site_unreachable", "help_outcome",
+                                "read_aloud")},
     }
 
 
