@@ -54,16 +54,30 @@ from tests.pixels import screen  # noqa: E402
 COMMENCER_BLUE = (26, 90, 150)  # the welcome page's "Commencer" button, found on screen
 TILE = ("220", "440")       # the first tile of the tiles page (a one-site catalogue)
 # Read aloud and the on-screen keyboard in use on the site's page, as a resident would: the
-# toolbar's "Écouter", a field, "Clavier", then a few keys. (x, y, pause after) at 1280x800, read
-# off screenshots of the `speech` and `keyboard` branches merged together on 2026-12-01: if the
-# toolbar changes, check them with --screenshot (the field should hold "caf@", the bar show
-# "Arrêter", the keyboard be open).
-FEATURE_PRESSES: list[tuple[str, str, float]] = [
+# toolbar's "Écouter", a field, "Clavier", then a few keys (those of the features present).
+# (x, y, pause after) at 1280x800, read off screenshots of the `speech` and `keyboard` branches
+# merged together on 2026-12-01: if the toolbar changes, check them with --screenshot (the field
+# should hold "caf@", the bar show "Arrêter", the keyboard be open).
+READ_ALOUD_PRESSES: list[tuple[str, str, float]] = [
     ("518", "28", 1.0),    # "Écouter": the page is read aloud (for longer than the rest)
+]
+KEYBOARD_PRESSES: list[tuple[str, str, float]] = [
     ("274", "236", 0.5),   # the first field of the login form
     ("759", "28", 2.0),    # "Clavier" (where it is while "Arrêter" shows): the keyboard opens
     ("463", "707", 0.3), ("59", "593", 0.3), ("474", "650", 0.3), ("539", "764", 1.0),  # c a f @
 ]
+
+
+def feature_presses() -> tuple[list[tuple[str, str, float]], list[str]]:
+    """The presses for the features this tree has, and their names."""
+    presses, names = [], []
+    if (ROOT / "launcher" / "speech.py").exists():
+        presses += READ_ALOUD_PRESSES
+        names.append("read aloud")
+    if (ROOT / "launcher" / "keyboard.py").exists():
+        presses += KEYBOARD_PRESSES
+        names.append("keyboard")
+    return presses, names
 
 SITE_PAGE = """<!doctype html><html lang=fr><meta charset=utf-8><title>Mon compte</title>
 <h1>Connexion à votre espace</h1>
@@ -292,11 +306,12 @@ def measure_kiosk(samples: int, interval: float, settle: float,
             title = "kiosk (kiosk run, full screen, a site's login page)"
         if features:
             time.sleep(2)
-            for x, y, pause in FEATURE_PRESSES:
+            presses, names = feature_presses()
+            for x, y, pause in presses:
                 subprocess.run(["xdotool", "mousemove", x, y, "click", "1"], check=True,
                                timeout=10)
                 time.sleep(pause)
-            title += ", read aloud and keyboard used"
+            title += f", {' and '.join(names) or 'no feature'} in use"
         time.sleep(settle)
         if screenshot:
             subprocess.run(["import", "-window", "root", screenshot], check=True, timeout=30)
