@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -52,18 +53,32 @@ from tests.launcher.harness import as_user  # noqa: E402
 from tests.pixels import screen  # noqa: E402
 
 COMMENCER_BLUE = (26, 90, 150)  # the welcome page's "Commencer" button, found on screen
-TILE = ("220", "440")       # the first tile of the tiles page (a one-site catalogue)
 # Read aloud and the on-screen keyboard in use on the site's page, as a resident would: the
-# toolbar's "Écouter", a field, "Clavier", then a few keys. (x, y, pause after) at 1280x800, read
-# off screenshots of the `speech` and `keyboard` branches merged together on 2026-12-01: if the
-# toolbar changes, check them with --screenshot (the field should hold "caf@", the bar show
-# "Arrêter", the keyboard be open).
-FEATURE_PRESSES: list[tuple[str, str, float]] = [
-    ("518", "28", 1.0),    # "Écouter": the page is read aloud (for longer than the rest)
-    ("274", "236", 0.5),   # the first field of the login form
-    ("759", "28", 2.0),    # "Clavier" (where it is while "Arrêter" shows): the keyboard opens
-    ("463", "707", 0.3), ("59", "593", 0.3), ("474", "650", 0.3), ("539", "764", 1.0),  # c a f @
+# toolbar's "Écouter", a field, "Clavier", then a few keys (those of the features present).
+# Toolbar buttons are named by their id in launcher/assets/toolbar.js and found on screen by
+# their rank in the bar; the field and the keys are (x, y) at 1280x800, read off screenshots of
+# `speech` and `keyboard` merged together on 2026-12-01. Each press: (where, pause after).
+# Check with --screenshot: the field holds "caf@", the bar shows "Arrêter", the keyboard is open.
+READ_ALOUD_PRESSES: list[tuple[str | tuple[int, int], float]] = [
+    ("listen", 1.0),       # "Écouter": the page is read aloud (for longer than the rest)
 ]
+KEYBOARD_PRESSES: list[tuple[str | tuple[int, int], float]] = [
+    ((274, 236), 0.5),     # the first field of the login form
+    ("keyboard", 2.0),     # "Clavier": the keyboard opens
+    ((463, 707), 0.3), ((59, 593), 0.3), ((474, 650), 0.3), ((539, 764), 1.0),  # c a f @
+]
+
+
+def feature_presses() -> tuple[list[tuple[str | tuple[int, int], float]], list[str]]:
+    """The presses for the features this tree has, and their names."""
+    presses, names = [], []
+    if (ROOT / "launcher" / "speech.py").exists():
+        presses += READ_ALOUD_PRESSES
+        names.append("read aloud")
+    if (ROOT / "launcher" / "keyboard.py").exists():
+        presses += KEYBOARD_PRESSES
+        names.append("keyboard")
+    return presses, names
 
 SITE_PAGE = """<!doctype html><html lang=fr><meta charset=utf-8><title>Mon compte</title>
 <h1>Connexion à votre espace</h1>
@@ -209,6 +224,45 @@ def table(title: str, collected: tuple[list[list[Sample]], list[int]]) -> tuple[
     return median, alone_mb
 
 
+def runs(values: list[bool]) -> list[tuple[int, int]]:
+    """(first, last) index of each stretch of True."""
+    found, start = [], None
+    for index, value in enumerate([*values, False]):
+        if value and start is None:
+            start = index
+        elif not value and start is not None:
+            found.append((start, index - 1))
+            start = None
+    return found
+
+
+def toolbar_button(button: str) -> tuple[int, int] | None:
+    """The middle of the toolbar's button of that id: its rank among the bar's buttons (the red
+    "end" one aside) in toolbar.js, then the light boxes on the dark bar, read on screen along a
+    line above their labels."""
+    bar = (ROOT / "launcher" / "assets" / "toolbar.js").read_text()
+    ids = [i for i in re.findall(r'<button id="(\w+)"', bar) if i != "end"]
+    index = ids.index(button)
+    image = screen(os.environ["DISPLAY"])
+    boxes = [r for r in runs([sum(image.pixel(x, 14)) > 600 for x in range(image.width)])
+             if r[1] - r[0] > 30]
+    return ((boxes[index][0] + boxes[index][1]) // 2, 28) if len(boxes) > index else None
+
+
+def first_tile() -> tuple[int, int] | None:
+    """The middle of the tiles page's first tile: the first white box taller than the search
+    field down the column of the first tile."""
+    image = screen(os.environ["DISPLAY"])
+    boxes = [r for r in runs([image.pixel(220, y) == (255, 255, 255) for y in range(image.height)])
+             if r[0] > 100 and r[1] - r[0] > 80]
+    return (220, (boxes[0][0] + boxes[0][1]) // 2) if boxes else None
+
+
+def click(point: tuple[int, int]) -> None:
+    subprocess.run(["xdotool", "mousemove", str(point[0]), str(point[1]), "click", "1"],
+                   check=True, timeout=10)
+
+
 def commencer_button() -> tuple[int, int] | None:
     """Where "Commencer" is: the middle of the button's blue band down the screen's centre
     line (its place moves when the welcome page gains a line)."""
@@ -281,22 +335,28 @@ def measure_kiosk(samples: int, interval: float, settle: float,
         wait_for(lambda: (s := status())["state"] == "welcome" and s["ready"] and s)
         # The resident's press on "Commencer" (a POST from outside would start the session but
         # leave the window on the welcome page).
-        x, y = wait_for(commencer_button, timeout=20)
-        subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=True,
-                       timeout=10)
-        wait_for(lambda: (s := status())["state"] == "active" and s, timeout=20)
+        for attempt in range(3):  # a press while the page is still settling can miss
+            time.sleep(1)
+            click(wait_for(commencer_button, timeout=20))
+            try:
+                wait_for(lambda: (s := status())["state"] == "active" and s, timeout=10)
+                break
+            except RuntimeError:
+                if attempt == 2:
+                    raise
         title = "kiosk (kiosk run, full screen, tiles page)"
         if site:
             time.sleep(2)
-            subprocess.run(["xdotool", "mousemove", *TILE, "click", "1"], check=True, timeout=10)
+            click(wait_for(first_tile, timeout=20))
             title = "kiosk (kiosk run, full screen, a site's login page)"
         if features:
             time.sleep(2)
-            for x, y, pause in FEATURE_PRESSES:
-                subprocess.run(["xdotool", "mousemove", x, y, "click", "1"], check=True,
-                               timeout=10)
+            presses, names = feature_presses()
+            for where, pause in presses:
+                click(where if isinstance(where, tuple)
+                      else wait_for(lambda button=where: toolbar_button(button), timeout=20))
                 time.sleep(pause)
-            title += ", read aloud and keyboard used"
+            title += f", {' and '.join(names) or 'no feature'} in use"
         time.sleep(settle)
         if screenshot:
             subprocess.run(["import", "-window", "root", screenshot], check=True, timeout=30)

@@ -33,9 +33,9 @@ from tests.fakesites import FakeSitesServer  # noqa: E402
 from tests.launcher.harness import Launcher, catalogue_text, xdotool  # noqa: E402
 from tests.soundcard import SoundCard  # noqa: E402
 
-PORTAL_BUTTON = (1165, 113)
+PORTAL_BUTTON = (1165, 118)
 TOOLBAR_BUTTON = (672, 28)
-TILE = (220, 485)
+TILE = (220, 417)
 SENTENCE = "Votre allocation est versée le cinq du mois, pensez à déclarer vos ressources. "
 LONG_PAGE = ("<!doctype html><html lang=fr><main style='font-size:20px'><h1>Votre dossier</h1>"
              f"<p>{SENTENCE * (4000 // len(SENTENCE) + 1)}</p></main>")

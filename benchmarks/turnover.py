@@ -183,8 +183,8 @@ def main() -> None:
           f"(not the same page)")
     print("\nmemory on the same page, full screen (benchmarks/memory_breakdown.py):")
     memory_breakdown.compare(samples=6)
-    if all((ROOT / "launcher" / name).exists() for name in ("speech.py", "keyboard.py")):
-        print("\nmemory with read aloud and the on-screen keyboard in use, on a site's page:")
+    if any((ROOT / "launcher" / name).exists() for name in ("speech.py", "keyboard.py")):
+        print("\nmemory with read aloud and/or the on-screen keyboard in use, on a site's page:")
         memory_breakdown.compare(samples=6, on_site=True, features=True)
 
 

@@ -66,6 +66,8 @@ class SoundCard:
             data = stream.read(CHUNK)
             if not data:
                 return
+            if len(data) < 2:
+                continue
             samples = memoryview(data[: len(data) // 2 * 2]).cast("h")
             if any(abs(s) > SILENCE for s in samples):
                 with self._lock:

@@ -40,10 +40,10 @@ setTimeout(() => {
   document.title = "done";
 }, 300);
 </script>"""
-# The portal's "Écouter" sits under the header, at the end of the line (right in French, left
-# in Arabic); the toolbar's is its eighth button, after « Aide » (on a site, in French).
-PORTAL_BUTTON = {"fr": (1165, 113), "ar": (115, 113)}
-TILE = {"fr": (220, 485), "ar": (1060, 485)}
+# The portal's "Écouter" sits beside the page's title, at the end of the line (right in French,
+# left in Arabic); the toolbar's is its eighth button, after « Aide » (on a site, in French).
+PORTAL_BUTTON = {"fr": (1165, 118), "ar": (115, 118)}
+TILE = {"fr": (220, 417), "ar": (1060, 417)}
 TOOLBAR_LISTEN = (672, 28)
 DARK = (22 / 255, 37 / 255, 55 / 255)  # the window's message overlay over the light page
 
