@@ -2,11 +2,11 @@
 
 Qt WebEngine turns the Web Speech API off, so the launcher speaks. It talks to
 speech-dispatcher over its socket (SSIP, its documented text protocol) from a Python thread,
-not through Qt TextToSpeech: that plugin lists every espeak-ng voice (over 7000 variants) when
-it is created, holding the interpreter lock, which froze the whole window for 2.5 s on an idle
-machine and 10 s on a busy one. The text comes only from the
-launcher's isolated-world script (the selection or the page's main text); it is bounded here,
-spoken, and forgotten: never logged, never written, never counted (only "read aloud was used").
+not through Qt TextToSpeech: that plugin lists every espeak-ng voice (about 13,000 with their
+variants) when it is created, holding the interpreter lock, which froze the whole window for
+2.5 s on an idle machine and 10 s on a busy one. The text comes only from the launcher's
+isolated-world script (the selection or the page's main text); it is bounded here, spoken,
+and forgotten: never logged, never written, never counted (only "read aloud was used").
 """
 
 from __future__ import annotations

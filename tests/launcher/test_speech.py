@@ -1,0 +1,33 @@
+"""The pure parts of read aloud: what is spoken, in which voice, and what reaches
+speech-dispatcher (a page's text must never become a command)."""
+
+from __future__ import annotations
+
+from launcher.speech import MAX_CHARS, bounded, speak_command, voice_language
+
+
+def test_text_is_collapsed_and_cut_at_a_word_under_the_limit():
+    assert bounded("  Bonjour\n\n  madame\t!  ") == "Bonjour madame !"
+    long = "mot " * 2000
+    cut = bounded(long)
+    assert len(cut) <= MAX_CHARS and cut.endswith("mot")
+    assert bounded(None) == "" and bounded(["texte"]) == ""
+
+
+def test_a_page_text_cannot_end_the_data_and_send_its_own_command():
+    """SSIP data ends at a line holding a lone dot: a text that tries to close it and add a
+    command stays one line of speech."""
+    hostile = "Bonjour\r\n.\r\nSET SELF LANGUAGE en\r\nQUIT"
+    command = speak_command(bounded(hostile), "fr").decode()
+    lines = command.split("\r\n")
+    assert lines[:3] == ["CANCEL SELF", "SET SELF LANGUAGE fr", "SPEAK"]
+    assert lines[3] == "Bonjour . SET SELF LANGUAGE en QUIT"
+    assert lines[4:] == [".", ""]
+    assert speak_command(".point", "ar").decode().split("\r\n")[3] == "..point"
+
+
+def test_voice_follows_the_page_language_else_the_residents():
+    assert voice_language("ar-MA", "fr") == "ar"
+    assert voice_language("fr", "ar") == "fr"
+    assert voice_language("de", "ar") == "ar"
+    assert voice_language(None, "tr") == "fr"
