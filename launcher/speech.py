@@ -99,7 +99,13 @@ def start_dispatcher(environ=os.environ) -> None:
     if program is None:
         raise FileNotFoundError("speech-dispatcher is not installed")
     if os.path.exists(path):
-        return
+        if _answers(path):
+            return
+        # A socket left by a dispatcher that was killed (the wipe's SIGKILL, a crash): nobody
+        # listens, and speech-dispatcher would not start over it. Remove it and start afresh.
+        log.warning("read aloud: removing a socket nobody listens on")
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
     config = resources.files("launcher").joinpath("assets/speechd")
     # speech-dispatcher refuses a socket path other than the one it derives from
     # XDG_RUNTIME_DIR (~/.cache without it): give it the same runtime directory.
@@ -108,6 +114,23 @@ def start_dispatcher(environ=os.environ) -> None:
                    env={**environ, "XDG_RUNTIME_DIR": runtime_dir(environ)},
                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, timeout=20, check=False)
+
+
+def _answers(path: str) -> bool:
+    """Whether a speech-dispatcher listens on the socket at `path` (a refused connection means
+    the file was left behind)."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.settimeout(2)
+        probe.connect(path)
+    except (ConnectionRefusedError, FileNotFoundError):
+        return False
+    except OSError as exc:  # another failure: let the real connection report it
+        log.warning("read aloud: probing the voice's socket failed: %s", type(exc).__name__)
+        return True
+    finally:
+        probe.close()
+    return True
 
 
 class Speech(QObject):

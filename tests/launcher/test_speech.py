@@ -3,6 +3,7 @@ speech-dispatcher (a page's text must never become a command)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 
@@ -55,3 +56,37 @@ def test_a_runtime_directory_others_can_enter_is_refused(tmp_path, monkeypatch):
     os.chmod(tmp_path / f"kiosk-run-{os.getuid()}", 0o755)
     with pytest.raises(PermissionError):
         socket_path({})
+
+
+def test_a_socket_left_by_a_killed_dispatcher_does_not_silence_the_next_resident(tmp_path):
+    """The wipe SIGKILLs a dispatcher that outlives its grace period, leaving its socket file:
+    the next resident's Écouter must start a new dispatcher, not fail on the dead socket."""
+    import signal
+    import socket
+    import time
+
+    from launcher.speech import start_dispatcher
+
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    environ = {**os.environ, "XDG_RUNTIME_DIR": str(runtime),
+               "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    path = socket_path(environ)
+    os.makedirs(os.path.dirname(path), mode=0o700)
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dead.bind(path)  # a socket file nobody listens on any more
+    dead.close()
+    pid_file = runtime / "speech-dispatcher" / "pid" / "speech-dispatcher.pid"
+    try:
+        start_dispatcher(environ)
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.settimeout(10)
+        client.connect(path)
+        client.sendall(b"SET SELF CLIENT_NAME kiosk:test:main\r\n")
+        assert client.recv(200).startswith(b"208")
+        client.close()
+    finally:
+        if pid_file.exists():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
+        time.sleep(0.2)
