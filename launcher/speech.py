@@ -239,8 +239,8 @@ class Speech(QObject):
         log.warning("read aloud connection lost: %s", kind)
         try:
             connected.close()
-        except OSError:
-            pass
+        except OSError as exc:
+            log.warning("read aloud: closing the lost connection failed: %s", type(exc).__name__)
         self._event.emit("end")
 
     def _on_event(self, event: str) -> None:
@@ -255,9 +255,11 @@ class Speech(QObject):
         if connected is not None:
             try:
                 connected.sendall(b"CANCEL SELF\r\nQUIT\r\n")
+            except OSError as exc:  # the dispatcher already went away: nothing left to cancel
+                log.warning("read aloud: goodbye to speech-dispatcher failed: %s",
+                            type(exc).__name__)
+            finally:
                 connected.close()
-            except OSError:
-                pass
 
 
 def _reply(reader) -> str:

@@ -90,3 +90,20 @@ def test_a_socket_left_by_a_killed_dispatcher_does_not_silence_the_next_resident
             with contextlib.suppress(ProcessLookupError, ValueError):
                 os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
         time.sleep(0.2)
+
+
+def test_a_failed_goodbye_to_speech_dispatcher_is_logged_by_its_kind(caplog):
+    """Closing the window while the dispatcher is already gone: said in the log, not hidden."""
+    import socket
+
+    from launcher.speech import Speech
+
+    voice = Speech()
+    ours, theirs = socket.socketpair()
+    theirs.close()
+    voice._socket = ours
+    with caplog.at_level("WARNING", logger="launcher.speech"):
+        voice.close()
+    assert any("BrokenPipeError" in r.getMessage() or "ConnectionResetError" in r.getMessage()
+               for r in caplog.records)
+    assert ours.fileno() == -1  # closed all the same
