@@ -6,6 +6,7 @@ free text. The SQLite store that counts events on a terminal is `kiosk.counters`
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date, datetime, timedelta
 
@@ -85,27 +86,17 @@ _LONG_NUMBER = re.compile(r"\d{5,}")
 
 def duration_band(seconds: float) -> str:
     """The duration band of a session of this length."""
-    minutes = seconds / 60
-    if minutes < 10:
-        return "lt10"
-    if minutes < 30:
-        return "10_30"
-    if minutes < 60:
-        return "30_60"
-    return "gt60"
+    return _band(seconds / 60, (10, 30, 60), DURATION_BANDS)
 
 
 def hour_band(hour: int) -> str:
     """The hour-of-day band a session start falls in."""
-    if hour < 9:
-        return "before_9"
-    if hour < 12:
-        return "9_12"
-    if hour < 14:
-        return "12_14"
-    if hour < 17:
-        return "14_17"
-    return "after_17"
+    return _band(hour, (9, 12, 14, 17), HOUR_BANDS)
+
+
+def _band(value: float, limits: tuple[int, ...], bands: tuple[str, ...]) -> str:
+    """bands[i] for the first limit `value` is under; the last band past every limit."""
+    return bands[bisect.bisect_right(limits, value)]
 
 
 def language_key(tag: str) -> str:

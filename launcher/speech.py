@@ -11,12 +11,15 @@ and forgotten: never logged, never written, never counted (only "read aloud was 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import shutil
 import socket
+import stat
 import subprocess
+import tempfile
 import threading
 import time
 from importlib import resources
@@ -64,11 +67,26 @@ def voice_language(declared: object, resident: str) -> str:
 
 
 def socket_path(environ=os.environ) -> str:
-    """Where speech-dispatcher listens for this account (its default place)."""
-    runtime = environ.get("XDG_RUNTIME_DIR")
-    if not runtime:
-        raise FileNotFoundError("XDG_RUNTIME_DIR is not set")
-    return os.path.join(runtime, "speech-dispatcher", "speechd.sock")
+    """Where speech-dispatcher listens for this account: its default place under
+    XDG_RUNTIME_DIR, or a private runtime directory when no login session set one (`kiosk demo`
+    from a root shell, a bare system unit)."""
+    return os.path.join(runtime_dir(environ), "speech-dispatcher", "speechd.sock")
+
+
+def runtime_dir(environ=os.environ) -> str:
+    return environ.get("XDG_RUNTIME_DIR") or private_runtime_dir()
+
+
+def private_runtime_dir() -> str:
+    """/tmp/kiosk-run-<uid>, mode 0700 and owned by this account; PermissionError if someone
+    else made it first (another account must never hold the voice's socket)."""
+    path = os.path.join(tempfile.gettempdir(), f"kiosk-run-{os.getuid()}")
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path, 0o700)
+    st = os.lstat(path)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        raise PermissionError(f"{path} is not a private directory of this account")
+    return path
 
 
 def start_dispatcher(environ=os.environ) -> None:
@@ -83,8 +101,11 @@ def start_dispatcher(environ=os.environ) -> None:
     if os.path.exists(path):
         return
     config = resources.files("launcher").joinpath("assets/speechd")
+    # speech-dispatcher refuses a socket path other than the one it derives from
+    # XDG_RUNTIME_DIR (~/.cache without it): give it the same runtime directory.
     subprocess.run([program, "--spawn", "--communication-method", "unix_socket",
                     "--socket-path", path, "--config-dir", str(config)],
+                   env={**environ, "XDG_RUNTIME_DIR": runtime_dir(environ)},
                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, timeout=20, check=False)
 
