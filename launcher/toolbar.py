@@ -35,6 +35,7 @@ class ToolbarState:
     # countdown overlays still show).
     internal_origin: str = ""
     language: str = "fr"  # the resident's, read from the portal's pages
+    keyboard: bool = False  # the on-screen keyboard is open (closed for every new resident)
 
     @property
     def zoom(self) -> float:

@@ -28,7 +28,7 @@ from PyQt6.QtWidgets import QApplication
 
 from kiosk.events import Event
 
-from . import bridge, error_pages, kiosk_texts, portal_pages, printing, uploads
+from . import bridge, error_pages, keyboard, kiosk_texts, portal_pages, printing, uploads
 from .confine import SessionPaths
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
@@ -147,6 +147,7 @@ class Controller(QObject):
             "smaller": lambda: self.zoom(-1), "end": self.end_requested,
             "dismiss": self.dismiss_warning, "view_saved": self.view_saved,
             "back": self.go_back, "help": self.send_help, "end_ask": self.ask_end,
+            "keyboard": self.toggle_keyboard,
         }
         self.bridge_actions["home"] = self.go_tiles
         self.command_received.connect(self.on_command)
@@ -277,8 +278,11 @@ class Controller(QObject):
         script.setWorldId(WORLD)
         script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentReady)
         script.setRunsOnSubFrames(False)
-        script.setSourceCode(_qwebchannel_js() + _toolbar_js().replace(
-            "__KIOSK_STATE__", json.dumps(self.state.for_script())))
+        state = self.state.for_script()
+        source = _qwebchannel_js() + _toolbar_js().replace("__KIOSK_STATE__", json.dumps(state))
+        if self.state.keyboard:  # the keyboard's code only on pages where it is open
+            source += "\n" + keyboard.script(state)
+        script.setSourceCode(source)
         scripts.insert(script)
         self._script = script
 
@@ -407,7 +411,10 @@ class Controller(QObject):
             self.page.runJavaScript(f"window.__kiosk && window.{source};", WORLD)
 
     def push_state(self) -> None:
-        self.run_js(f"__kiosk.update({json.dumps(self.state.for_script())})")
+        state = self.state.for_script()
+        self.run_js(f"__kiosk.update({json.dumps(state)})")
+        if self.page is not None:
+            self.page.runJavaScript(keyboard.update(state), WORLD)
 
     def set_state(self, state: ToolbarState) -> None:
         self.state = state
@@ -457,6 +464,13 @@ class Controller(QObject):
             state = replace(self.state, zoom_index=0)
         self.page.setZoomFactor(state.zoom)
         self.set_state(state)  # the bar counters the zoom: it never grows
+
+    def toggle_keyboard(self) -> None:
+        """"Clavier": open or close the on-screen keyboard. It stays as it is from page to page
+        (the state is in every injected script) until the resident closes it or leaves."""
+        self.set_state(replace(self.state, keyboard=not self.state.keyboard))
+        if self.state.keyboard and self.page is not None:  # this page has no keyboard code yet
+            self.page.runJavaScript(keyboard.script(self.state.for_script()), WORLD)
 
     def dismiss_warning(self) -> None:
         """The resident read the time-limit warning: do not show it again on the next page."""

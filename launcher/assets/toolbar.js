@@ -59,6 +59,7 @@ function main() {
   <button id="smaller">A-</button>
   <button id="back"></button>
   <button id="help"></button>
+  <button id="keyboard" aria-pressed="false"></button>
   <span id="time"></span>
   <button id="end"></button>
 </div>
@@ -86,7 +87,7 @@ function main() {
     $("bar").setAttribute("dir", dir);
     overlay.setAttribute("dir", dir);
     $("bar").setAttribute("aria-label", T("toolbar"));
-    for (const id of ["home", "documents", "print", "back", "help", "end"]) {
+    for (const id of ["home", "documents", "print", "back", "help", "keyboard", "end"]) {
       $(id).textContent = T(id);
     }
     $("bigger").setAttribute("aria-label", T("bigger"));
@@ -136,6 +137,7 @@ function main() {
       if (left) { $("time").setAttribute("aria-label", T("time_left").replace("{t}", left)); }
       styleHost();
       ensure();
+      $("keyboard").setAttribute("aria-pressed", String(!!state.keyboard));
       $("print").hidden = state.printing === false;
       if (state.warning_kind === "idle") {
         dialog(T("idle_title"), T("idle_text"), [[T("continue"), null]], state.warning_until);
@@ -174,14 +176,17 @@ function main() {
       dialog(T("saved_title"), T("saved_text"), [[T("view"), "view_saved"], [T("ok"), null]]);
     },
     close: close,
+    keyboard() { call("keyboard"); },  // the keyboard's own "Fermer" key (keyboard.js)
   };
   Object.defineProperty(window, "__kiosk", { value: Object.freeze(kiosk) });
 
   const actions = { home: "home", documents: "documents", print: "print", bigger: "bigger",
-    smaller: "smaller", back: "back", end: "end_ask" };
+    smaller: "smaller", back: "back", end: "end_ask", keyboard: "keyboard" };
   for (const [id, action] of Object.entries(actions)) {
     $(id).addEventListener("click", (e) => { if (e.isTrusted) { call(action); } });
   }
+  // "Clavier" keeps the focus in the field being typed into.
+  $("keyboard").addEventListener("mousedown", (e) => e.preventDefault());
   $("help").addEventListener("click", (e) => { if (e.isTrusted) { kiosk.confirmHelp(); } });
 
   // The page zoom (A+/A-) must never change the bar: the host is zoomed by its inverse, so the
