@@ -35,7 +35,7 @@ DB_NAME = "counters.sqlite3"
 RETENTION_MONTHS = 25
 OTHER = "other"
 
-# Thematic keys from the French digital mediation standard (data-standards.md).
+# Thematic keys from the French digital mediation standard (docs/data-standards.md).
 THEMATICS = (
     "papiers_elections_citoyennete", "famille_scolarite", "social_sante", "travail_formation",
     "logement", "transports_mobilite", "argent_impots", "justice", "etrangers_europe",

@@ -1,4 +1,4 @@
-"""The state directory layout shared by every part (see DESIGN.md)."""
+"""The state directory layout shared by every part (README, "Sessions")."""
 
 from __future__ import annotations
 
@@ -11,10 +11,6 @@ DEFAULT_STATE_DIR = Path("/var/lib/kiosk")
 def state_dir(value: str | os.PathLike | None = None) -> Path:
     """The state dir: explicit value, then $KIOSK_STATE_DIR, then /var/lib/kiosk."""
     return Path(value or os.environ.get("KIOSK_STATE_DIR") or DEFAULT_STATE_DIR)
-
-
-def policy_file(state: Path) -> Path:
-    return state / "policy.toml"
 
 
 def session_dir(state: Path) -> Path:

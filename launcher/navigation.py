@@ -75,7 +75,3 @@ class NavigationGate:
         self._reported_hosts.add((site, host))
         return (Event("blocked_host", site_id=site, detail=host),)
 
-
-def is_web_url(url: str) -> bool:
-    """True for http(s) URLs: the only ones the window may ever hand to the engine."""
-    return url.lower().startswith(("http://", "https://"))

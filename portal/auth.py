@@ -323,10 +323,6 @@ class StaffAuth:
         if login is not None:
             login.secrets[name] = value
 
-    def logged_in_since(self) -> float | None:
-        login = self.registry().get(session.get(self._id_key))
-        return login.since if login else None
-
     def required(self, view: Callable) -> Callable:
         """Decorator: redirect to the login page unless logged in."""
         @functools.wraps(view)

@@ -25,7 +25,7 @@ class SessionPort(Protocol):
     """What the portal needs from the session supervisor."""
 
     def state(self) -> str:
-        """One of STATES (DESIGN.md)."""
+        """One of STATES (the supervisor's session states)."""
 
     def warning(self) -> str | None:
         """Which countdown is running in state `warning`: 'idle' or 'time_limit'."""

@@ -92,17 +92,6 @@ def delete_tree(path: Path, stats: DeleteStats | None = None) -> DeleteStats:
     return stats
 
 
-def clear_dir(path: Path, stats: DeleteStats | None = None) -> DeleteStats:
-    """Delete everything inside `path`, keeping the directory itself (owner, mode, inode)."""
-    stats = stats or DeleteStats()
-    fd = os.open(path, _DIR_FLAGS)
-    try:
-        _clear_fd(fd, os.fstat(fd).st_dev, stats)
-    finally:
-        os.close(fd)
-    return stats
-
-
 def delete_entry(dir_fd: int, name: str, st: os.stat_result, stats: DeleteStats) -> None:
     """Delete one entry of an open directory (a whole subtree if it is a directory)."""
     if not stat.S_ISDIR(st.st_mode):

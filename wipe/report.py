@@ -52,11 +52,6 @@ class WipeReport:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)
 
-    @classmethod
-    def from_dict(cls, data: dict) -> WipeReport:
-        steps = [StepReport(**s) for s in data.get("steps", [])]
-        return cls(**{**data, "steps": steps})
-
     def summary_lines(self) -> list[str]:
         """Readable lines for the terminal and the mediator page."""
         head = "OK, verified clean" if self.ok else f"FAILED ({self.reason or 'unknown'})"

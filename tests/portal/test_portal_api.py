@@ -1,10 +1,8 @@
-"""The /api JSON: state, time left, documents and actions, for local callers only."""
+"""The /api JSON: state and documents, for local callers only."""
 
 from __future__ import annotations
 
 import pytest
-
-from kiosk.events import Event
 
 REMOTE = {"REMOTE_ADDR": "192.168.1.20"}
 
@@ -25,37 +23,14 @@ def test_state_reports_the_warning_kind(client, session):
     assert data["state"] == "warning" and data["warning"] == "idle" and data["seconds_left"] <= 60
 
 
-def test_time_left(client):
-    client.post("/commencer")
-    assert 3590 <= client.get("/api/time-left").get_json()["seconds_left"] <= 3600
-
-
 def test_documents_list(client, downloads):
     (downloads / "a.pdf").write_bytes(b"%PDF-1.4")
     assert client.get("/api/documents").get_json() == {
         "documents": [{"name": "a.pdf", "size": 8, "kind": "pdf"}]}
 
 
-def test_tile_open_emits_the_site_id_and_returns_its_url(client, events):
-    response = client.post("/api/tiles/caf/open")
-    assert response.get_json() == {"url": "https://www.caf.fr/"}
-    assert events == [Event("tile_opened", site_id="caf")]
-
-
-def test_tile_open_of_unknown_site_is_json_404(client, events):
-    response = client.post("/api/tiles/nope/open")
-    assert response.status_code == 404 and response.get_json()["status"] == 404
-    assert events == []
-
-
-def test_help_request_raises_the_signal(client, session):
-    assert client.post("/api/help").get_json() == {"help_requested": True}
-    assert session.help_requested()
-
-
 @pytest.mark.parametrize("method, path", [
-    ("get", "/api/state"), ("get", "/api/time-left"), ("get", "/api/documents"),
-    ("post", "/api/tiles/caf/open"), ("post", "/api/help"),
+    ("get", "/api/state"), ("get", "/api/documents"),
 ])
 def test_api_refuses_callers_from_the_network(client, session, method, path):
     response = getattr(client, method)(path, environ_base=REMOTE)
@@ -71,10 +46,3 @@ def test_api_answers_loopback_callers(client, addr):
 def test_api_errors_are_json(client):
     response = client.get("/api/nothing")
     assert response.status_code == 404 and response.get_json()["error"] == "Not Found"
-
-
-def test_api_refuses_oversized_bodies_with_json_413(client, session):
-    response = client.post("/api/help", data=b"x" * (100 * 1024),
-                           headers={"Content-Type": "application/octet-stream"})
-    assert response.status_code == 413 and response.get_json()["status"] == 413
-    assert not session.help_requested()

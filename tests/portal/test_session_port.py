@@ -1,4 +1,4 @@
-"""The in-memory session follows the lifecycle of DESIGN.md and honours the SessionPort contract."""
+"""The in-memory session follows the supervisor's lifecycle and honours the SessionPort contract."""
 
 from __future__ import annotations
 
