@@ -26,7 +26,7 @@ function main() {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(`
   :host { all: initial !important; }
-  #panel { position: fixed; left: 0; right: 0; bottom: 0; box-sizing: border-box; background: #1d3557; padding: 8px 10px 10px;
+  #panel { position: fixed; left: 0; right: 0; bottom: 0; z-index: 2147483647; box-sizing: border-box; background: #1d3557; padding: 8px 10px 10px;
     font: 22px/1.2 "DejaVu Sans", sans-serif; direction: ltr; }
   .simple-keyboard.hg-theme-default { background: transparent; padding: 0; border-radius: 0;
     font-family: inherit; }
