@@ -14,122 +14,17 @@ import pytest
 from launcher.keyboard import layouts
 from tests.fakesites import FakeSites
 from tests.launcher.harness import Launcher, run_scenario, xdotool
-from tests.pixels import Image, screen
+from tests.launcher.onscreen import (
+    BAR,
+    FIELD,
+    Finger,
+    keyboard_on_screen,
+    toggle_keyboard,
+    toolbar_button,
+)
+from tests.pixels import screen
 
 pytestmark = pytest.mark.gui
-
-PANEL = (29, 53, 87)        # the keyboard's (and the toolbar's) background, #1d3557
-BUTTON = (241, 250, 238)    # the toolbar's buttons, #f1faee
-BAR = 56
-KEYBOARD_BUTTON = 7         # after Accueil, Mes documents, Imprimer, A+, A-, Retour, Aide
-FIELD = "position:absolute;left:40px;width:500px;height:40px;font-size:22px;top:{top}px"
-
-
-def near(pixel, colour, tolerance: int = 12) -> bool:
-    return all(abs(a - b) < tolerance for a, b in zip(pixel, colour, strict=True))
-
-
-def runs(shot: Image, y: int, keep, right: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) of each stretch of at least 16 pixels on row y where keep(pixel)."""
-    found, start, right = [], None, right or shot.width
-    for x in range(right + 1):
-        hit = x < right and keep(shot.pixel(x, y))
-        if hit and start is None:
-            start = x
-        elif not hit and start is not None:
-            if x - start >= 16:
-                found.append((start, x))
-            start = None
-    return found
-
-
-def keyboard_on_screen(shot: Image) -> tuple[int, list[tuple[int, list[tuple[int, int]]]]]:
-    """(top of the docked keyboard, [(middle y, key extents) per row of keys]); (height, [])
-    when no keyboard is docked at the bottom of the screen."""
-    y = shot.height - 1
-    while y > BAR and near(shot.pixel(3, y), PANEL):
-        y -= 1
-    top = y + 1
-    if shot.height - top < 100:
-        return shot.height, []
-    right = max(x for x in range(shot.width) if near(shot.pixel(x, top + 2), PANEL)) + 1
-    rows, band = [], None
-    for y in range(top, shot.height + 1):
-        keys = y < shot.height and runs(shot, y, lambda p: not near(p, PANEL), right)
-        if keys and band is None:
-            band = y
-        elif not keys and band is not None:
-            rows.append(((band + y) // 2,
-                         runs(shot, band + 6, lambda p: not near(p, PANEL), right)))
-            band = None
-    return top, rows
-
-
-class Finger:
-    """Taps the keyboard's keys where the screen shows them, following its layers."""
-
-    def __init__(self, display: str, layout: str = "fr") -> None:
-        self.display, self.layout = display, layout
-        self.layer, self.locked = "default", False
-        self._seen: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
-
-    def keys(self) -> dict[str, tuple[int, int]]:
-        """Where each key of the current layer is; the screen must show exactly its rows."""
-        if (self.layout, self.layer) not in self._seen:
-            time.sleep(0.4)
-            _, rows = keyboard_on_screen(screen(self.display))
-            expected = [row.split(" ") for row in layouts()[self.layout][self.layer]]
-            assert [len(r) for _, r in rows] == [len(e) for e in expected], \
-                f"{self.layout}/{self.layer}: {rows}"
-            found: dict[str, tuple[int, int]] = {}
-            for (y, extents), names in zip(rows, expected, strict=True):
-                for (x0, x1), name in zip(extents, names, strict=True):
-                    found.setdefault(name, ((x0 + x1) // 2, y))
-            self._seen[(self.layout, self.layer)] = found
-        return self._seen[(self.layout, self.layer)]
-
-    def tap(self, name: str) -> None:
-        x, y = self.keys()[name]
-        xdotool("mousemove", str(x), str(y), "click", "1", display=self.display)
-        time.sleep(0.15)
-        if name == "{shift}":
-            self.layer = "default" if self.layer == "shift" else "shift"
-        elif name == "{accents}":
-            self.layer = "accents"
-        elif name == "{abc}":
-            self.layer = "default"
-        elif name == "{lang}":
-            self.layout, self.layer = ("fr" if self.layout == "ar" else "ar"), "default"
-        elif self.layer == "shift" and not self.locked:
-            self.layer = "default"
-
-    def has(self, layer: str, char: str) -> bool:
-        return char in " ".join(layouts()[self.layout][layer]).split(" ")
-
-    def type(self, text: str) -> None:
-        """Each character from the layer that has it, switching layers as a resident would."""
-        for char in text:
-            char = "{space}" if char == " " else char
-            if not self.has(self.layer, char):
-                if self.layer != "default":  # back to the letters first
-                    self.tap("{shift}" if self.layer == "shift" else "{abc}")
-                if not self.has("default", char):
-                    self.tap("{shift}" if self.has("shift", char) else "{accents}")
-            self.tap(char)
-
-
-def toolbar_button(display: str, index: int) -> int:
-    buttons = runs(screen(display), 14, lambda p: near(p, BUTTON))
-    return sum(buttons[index]) // 2
-
-
-def toggle_keyboard(display: str, rtl: bool = False) -> None:
-    """The toolbar's "Clavier" (after "Aide": its left in Arabic, right to left)."""
-    buttons = runs(screen(display), 14, lambda p: near(p, BUTTON))
-    x = sum(buttons[-1 - KEYBOARD_BUTTON if rtl else KEYBOARD_BUTTON]) // 2
-    xdotool("mousemove", str(x), "28", "click", "1", display=display)
-    time.sleep(0.8)
-
 
 def click(display: str, x: int, y: int) -> None:
     xdotool("mousemove", str(x), str(y), "click", "1", display=display)
@@ -299,7 +194,7 @@ def test_keyboard_keeps_its_size_and_types_at_the_largest_zoom(launcher, fake_si
     toggle_keyboard(display)
     bigger = toolbar_button(display, 3)
     for _ in range(5):  # A+ up to the largest zoom (2.0)
-        xdotool("mousemove", str(bigger), "28", "click", "1", display=display)
+        xdotool("mousemove", *map(str, bigger), "click", "1", display=display)
         time.sleep(0.5)
     run_scenario(launcher, fake_sites, LOW)
     time.sleep(0.8)
