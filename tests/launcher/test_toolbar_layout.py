@@ -22,7 +22,7 @@ from tests.pixels import Image, screen
 
 BUTTON = (241, 250, 238)  # #f1faee
 END = (230, 57, 70)       # #e63946
-BUTTONS = 7               # Accueil, Mes documents, Imprimer, A+, A-, Retour, Aide
+BUTTONS = 8               # Accueil, Mes documents, Imprimer, A+, A-, Retour, Aide, Clavier
 ROW = 14                  # a row through the buttons' top padding, above their labels
 SITE = """<!doctype html><style>body{margin:0;background:#fff}</style>
 <script>addEventListener('pageshow', () => fetch('/shown?r=' + devicePixelRatio));</script>
