@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
+from core.events import Event  # noqa: E402
 from kiosk.counters import CounterStore  # noqa: E402
-from kiosk.events import Event  # noqa: E402
-from kiosk.export import public_key_b64, sign_report  # noqa: E402
+from kiosk.identity import public_key_b64, sign_report  # noqa: E402
 from policies import default_policy_path, load_policy  # noqa: E402
 from tests.hub.conftest import figures  # noqa: E402
 from tests.hub.pgserver import PostgresServer, free_port  # noqa: E402
@@ -59,7 +59,7 @@ def counter_event_cost(count: int = 3000) -> list[float]:
 
 def enrol_terminals(database_url: str) -> list[tuple[str, Ed25519PrivateKey]]:
     """Enrolled terminals written straight into the hub database."""
-    from portal.hub.db import Database
+    from hub.db import Database
     db = Database(database_url)
     db.create_schema()
     terminals = [(str(uuid.uuid4()), Ed25519PrivateKey.generate()) for _ in range(TERMINALS)]

@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from portal.hub import create_hub_app  # noqa: E402
-from portal.hub.auth import set_password  # noqa: E402
-from portal.hub.places import create_place  # noqa: E402
+from hub import create_hub_app  # noqa: E402
+from hub.auth import set_password  # noqa: E402
+from hub.places import create_place  # noqa: E402
 from tests.hub.conftest import PASSWORD, Terminal  # noqa: E402
 from tests.hub.demo import report_figures  # noqa: E402
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.config import Config  # noqa: E402
+from core.config import Config  # noqa: E402
+from core.passwords import hash_password, verify_password  # noqa: E402
+from kiosk.portal_wiring import mediator_config  # noqa: E402
 from portal import create_app  # noqa: E402
-from portal.auth import hash_password, verify_password  # noqa: E402
 
 RUNS = 9
 SITE = {"name": "Mairie", "category": "famille_scolarite", "url": "https://www.mairie.example.fr/",
@@ -41,7 +42,7 @@ def main() -> None:
         config = Config(Path(state))
         config.set("admin_password_hash", stored)
         config.save()
-        app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": state})
+        app = create_app({"TESTING": True, **mediator_config(Path(state))})
         client = app.test_client()
         page = client.get("/mediateur/connexion").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

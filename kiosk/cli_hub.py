@@ -8,7 +8,7 @@ import click
 def default_database() -> str:
     """SQLite in the hub's state directory ($KIOSK_HUB_STATE_DIR, else <state dir>/hub), never
     the current directory: a database started from a checkout must not end up in git."""
-    from kiosk.paths import hub_state_dir
+    from core.layout import hub_state_dir
 
     folder = hub_state_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -32,8 +32,8 @@ def hub(ctx: click.Context, database: str, host: str, port: int) -> None:
     ctx.obj = database
     if ctx.invoked_subcommand is not None:
         return
-    from portal.hub import create_hub_app
-    from portal.hub.server import hub_server
+    from hub import create_hub_app
+    from hub.server import hub_server
 
     try:
         app = create_hub_app(database)
@@ -58,8 +58,8 @@ def _redacted(url: str) -> str:
 @click.pass_obj
 def add_staff(database: str, username: str, password: str) -> None:
     """Create or reset a staff account of the funder."""
-    from portal.hub.auth import set_password
-    from portal.hub.db import Database
+    from hub.auth import set_password
+    from hub.db import Database
 
     try:
         set_password(Database(database), username, password)
@@ -79,8 +79,8 @@ def add_staff(database: str, username: str, password: str) -> None:
 @click.pass_obj
 def add_place(database: str, name: str, **fields: str) -> None:
     """Register an association once (codes are made for registered ones)."""
-    from portal.hub.db import Database
-    from portal.hub.places import PlaceError, create_place
+    from hub.db import Database
+    from hub.places import PlaceError, create_place
 
     db = Database(database)
     db.create_schema()
@@ -97,8 +97,8 @@ def add_place(database: str, name: str, **fields: str) -> None:
 def new_code(database: str, association: str) -> None:
     """Create a one-time enrolment code for a terminal of a registered ASSOCIATION
     (its name or id)."""
-    from portal.hub.db import Database
-    from portal.hub.enrolment import create_code
+    from hub.db import Database
+    from hub.enrolment import create_code
 
     try:
         click.echo(create_code(Database(database), association))

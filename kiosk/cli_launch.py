@@ -35,8 +35,8 @@ def launch(policy_path: Path, home: str, session_dir: Path, windowed: bool,
         raise click.BadParameter("must be an http(s) URL", param_hint="--home")
     if not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
         raise click.ClickException("no display: set DISPLAY (or run under xvfb-run)")
+    from core.layout import SessionPaths
     from launcher.app import run
-    from launcher.confine import SessionPaths
 
     try:
         SessionPaths(session_dir.resolve()).create()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from kiosk.audit import AuditLog
-from kiosk.config import SettingError
-from kiosk.paths import state_dir as resolve_state_dir
+from core.audit import AuditLog
+from core.config import SettingError
+from core.layout import state_dir as resolve_state_dir
 
 _STATE = click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                       help="State directory (default /var/lib/kiosk or $KIOSK_STATE_DIR).")
@@ -27,8 +27,8 @@ def mediator() -> None:
 def set_password(state_dir: Path | None, password_stdin: bool) -> None:
     """Set the mediator password (asked twice; stored as a scrypt hash, in secrets/ when the
     installer created it, else in config.toml). Run it as kiosk-admin on a terminal."""
+    from core.passwords import PasswordError, check_new_password, hash_password
     from kiosk.keeper import Keeper
-    from portal.auth import PasswordError, check_new_password, hash_password
 
     state = resolve_state_dir(state_dir)
     if password_stdin:

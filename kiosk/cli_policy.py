@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.paths import state_dir as resolve_state_dir
+from core.layout import state_dir as resolve_state_dir
 from policies import PolicyError, PolicyStore, SignatureError, load_policy, signing
 from policies.display import policy_table
 

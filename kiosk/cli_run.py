@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
+from core.layout import state_dir as resolve_state_dir
 from kiosk import control
-from kiosk.paths import state_dir as resolve_state_dir
 
 _STATE = click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                       help="State directory (default /var/lib/kiosk or $KIOSK_STATE_DIR).")
@@ -66,7 +66,7 @@ def demo(state_dir: Path | None, fullscreen: bool) -> None:
     throwaway state."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as tmp:
-        from kiosk.config import Config
+        from core.config import Config
 
         state = state_dir or Path(tmp)
         port = Config.load(state)["portal_port"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.paths import state_dir as resolve_state_dir
+from core.layout import state_dir as resolve_state_dir
 
 
 @click.group()

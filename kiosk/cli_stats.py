@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.paths import state_dir
+from core.layout import state_dir
 
 FORMATS = ("csv", "csv-comma", "xlsx", "ods", "json")
 EXTENSIONS = {"csv": "csv", "csv-comma": "csv", "xlsx": "xlsx", "ods": "ods", "json": "json"}
@@ -38,7 +38,7 @@ def stats() -> None:
 def export_command(month: str, fmt: str, association: str | None, out: str | None,
                    state: str | None) -> None:
     """Write one month's indicators (one row for this terminal)."""
-    from kiosk.counters import month_range
+    from core.counters import month_range
     from kiosk.export import export_bytes
 
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kiosk.paths import state_dir as resolve_state_dir
+from core.layout import state_dir as resolve_state_dir
 
 OUT_OF_SERVICE = "Borne hors service : appelez un médiateur."
 

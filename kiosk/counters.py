@@ -11,73 +11,37 @@ Recording never raises into the caller: a counter failure is logged and the sess
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
-from kiosk.events import (
-    END_REASONS,
-    HELP_OUTCOMES,
-    KINDS,
-    NO_ANSWER,
-    QUESTIONS,
-    Event,
-    parse_answer,
+from core.counters import (
+    ANSWER_FIGURES,
+    AUTONOMY,
+    DOWNLOAD_OUTCOMES,
+    DURATION_BANDS,
+    HOUR_BANDS,
+    OTHER,
+    PRINT_OUTCOMES,
+    THEMATICS,
+    clean_host,
+    duration_band,
+    hour_band,
+    language_key,
+    month_range,
+    retention_cutoff,
 )
+from core.events import END_REASONS, HELP_OUTCOMES, KINDS, Event, parse_answer
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "counters.sqlite3"
-RETENTION_MONTHS = 25
-OTHER = "other"
-
-# Thematic keys from the French digital mediation standard (docs/data-standards.md).
-THEMATICS = (
-    "papiers_elections_citoyennete", "famille_scolarite", "social_sante", "travail_formation",
-    "logement", "transports_mobilite", "argent_impots", "justice", "etrangers_europe",
-    "loisirs_sports_culture", "associations", "sante", "insertion_professionnelle", "email",
-    "navigation_sur_internet", "securite_numerique", "aide_aux_demarches_administratives",
-)
-# "unknown": a session ended after a crash, whose start this process never saw; with it the
-# bands add up to the sessions ended.
-DURATION_BANDS = ("lt10", "10_30", "30_60", "gt60", "unknown")
-HOUR_BANDS = ("before_9", "9_12", "12_14", "14_17", "after_17")
-DOWNLOAD_OUTCOMES = ("accepted", "refused")
-PRINT_OUTCOMES = ("sent", "no_printer", "failed")
-# Languages a resident may pick on a French terminal; anything else is counted as "other".
-LANGUAGES = (
-    "fr", "en", "ar", "es", "pt", "it", "de", "tr", "ru", "uk", "ro", "pl", "bg", "zh", "vi",
-    "fa", "ps", "ku", "hy", "ka", "sq", "sr", "so", "sw", "wo", "bm", "ff", "ln", "ta", "ber",
-)
-
-# Metric names as stored; every key stored under them is one of the enumerations above,
-# a catalogue id, or a validated host name (blocked hosts, kept on the terminal only).
-METRICS = (
-    "sessions_started", "sessions_ended", "duration", "start_hour", "tile_site", "tile_thematic",
-    "navigation_refused", "download", "print", "language", "help_requested",
-    "accompanied_unlock", "blocked_host", "site_unreachable", "help_outcome", "autonomy",
-    *(f"answer_{question}" for question in QUESTIONS),
-)
-# Autonomy without a question: a session is "accompanied" when a mediator unlocked a site for it
-# or acknowledged its help request, else "alone"; "unknown" when this process never saw its start.
-AUTONOMY = ("alone", "accompanied", "unknown")
-# The figures (export, hub) of the end questions: metric -> its keys, "no answer" last.
-ANSWER_FIGURES: dict[str, tuple[str, ...]] = {
-    f"answer_{question}": (*values, NO_ANSWER) for question, values in QUESTIONS.items()}
-# Profile and outcome figures whose small counts are shown as "< threshold" (see suppressed).
-SMALL_COUNT_FIGURES = ("autonomy", *ANSWER_FIGURES)
-SMALL_COUNT_THRESHOLD = 3  # the default; terminals have the `small_count_threshold` setting
-
 # A blocked host is written only after this many distinct sessions needed it.
 BLOCKED_HOST_MIN_SESSIONS = 3
 MAX_PENDING_HOSTS = 1000
-
-_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_LONG_NUMBER = re.compile(r"\d{5,}")
 
 
 @dataclass(frozen=True)
@@ -86,71 +50,6 @@ class Count:
 
     metric: str
     key: str = ""
-
-
-def duration_band(seconds: float) -> str:
-    """The duration band of a session of this length."""
-    minutes = seconds / 60
-    if minutes < 10:
-        return "lt10"
-    if minutes < 30:
-        return "10_30"
-    if minutes < 60:
-        return "30_60"
-    return "gt60"
-
-
-def hour_band(hour: int) -> str:
-    """The hour-of-day band a session start falls in."""
-    if hour < 9:
-        return "before_9"
-    if hour < 12:
-        return "9_12"
-    if hour < 14:
-        return "12_14"
-    if hour < 17:
-        return "14_17"
-    return "after_17"
-
-
-def language_key(tag: str) -> str:
-    """The primary language of a tag (`fr-FR` -> `fr`) when it is a listed one, else "other"."""
-    primary = tag.split("-")[0].split("_")[0].lower()
-    return primary if primary in LANGUAGES else OTHER
-
-
-def clean_host(value: str | None) -> str | None:
-    """A bare DNS host name, or None: no scheme, port, path, IP literal or long number."""
-    if not value or len(value) > 100:
-        return None
-    host = value.strip().lower().rstrip(".")
-    labels = host.split(".")
-    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels):
-        return None
-    if labels[-1].isdigit() or _LONG_NUMBER.search(host):
-        return None  # IPv4 literal, or a label long enough to carry an identifier
-    return host
-
-
-def suppressed(count: int, threshold: int) -> int | str:
-    """A profile or outcome count as published: from 1 to threshold - 1 it reads "< threshold"
-    (in a small association, "1 person aged 60+ who could not do it" can point at someone);
-    0 and counts at or above the threshold are shown as they are."""
-    return f"< {threshold}" if 1 <= count < threshold else count
-
-
-def months_back(day: date, months: int) -> date:
-    """The same day `months` months earlier (clamped to the month's last day)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
-    return date(year, month, min(day.day, last))
-
-
-def retention_cutoff(today: date) -> date:
-    """The first day still kept: anything before it is older than 25 months."""
-    return months_back(today, RETENTION_MONTHS)
 
 
 class Catalogue:
@@ -447,12 +346,3 @@ def dashboard(store: CounterStore, month: str) -> dict:
 
 def _ranked(values: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(values.items(), key=lambda item: (-item[1], item[0]))
-
-
-def month_range(month: str) -> tuple[date, date]:
-    """First day of `YYYY-MM` and first day of the next month; ValueError when malformed."""
-    if not re.fullmatch(r"\d{4}-\d{2}", month or ""):
-        raise ValueError(f"month must look like 2026-03, not {month!r}")
-    start = datetime.strptime(month, "%Y-%m").date()
-    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    return start, end

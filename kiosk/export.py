@@ -2,82 +2,37 @@
 
 from __future__ import annotations
 
-import base64
 import json
-import os
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from kiosk.counters import (
-    ANSWER_FIGURES,
-    AUTONOMY,
-    DOWNLOAD_OUTCOMES,
-    DURATION_BANDS,
-    HOUR_BANDS,
-    OTHER,
-    PRINT_OUTCOMES,
-    SMALL_COUNT_THRESHOLD,
-    THEMATICS,
-    CounterStore,
-    month_range,
-)
-from kiosk.events import END_REASONS
-from kiosk.paths import keys_dir
-from kiosk.spreadsheets import TABLE_FORMATS, columns, table_file
+from core.atomic import atomic_write
+from core.counters import SMALL_COUNT_THRESHOLD, month_range, report_figures
+from core.spreadsheets import TABLE_FORMATS, columns, table_file
+from kiosk.counters import CounterStore
+from kiosk.identity import terminal_id
 
 SCHEMA_VERSION = 1
-KEY_NAME = "terminal.key"
-TERMINAL_ID_NAME = "terminal_id"
 VERSION_NAME = "report.version"
 
 # -- figures -------------------------------------------------------------------------------
 
 def figures_for(store: CounterStore, month: str) -> dict:
     """The month's totals as plain JSON data with stable, enumerated keys."""
-    totals = store.month_totals(month)
-
-    def one(metric: str) -> int:
-        return sum(n for (m, _k), n in totals.items() if m == metric)
-
-    def per(metric: str, keys: tuple[str, ...]) -> dict[str, int]:
-        return {key: totals.get((metric, key), 0) for key in keys}
-
-    def present(metric: str) -> dict[str, int]:
-        return {k: n for (m, k), n in sorted(totals.items()) if m == metric}
-
-    return {
-        "sessions_started": one("sessions_started"),
-        "sessions_ended": per("sessions_ended", END_REASONS),
-        "duration": per("duration", DURATION_BANDS),
-        "start_hour": per("start_hour", HOUR_BANDS),
-        "tile_thematic": per("tile_thematic", THEMATICS + (OTHER,)),
-        "tile_site": present("tile_site"),
-        "navigation_refused": one("navigation_refused"),
-        "download": per("download", DOWNLOAD_OUTCOMES),
-        "print": per("print", PRINT_OUTCOMES),
-        "language": present("language"),
-        "help_requested": one("help_requested"),
-        "accompanied_unlock": one("accompanied_unlock"),
-        "autonomy": per("autonomy", AUTONOMY),
-        **{metric: per(metric, keys) for metric, keys in ANSWER_FIGURES.items()},
-    }
+    return report_figures(store.month_totals(month))
 
 
 def table_row(association: str, terminal_id: str, month: str, figures: dict,
               threshold: int | None = None) -> dict:
     """One spreadsheet row: who, when, then the figures; with a threshold, the profile and
-    outcome counts below it are shown as "< threshold" (kiosk.counters.suppressed)."""
+    outcome counts below it are shown as "< threshold" (core.counters.suppressed)."""
     return {"Association": association, "Borne": terminal_id, "Mois": month,
             **columns(figures, threshold if threshold is not None else SMALL_COUNT_THRESHOLD)}
 
 
 def small_count_threshold(state: Path) -> int:
     """The `small_count_threshold` setting (3 when the settings cannot be read)."""
-    from kiosk.config import BY_NAME, Config, SettingError
+    from core.config import BY_NAME, Config, SettingError
 
     try:
         return Config.load(Path(state))["small_count_threshold"]
@@ -87,49 +42,6 @@ def small_count_threshold(state: Path) -> int:
 
 # -- terminal identity and signed JSON ------------------------------------------------------
 
-def terminal_id(state: Path) -> str:
-    """A random id for this terminal (uuid4), created once; never derived from the hardware."""
-    path = Path(state) / TERMINAL_ID_NAME
-    try:
-        return str(uuid.UUID(path.read_text().strip()))
-    except (OSError, ValueError):
-        value = str(uuid.uuid4())
-        _write_new(path, value.encode(), 0o644)
-        return path.read_text().strip()
-
-
-def terminal_key(state: Path) -> Ed25519PrivateKey:
-    """This terminal's signing key, created 0600 on first use."""
-    path = keys_dir(Path(state)) / KEY_NAME
-    if not path.exists():
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption())
-        _write_new(path, pem, 0o600)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{path} is not an Ed25519 private key")
-    return key
-
-
-def public_key_b64(key: Ed25519PrivateKey) -> str:
-    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return base64.b64encode(raw).decode()
-
-
-def _write_new(path: Path, data: bytes, mode: int) -> None:
-    """Create a file exclusively (a concurrent creator wins, we keep theirs)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    except FileExistsError:
-        return
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def next_version(state: Path) -> int:
     """A report version that only grows: milliseconds now, or one more than the last one."""
     path = Path(state) / VERSION_NAME
@@ -138,15 +50,13 @@ def next_version(state: Path) -> int:
     except (OSError, ValueError):
         last = 0
     version = max(last + 1, int(datetime.now(UTC).timestamp() * 1000))
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(str(version))
-    os.replace(tmp, path)
+    atomic_write(path, str(version).encode())
     return version
 
 
 def association_name(state: Path) -> str:
     """The association name from the terminal settings (`association_name` in config.toml)."""
-    from kiosk.config import Config, SettingError
+    from core.config import Config, SettingError
 
     try:
         return Config.load(Path(state))["association_name"]
@@ -167,16 +77,6 @@ def build_report(state: Path, store: CounterStore, month: str,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "figures": figures_for(store, month),
     }
-
-
-def canonical(report: dict) -> bytes:
-    return json.dumps(report, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def sign_report(report: dict, key: Ed25519PrivateKey) -> dict:
-    """The signed envelope: the exact payload bytes (as a string) and their signature."""
-    payload = canonical(report)
-    return {"payload": payload.decode(), "signature": base64.b64encode(key.sign(payload)).decode()}
 
 
 def signed_report(state: Path, store: CounterStore, month: str,

@@ -24,17 +24,20 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from kiosk.config import Config, SettingError
-from kiosk.paths import keys_dir
-from policies import atomic_write
-from portal.auth import (
-    Attempt,
-    Throttle,
+from core.atomic import atomic_write
+from core.config import Config, SettingError
+from core.enrolment import REBIND_KEYS
+from core.keeper_errors import KeeperError
+from core.layout import keys_dir
+from core.passwords import (
+    MAX_PASSWORD,
     burn_time,
     check_new_password,
     hash_password,
     verify_password,
 )
+from core.throttle import Attempt, Throttle
+from kiosk.identity import public_key_b64, sign_report, terminal_id, terminal_key
 
 ACCOUNT = "mediator"
 SECRETS_DIR = "secrets"
@@ -43,12 +46,6 @@ THROTTLE_NAME = "mediator-login.json"
 POLICY_KEY_NAME = "policy-signing.key"
 GRANT_SECONDS = 15 * 60  # a grant lives as long as an idle mediator session
 REPORT_KEYS = {"schema_version", "terminal_id", "month", "figures"}  # every report has them
-REBIND_KEYS = {"purpose", "terminal_id", "public_key", "code"}  # a re-enrolment proof, exactly
-MAX_PASSWORD = 1024
-
-
-class KeeperError(Exception):
-    """A refused or malformed request, with a reason code."""
 
 
 class Keeper:
@@ -185,8 +182,6 @@ class Keeper:
 
     def sign_report(self, report: dict) -> dict:
         """The signed envelope of a monthly report (nothing else gets the terminal's key)."""
-        from kiosk.export import sign_report, terminal_id, terminal_key
-
         if not isinstance(report, dict) or not REPORT_KEYS <= report.keys():
             raise KeeperError("not_a_report")
         if report["terminal_id"] != terminal_id(self.state):
@@ -197,8 +192,6 @@ class Keeper:
         """The terminal's proof, for the hub, that it asks to be enrolled again (with a new code,
         for another association): its current key signs exactly {purpose, terminal_id,
         public_key, code (hash)}, a shape no report has, so neither can pass for the other."""
-        from kiosk.export import public_key_b64, sign_report, terminal_id, terminal_key
-
         if not isinstance(statement, dict) or set(statement) != REBIND_KEYS \
                 or statement["purpose"] != "rebind":
             raise KeeperError("not_a_rebind")
@@ -211,6 +204,4 @@ class Keeper:
         return sign_report(statement, key)
 
     def terminal_public_key(self) -> str:
-        from kiosk.export import public_key_b64, terminal_key
-
         return public_key_b64(terminal_key(self.state))

@@ -18,8 +18,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from kiosk.keeper import Keeper, KeeperError
-from portal.auth import PasswordError
+from core.keeper_errors import KeeperError, SecretsUnavailable
+from core.passwords import PasswordError
+from kiosk.keeper import Keeper
 
 log = logging.getLogger(__name__)
 SOCKET_ENV = "KIOSK_SECRETS_SOCKET"
@@ -30,10 +31,6 @@ CLIENT_DEADLINE = 3.0   # a client's retries of a refused or dropped connection
 BACKLOG = 128           # connections waiting to be accepted (socketserver's default was 5)
 MAX_CONNECTIONS = 256   # open connections kept; beyond, the oldest is dropped
 WORKERS = 4             # threads answering (a password check is ~0.1 s of scrypt)
-
-
-class SecretsUnavailable(RuntimeError):
-    """The service does not answer: the caller refuses what needed it (fail closed)."""
 
 
 def handle(keeper: Keeper, request: dict) -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psutil
 
-from kiosk.events import Event
+from core.events import Event
 
 log = logging.getLogger(__name__)
 ENGINE_HELPER = "QtWebEngineProcess"  # Chromium's zygote and renderers, under Qt WebEngine

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.events import Event
-from kiosk.supervisor import ACTIVE, OUT_OF_SERVICE, WARNING, WELCOME, Supervisor
+from core.events import Event
+from core.session_states import IN_SESSION, WARNING, WELCOME
+from kiosk.supervisor import Supervisor
+from portal.session import SessionPort
 
 
-class SupervisorPort:
+class SupervisorPort(SessionPort):
     def __init__(self, supervisor: Supervisor, usb_dir: Path | None = None):
         self.supervisor = supervisor
         self._usb = usb_dir
@@ -17,8 +19,7 @@ class SupervisorPort:
         self._policy_pending = False
 
     def state(self) -> str:
-        state = self.supervisor.state
-        return "wiping" if state == OUT_OF_SERVICE else state
+        return self.supervisor.state
 
     def warning(self) -> str | None:
         return self.supervisor.warning_kind if self.supervisor.state == WARNING else None
@@ -68,15 +69,15 @@ class SupervisorPort:
     # ------------------------------------------------------------ what the mediator pages need
     def session_marker(self) -> object | None:
         """Identifies the running resident session (its start time), None between sessions."""
-        if self.supervisor.state not in (ACTIVE, WARNING):
+        if self.supervisor.state not in IN_SESSION:
             return None
-        return getattr(self.supervisor, "_started_at", None)
+        return self.supervisor.started_at
 
     def terminal_status(self) -> dict:
         return self.supervisor.status()
 
     def end_now(self, reason: str = "mediator") -> None:
-        if self.supervisor.state in (ACTIVE, WARNING):
+        if self.supervisor.state in IN_SESSION:
             self.supervisor.request_end(reason)
 
     def unlock_site(self, site_id: str, hosts: tuple[str, ...]) -> bool:

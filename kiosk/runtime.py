@@ -97,20 +97,18 @@ def build_runtime(state: Path, *, windowed: bool = False, options: Options | Non
 
 def _portal_app(supervisor: Supervisor, counters=None):
     from kiosk.portal_port import SupervisorPort
+    from kiosk.portal_wiring import mediator_config
     from portal import create_app
 
     return create_app({
         "PORTAL_SESSION": SupervisorPort(supervisor),
-        "PORTAL_POLICY": supervisor.store.current,
-        "PORTAL_ASSOCIATION": supervisor.config["association_name"],
-        "PORTAL_LANGUAGES": tuple(supervisor.config["languages"]),
-        "PORTAL_PRINTING": supervisor.config["printing"],
-        "PORTAL_LOGO": _logo(supervisor),
-        "MEDIATOR_STATE_DIR": str(supervisor.state_dir),
-        # one store: session limits reach the next session
-        "MEDIATOR_POLICY_STORE": supervisor.store,
-        "MEDIATOR_BLOCKED_HOSTS": _blocked_hosts(counters) if counters is not None else None,
-        "MEDIATOR_COUNTERS": counters,  # the statistics page; None: it says there is no data yet
+        "PORTAL_POLICY": lambda: supervisor.store.current,  # the store's, never a copy
+        "PORTAL_SETTINGS": supervisor.live_settings,  # the pages follow config.toml reloads
+        # one policy store: session limits reach the next session; counters None: the
+        # statistics page says there is no data yet
+        **mediator_config(supervisor.state_dir, counters=counters,
+                          blocked_hosts=_blocked_hosts(counters) if counters is not None else None,
+                          policy_store=supervisor.store),
     })
 
 
@@ -120,13 +118,6 @@ def _blocked_hosts(counters):
 
     return lambda: [(host, count, None)
                     for host, count in counters.blocked_hosts(date.today() - timedelta(days=30))]
-
-
-def _logo(supervisor: Supervisor) -> str | None:
-    """The logo the mediator uploaded (a plain file name in the state dir), if any."""
-    name = supervisor.config["logo"]
-    path = supervisor.state_dir / name
-    return str(path) if name and "/" not in name and path.is_file() else None
 
 
 def _control(supervisor: Supervisor, request: dict) -> dict:

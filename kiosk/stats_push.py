@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 import urllib.error
 import urllib.request
@@ -17,8 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from kiosk.counters import CounterStore, months_back
-from kiosk.export import signed_report, terminal_id
+from core.atomic import atomic_write
+from core.counters import months_back
+from core.enrolment import rebind_statement
+from kiosk.counters import CounterStore
+from kiosk.export import signed_report
+from kiosk.identity import terminal_id
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +63,12 @@ def hub_url(state: Path, explicit: str | None = None) -> str | None:
 
 
 def queue(state: Path, envelope: dict) -> Path:
-    """Write a signed report into the outbox atomically (fsync, rename)."""
+    """Write a signed report into the outbox atomically (fsync, rename, fsync of the outbox)."""
     report = json.loads(envelope["payload"])
     directory = outbox(state)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{report['month']}.{report['version']:015d}.json"
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(envelope, handle, ensure_ascii=False)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, json.dumps(envelope, ensure_ascii=False).encode("utf-8"))
     return path
 
 
@@ -194,16 +192,14 @@ def tick(state: Path, store: CounterStore, url: str | None, today: date | None =
 def enrol(state: Path, url: str, code: str, association: str) -> dict:
     """Register this terminal's public key with the hub using a one-time code; saves the URL."""
     from kiosk.keeper_service import keeper_for
-    from portal.hub.enrolment import code_hash
 
     keeper = keeper_for(state)
     body = {"terminal_id": terminal_id(state), "public_key": keeper.terminal_public_key(),
             "association": association, "code": code}
     # Proof that the terminal itself asks: the hub needs it to move an enrolled terminal to the
     # association of this new code (it ignores it for a first enrolment).
-    body["proof"] = keeper.sign_rebind({"purpose": "rebind", "terminal_id": body["terminal_id"],
-                                        "public_key": body["public_key"],
-                                        "code": code_hash(code)})
+    body["proof"] = keeper.sign_rebind(
+        rebind_statement(body["terminal_id"], body["public_key"], code))
     status, answer = post_json(f"{url.rstrip('/')}/api/enrol", body)
     if status != 201:
         raise HubError(answer.get("error") or f"the hub answered {status}")

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import wipe
-from kiosk.config import Config
-from kiosk.events import (
+from core import layout
+from core.config import Config
+from core.events import (
     END_REASONS,
     NO_ANSWER,
     QUESTIONS,
@@ -30,14 +31,25 @@ from kiosk.events import (
     accept_answer,
     answer_detail,
 )
+from core.layout import SessionPaths
+from core.live_settings import LiveSettings
+from core.session_states import (
+    ACTIVE,
+    ENDING,
+    IN_SESSION,
+    OUT_OF_SERVICE,
+    SERVING,
+    WARNING,
+    WELCOME,
+    WIPING,
+    accepts,
+)
 from kiosk.launcher_process import LauncherProcess, renderer_pids
 from kiosk.timers import CancelWarning, End, SessionTimer, Warn
 from policies import PolicyStore, default_policy_path
 
 log = logging.getLogger(__name__)
 
-WELCOME, ACTIVE, WARNING, ENDING, WIPING, OUT_OF_SERVICE = (
-    "welcome", "active", "warning", "ending", "wiping", "out_of_service")
 TICK = 0.2
 RETRY_OUT_OF_SERVICE = 30.0  # seconds between wipe retries while out of service
 CLEAR_TIMEOUT = 5.0  # seconds a kept window has to drop its profile before it is replaced
@@ -100,6 +112,9 @@ class Supervisor:
         self.state_dir = Path(state_dir)
         self.options = options or Options()
         self.config = Config.load(self.state_dir)
+        # What the portal's resident pages show; refreshed whenever config.toml is read again.
+        self.live_settings = LiveSettings()
+        self.live_settings.update_from(self.config.values, self.state_dir)
         self.store = PolicyStore(self.state_dir,
                                  require_signed=self.config["require_signed_policy"])
         self.sinks = list(sinks)
@@ -194,29 +209,28 @@ class Supervisor:
             self._on_purge_failed()
         elif kind == "activity" and self._timer:
             self._apply(self._timer.activity(time.monotonic()))
-        elif kind == "help" and self.state in (WELCOME, ACTIVE, WARNING):
+        elif kind == "help" and accepts(self.state, "help"):
             if not self.help_requested:
                 self.help_since = time.monotonic()
             self.help_requested = True
             self.emit(Event("help_requested"))
         elif kind == "acknowledge":
             return self._acknowledge_help()
-        elif kind == "answer" and self.state in (ACTIVE, WARNING):
+        elif kind == "answer" and accepts(self.state, "answer"):
             detail = accept_answer(self.questions(), self._answered, *argument)
             if detail is None:
                 return False
             self.emit(Event("answer", detail=detail))
             return True
-        elif kind == "language" and self.state in (WELCOME, ACTIVE, WARNING):
+        elif kind == "language" and accepts(self.state, "language"):
             self.language = str(argument)
             self.emit(Event("language", detail=self.language))
-        elif kind == "unlock" and self.state in (ACTIVE, WARNING):
+        elif kind == "unlock" and accepts(self.state, "unlock"):
             site_id, hosts = argument
             self._send("allow_site", site_id=site_id, hosts=list(hosts))
             self.emit(Event("accompanied_unlock", site_id=site_id))
             return self._started_at
-        elif kind == "policy" and self._launcher is not None and self.state in (
-                WELCOME, ACTIVE, WARNING):
+        elif kind == "policy" and self._launcher is not None and accepts(self.state, "policy"):
             self._write_policy_copy()
             self._send("reload_policy")
         return None
@@ -247,11 +261,16 @@ class Supervisor:
     # ---------------------------------------------------------------- read-only views
     @property
     def session_dir(self) -> Path:
-        return self.state_dir / "session"
+        return layout.session_dir(self.state_dir)
 
     @property
     def documents_dir(self) -> Path:
-        return self.session_dir / "downloads"
+        return SessionPaths(self.session_dir).downloads
+
+    @property
+    def started_at(self) -> float | None:
+        """When the running session began (monotonic), None between sessions."""
+        return self._started_at
 
     def seconds_left(self) -> int | None:
         return self._timer.seconds_left(time.monotonic()) if self._timer else None
@@ -297,14 +316,12 @@ class Supervisor:
     def _open_welcome(self) -> None:
         """A fresh session directory (journal first), then the window: the kept one, cleared by
         `_end` already, or a new launcher (first start, or after a crash)."""
-        from launcher.confine import SessionPaths, create_layout
-
         self._handle = wipe.prepare_session(self.state_dir, homes=self.options.homes,
                                             tmp_roots=self.options.tmp_roots,
                                             session_uid=self.options.session_uid)
         policy_copy = self._write_policy_copy()
         if self._launcher is not None and self._launcher.alive():
-            create_layout(SessionPaths(self.session_dir))
+            SessionPaths(self.session_dir).create()
             self._launcher.send("reload_policy")
         else:
             env = {**self._handle.env(), **self.options.launcher_env}
@@ -324,22 +341,29 @@ class Supervisor:
         self.help_requested, self.language, self.end_reason = False, "fr", None
         self.warning_kind, self._last_time_left = None, None
 
-    def _send_features(self) -> None:
-        """The mediator's `downloads` and `printing` settings, read again for every resident
-        (a change applies from the next session on); unreadable settings keep the last ones."""
+    def reload_settings(self) -> None:
+        """Read config.toml again (before every resident); the portal's pages follow
+        (`kiosk config set` shows from the next session on). Unreadable: the last ones kept."""
         try:
             self.config = Config.load(self.state_dir)
         except ValueError as exc:
             log.error("settings unreadable, previous ones kept: %s", type(exc).__name__)
+            return
+        self.live_settings.update_from(self.config.values, self.state_dir)
+
+    def _send_features(self) -> None:
+        """The mediator's `downloads` and `printing` settings, read again for every resident
+        (a change applies from the next session on); unreadable settings keep the last ones."""
+        self.reload_settings()
         self._send("features", downloads=bool(self.config["downloads"]),
                    printing=bool(self.config["printing"]))
 
     def _write_policy_copy(self) -> Path:
         """The launcher enforces exactly the policy in force here (not whatever the file now holds:
         a broken edit keeps the previous policy), copied into the session; none: nothing opens."""
-        from policies import atomic_write
+        from core.atomic import atomic_write
 
-        copy = self.session_dir / "tmp" / "policy.toml"
+        copy = SessionPaths(self.session_dir).policy_copy
         atomic_write(copy, self.store.current_data or b"version = 1\n")
         return copy
 
@@ -348,7 +372,7 @@ class Supervisor:
         self._call("policy")
 
     def _begin(self) -> None:
-        if self.state != WELCOME:
+        if not accepts(self.state, "begin"):
             return
         self.state = ACTIVE
         self._started_at = time.monotonic()
@@ -356,7 +380,7 @@ class Supervisor:
         self.emit(Event("session_started"))
 
     def _end(self, reason: str) -> None:
-        if self.state not in (WELCOME, ACTIVE, WARNING):
+        if not accepts(self.state, "end"):
             return
         was_session = self.state != WELCOME
         language = self.language
@@ -482,8 +506,8 @@ class Supervisor:
             self._open_welcome()
 
     # ---------------------------------------------------------------- the loop
-    def step(self) -> None:
-        """One turn of the loop: requests, launcher events, timers, crash detection."""
+    def apply_requests(self) -> None:
+        """Apply, in order, what the portal and the control socket asked since the last turn."""
         while not self._requests.empty():
             kind, argument, *reply = self._requests.get_nowait()
             value = None
@@ -493,13 +517,17 @@ class Supervisor:
                 if reply:  # a portal thread waits for this outcome
                     reply[0].value = value
                     reply[0].done.set()
+
+    def step(self) -> None:
+        """One turn of the loop: requests, launcher events, timers, crash detection."""
+        self.apply_requests()
         if self.state == OUT_OF_SERVICE:
             self._retry_wipe()
             return
         launcher = self._launcher
         while launcher and not launcher.events.empty():
             self._on_launcher_event(launcher.events.get_nowait())
-        if launcher and not launcher.alive() and self.state in (WELCOME, ACTIVE, WARNING):
+        if launcher and not launcher.alive() and self.state in SERVING:
             self._on_launcher_exit(launcher)
             return
         self._tick_timer()
@@ -553,15 +581,15 @@ class Supervisor:
     def _ask_before_end(self) -> bool:
         """The toolbar's "Terminer": show the end questions first, once per session, when some
         are on and the window outlives the session (a window per session quits at once)."""
-        return (self.state in (ACTIVE, WARNING) and not self._asked and bool(self.questions())
+        return (self.state in IN_SESSION and not self._asked and bool(self.questions())
                 and self._launcher is not None and self._launcher.kept)
 
     def _tick_timer(self) -> None:
-        if not self._timer or self.state not in (ACTIVE, WARNING):
+        if not self._timer or self.state not in IN_SESSION:
             return
         now = time.monotonic()
         self._apply(self._timer.tick(now))
-        if self._timer is None or self.state not in (ACTIVE, WARNING):
+        if self._timer is None or self.state not in IN_SESSION:
             return  # that tick ended the session (idle or time limit): nothing left to count
         left = self._timer.seconds_left(now)
         if left != self._last_time_left and (left % 5 == 0 or left < 60):
@@ -576,7 +604,7 @@ class Supervisor:
     def _apply(self, actions: list) -> None:
         """Carry out the timer's decisions; an End ends the session and nothing after it runs."""
         for action in actions:
-            if self.state not in (ACTIVE, WARNING):
+            if self.state not in IN_SESSION:
                 return
             if isinstance(action, Warn):
                 self.state, self.warning_kind = WARNING, action.kind
@@ -607,7 +635,7 @@ class Supervisor:
     def shutdown(self) -> None:
         if self._notice:
             self._notice.stop()
-        if self.state in (WELCOME, ACTIVE, WARNING):
+        if self.state in SERVING:
             was_session = self.state != WELCOME
             self.last_wipe = self._close_session()
             if was_session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.session_states import IDLE, TIME_LIMIT
 from policies import SessionLimits
 
 TIME_LIMIT_LEAD = 300.0  # the time-limit warning shows 5 minutes before the end
@@ -13,7 +14,7 @@ TIME_LIMIT_LEAD = 300.0  # the time-limit warning shows 5 minutes before the end
 
 @dataclass(frozen=True)
 class Warn:
-    kind: str          # "idle" or "time_limit"
+    kind: str          # one of core.session_states.WARNINGS
     seconds: int       # countdown shown to the resident
 
 
@@ -24,7 +25,7 @@ class CancelWarning:
 
 @dataclass(frozen=True)
 class End:
-    reason: str        # "idle" or "time_limit"
+    reason: str        # IDLE or TIME_LIMIT (also end reasons)
 
 
 Action = Warn | CancelWarning | End
@@ -62,18 +63,18 @@ class SessionTimer:
         if self.ended:
             return []
         if now >= self.started + self.total:
-            return self._end("time_limit")
+            return self._end(TIME_LIMIT)
         if self.idle_warning_since is not None:
             if now >= self.idle_warning_since + self.warning_seconds:
-                return self._end("idle")
+                return self._end(IDLE)
             return []
         actions: list[Action] = []
         if not self.time_warning_shown and now >= self.started + self.total - self.lead:
             self.time_warning_shown = True
-            actions.append(Warn("time_limit", self.seconds_left(now)))
+            actions.append(Warn(TIME_LIMIT, self.seconds_left(now)))
         if now >= self.last_input + self.idle_after:
             self.idle_warning_since = now
-            actions.append(Warn("idle", self.warning_seconds))
+            actions.append(Warn(IDLE, self.warning_seconds))
         return actions
 
     def _end(self, reason: str) -> list[Action]:

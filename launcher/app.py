@@ -13,9 +13,10 @@ from pathlib import Path
 
 import ada_url
 
+from core.layout import SessionPaths
 from policies import Policy
 
-from .confine import SessionPaths, apply_environment
+from .confine import apply_environment
 from .live_policy import LivePolicy
 from .navigation import NavigationGate
 from .options import TITLE, window_options

@@ -9,10 +9,10 @@ from pathlib import Path
 from PyQt6.QtCore import QObject
 from PyQt6.QtWebEngineCore import QWebEngineDownloadRequest
 
-from kiosk.events import Event
+from core.events import Event
+from core.layout import SessionPaths
 
 from . import downloads
-from .confine import SessionPaths
 from .protocol import EventWriter
 
 SAVED = ("Document enregistré", "Vous le retrouvez dans « Mes documents ».")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import ada_url
 
-from kiosk.events import Event
+from core.events import Event
 from policies import Allowlist, Frame, Reason
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtWebEngineCore import QWebEnginePage
 
-from kiosk.events import Event
+from core import printing
+from core.events import Event
+from core.layout import SessionPaths
 
-from . import printing
-from .confine import SessionPaths
 from .protocol import EventWriter
 
 TIMEOUT_MS = 120_000

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from kiosk.events import Event
+from core.events import Event
+from core.session_states import WARNINGS
 
-WARNING_KINDS = ("idle", "time_limit")
 MAX_SECONDS = 7 * 24 * 3600
 MAX_NOTICE_SECONDS = 30
 
@@ -58,7 +58,7 @@ def parse_command(line: str) -> Command | None:
         return None
     if op == "time_left":
         return Command(op, seconds=seconds)
-    if op == "warning" and data.get("kind") in WARNING_KINDS:
+    if op == "warning" and data.get("kind") in WARNINGS:
         return Command(op, seconds=seconds, kind=data["kind"])
     return None
 

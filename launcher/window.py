@@ -26,10 +26,12 @@ from PyQt6.QtWebEngineCore import (
 from PyQt6.QtWebEngineWidgets import QWebEngineView  # noqa: F401 - must precede QApplication
 from PyQt6.QtWidgets import QApplication
 
-from kiosk.events import Event
+from core import printing
+from core.events import Event
+from core.layout import SessionPaths
+from core.session_states import IDLE, TIME_LIMIT
 
-from . import bridge, error_pages, keyboard, kiosk_texts, portal_pages, printing, uploads
-from .confine import SessionPaths
+from . import bridge, error_pages, keyboard, kiosk_texts, portal_pages, uploads
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
 from .options import WindowOptions
@@ -474,7 +476,7 @@ class Controller(QObject):
 
     def dismiss_warning(self) -> None:
         """The resident read the time-limit warning: do not show it again on the next page."""
-        if self.state.warning_kind == "time_limit":
+        if self.state.warning_kind == TIME_LIMIT:
             self.set_state(replace(self.state, warning_kind=None))
 
     def end_requested(self) -> None:
@@ -590,7 +592,7 @@ class Controller(QObject):
         return self._on_key(event)
 
     def _on_input(self, kind) -> None:
-        if self.state.warning_kind == "idle" and kind != QEvent.Type.MouseMove:
+        if self.state.warning_kind == IDLE and kind != QEvent.Type.MouseMove:
             self.set_state(replace(self.state, warning_kind=None))
             self.writer.activity(force=True)
         else:

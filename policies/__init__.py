@@ -11,12 +11,12 @@ from .errors import PolicyError, PolicyIssue, SignatureError
 from .hostpattern import HostPattern, HostPatternError, is_loopback, parse_host_pattern
 from .loader import default_policy_path, load_policy, parse_policy
 from .model import Category, Policy, SessionLimits, SharedService, Site
-from .store import LoadResult, PolicyStore, atomic_write
+from .store import LoadResult, PolicyStore
 
 __all__ = [
     "Allowlist", "Category", "Decision", "Frame", "HostPattern", "HostPatternError", "LoadResult",
     "Policy", "PolicyError", "PolicyIssue", "PolicyStore", "Reason", "SessionLimits",
     "SharedService", "check_breadth", "is_public_suffix",
-    "SignatureError", "Site", "atomic_write", "decide", "default_policy_path", "is_loopback",
+    "SignatureError", "Site", "decide", "default_policy_path", "is_loopback",
     "load_policy", "parse_host_pattern", "parse_policy",
 ]

@@ -11,11 +11,12 @@ from typing import Any
 
 import ada_url
 
+from core.text import has_bidi_controls, neutralise_bidi
+
 from .breadth import check_breadth
 from .errors import PolicyError, PolicyIssue
 from .hostpattern import HostPatternError, is_loopback, parse_host_pattern
 from .model import Category, Policy, SessionLimits, SharedService, Site
-from .text import has_bidi_controls, neutralise_bidi
 
 SUPPORTED_VERSION = 1
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")

@@ -4,10 +4,11 @@ in force when a new file is broken, unsigned or tampered with (fail closed when 
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from core.atomic import atomic_write
 
 from .errors import PolicyError, PolicyIssue, SignatureError
 from .loader import parse_policy
@@ -17,26 +18,6 @@ from .signing import signature_path, trusted_keys, verify_bytes
 POLICY_NAME = "policy.toml"
 HISTORY_DIR = "policy.history"
 TRUSTED_DIR = Path("keys") / "trusted"
-
-
-def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Temp file, fsync, rename, fsync of the directory: readers see old or new, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 @dataclass

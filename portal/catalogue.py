@@ -15,25 +15,34 @@ from flask_babel import gettext
 
 from policies import Policy, PolicyError, load_policy
 
+from . import live
+
 log = logging.getLogger(__name__)
 
 
 class PolicySource:
-    """The current policy: a fixed one, or a file reloaded when it changes (last good kept)."""
+    """The current policy: asked each time of the terminal's policy store (a callable: on a
+    terminal, the supervisor's store, so the portal keeps no copy of its own), a fixed one, or a
+    file reloaded when it changes (last good kept)."""
 
-    def __init__(self, value: Policy | str | Path | None) -> None:
+    def __init__(self, value: Callable[[], Policy] | Policy | str | Path | None) -> None:
         self._lock = threading.Lock()
         self._path: Path | None = None
+        self._provider: Callable[[], Policy] | None = None
         self._stamp: tuple[int, int] | None = None
         self._policy = Policy.empty()
         self._memo: dict[tuple[str, str], tuple[Policy, object, Any]] = {}
         if isinstance(value, Policy):
             self._policy = value
+        elif callable(value):
+            self._provider = value
         elif value is not None:
             self._path = Path(value)
 
     def current(self) -> Policy:
         """The policy to show; an unreadable or invalid file fails closed (no tile)."""
+        if self._provider is not None:
+            return self._provider()
         if self._path is None:
             return self._policy
         try:
@@ -60,9 +69,11 @@ class PolicySource:
         return value
 
     def replace(self, policy: Policy) -> None:
-        """Show this policy from now on (the mediator saved a new version)."""
+        """Show this policy from now on (the mediator saved a new version). A source that asks
+        the store needs nothing: the store saved it."""
         with self._lock:
-            self._path, self._policy = None, policy
+            if self._provider is None:
+                self._path, self._policy = None, policy
 
     def _load(self) -> Policy:
         try:
@@ -151,6 +162,6 @@ def get_groups(language: str) -> list[Group]:
 def policy_memo(key: tuple[str, str], build: Callable[[Policy], Any]) -> Any:
     """A value derived from the current policy and the settings pages show (the association's
     name and logo, the languages offered), rebuilt only when one of them changes."""
-    config = current_app.config
-    settings = (config["PORTAL_ASSOCIATION"], config["PORTAL_LOGO"], config["PORTAL_LANGUAGES"])
+    shown = live.shown()
+    settings = (shown.association, shown.logo, shown.languages)
     return current_app.extensions["kiosk_policy"].memo(key, build, settings)

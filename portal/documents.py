@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from policies.text import safe_file_name
+from core.text import safe_file_name
 
 # Shown inside the portal; anything else (SVG, HTML...) could run script, so it is never inlined.
 PREVIEW_TYPES = {

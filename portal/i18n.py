@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import current_app, g
 from flask_babel import Babel
 
+from . import live
 from .session import get_session
 
 SOURCE = "fr"
@@ -50,12 +51,14 @@ def has_catalogue(code: str) -> bool:
 
 def offered_languages() -> list[Language]:
     """The configured languages that really can be shown, French first."""
-    cached = current_app.extensions.get("kiosk_languages")
-    if cached is None:
-        wanted = [SOURCE, *current_app.config["PORTAL_LANGUAGES"]]
+    configured = live.shown().languages
+    cached = current_app.extensions.get("kiosk_languages")  # (configured, offered): one object
+    if cached is None or cached[0] != configured:
+        wanted = [SOURCE, *configured]
         codes = dict.fromkeys(c for c in wanted if c in LANGUAGES and has_catalogue(c))
-        cached = current_app.extensions["kiosk_languages"] = [LANGUAGES[c] for c in codes]
-    return cached
+        cached = current_app.extensions["kiosk_languages"] = (configured,
+                                                              [LANGUAGES[c] for c in codes])
+    return cached[1]
 
 
 def is_offered(code: str) -> bool:

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from launcher.printing import lp_command, lp_outcome
+from core.printing import lp_command, lp_outcome
 
 log = logging.getLogger(__name__)
 LP_TIMEOUT = 30.0

@@ -7,7 +7,6 @@ import logging
 from flask import (
     Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -15,9 +14,10 @@ from flask import (
     url_for,
 )
 
-from kiosk.events import Event
+from core.events import Event
+from core.session_states import IDLE, TIME_LIMIT
 
-from . import documents, i18n, printer
+from . import documents, i18n, live, printer
 from .catalogue import get_groups, get_policy, policy_memo, search
 from .security import cross_site
 from .session import get_session
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 MESSAGES = {"deleted", "copied", "no_usb", "copy_failed", "help_sent", "printed", "no_printer",
             "print_failed"}
 PRINT_MESSAGES = {"sent": "printed", "no_printer": "no_printer", "failed": "print_failed"}
-WARNING_PAGES = {"inactivite": "idle", "limite": "time_limit"}
+WARNING_PAGES = {"inactivite": IDLE, "limite": TIME_LIMIT}  # URL -> core.session_states kind
 
 
 def _message() -> str | None:
@@ -107,7 +107,7 @@ def document_list():
 def document_view(name: str):
     return render_template("resident/document.html", doc=_document(name),
                            usb=get_session().usb_dir() is not None, message=_message(),
-                           printing=current_app.config["PORTAL_PRINTING"])
+                           printing=live.shown().printing)
 
 
 def _pages(doc: documents.Document) -> int | None:
@@ -120,7 +120,7 @@ def _pages(doc: documents.Document) -> int | None:
 def _printing_off(doc: documents.Document):
     """The mediator turned printing off: no print, a plain message instead, counted as a print
     without a printer."""
-    if current_app.config["PORTAL_PRINTING"]:
+    if live.shown().printing:
         return None
     get_session().emit(Event("print", detail="no_printer"))
     return redirect(url_for("resident.document_view", name=doc.name, message="no_printer"), 303)
@@ -248,7 +248,7 @@ def end():
 
 
 # The end questions' answers in the order shown, each with its pictogram (the values are the
-# counters' enumeration, kiosk.events.QUESTIONS).
+# counters' enumeration, core.events.QUESTIONS).
 ANSWERS = {
     "outcome": (("alone", "person"), ("helped", "help"), ("not_yet", "clock")),
     "first_time": (("yes", "check"), ("no", "back")),
@@ -320,7 +320,7 @@ def still_here():
 
 @bp.get("/logo")
 def logo():
-    path = current_app.config["PORTAL_LOGO"]
+    path = live.shown().logo
     if not path:
         abort(404)
     return send_file(path, max_age=300)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import gettext
 
-from . import i18n
+from . import i18n, live
 from .icons import badge, icon, site_pictogram
 
 
@@ -14,8 +14,8 @@ def _context() -> dict:
     return {
         "lang": lang,
         "languages": i18n.offered_languages(),
-        "association": current_app.config["PORTAL_ASSOCIATION"],
-        "has_logo": bool(current_app.config["PORTAL_LOGO"]),
+        "association": live.shown().association,
+        "has_logo": live.shown().logo is not None,
     }
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 
 from tests.fakesites import FakeSites, FakeSitesServer
+from tests.xserver import start_xvfb
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -31,17 +31,10 @@ def display() -> Iterator[str]:
         return
     if shutil.which("Xvfb") is None:
         pytest.fail("no $DISPLAY and no Xvfb: install xvfb or run under xvfb-run")
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    if not number:
+    proc, name = start_xvfb("1280x800x24")
+    if not name:
         proc.kill()
         pytest.fail("Xvfb did not start")
-    name = f":{number}"
     os.environ["DISPLAY"] = name
     try:
         yield name

@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core import layout
+from core.atomic import atomic_write
+from core.layout import SessionPaths
 from wipe import desktop, homes, processes, session_dir, tmpfiles
-from wipe.fsops import write_durable
 from wipe.guard import check_target, check_template
 from wipe.journal import Journal, JournalError, read_journal, remove_journal, write_journal
 from wipe.report import StepReport, WipeReport
@@ -40,13 +42,13 @@ class SessionHandle:
 
     @property
     def session_dir(self) -> Path:
-        return session_dir.session_path(self.state_dir)
+        return layout.session_dir(self.state_dir)
 
     def env(self) -> dict[str, str]:
         """Environment for the session's processes: the token that marks them as ours and a
         TMPDIR inside the session directory."""
         return {processes.TOKEN_VAR: self.journal.token,
-                "TMPDIR": str(self.session_dir / "tmp")}
+                "TMPDIR": str(SessionPaths(self.session_dir).tmp)}
 
     def add_process(self, pid: int) -> None:
         """Record a root process of the session (durably, before it can do anything lasting)."""
@@ -137,7 +139,7 @@ def _residue(journal: Journal, scope: tmpfiles.Scope, state: Path,
     """Step 5: look again, from scratch, for anything of the session."""
     return {
         "processes": len(processes.session_processes(
-            journal.pids, journal.token, [session_dir.session_path(state)],
+            journal.pids, journal.token, [layout.session_dir(state)],
             journal.session_uid, spare)),
         "session_entries": session_dir.residue(state, include_trash=not defer),
         "home_differences": sum(homes.differences(Path(t), Path(p)) for t, p in journal.homes),
@@ -161,7 +163,7 @@ def _attempt(journal: Journal, scope: tmpfiles.Scope, grace: float,
              hook: StepHook | None, defer: bool = False,
              spare: processes.Spare | None = None) -> list[StepReport]:
     state = Path(journal.state_dir)
-    dirs = [session_dir.session_path(state)]
+    dirs = [layout.session_dir(state)]
     return [
         _timed(hook, "processes", processes.stop_processes, journal.pids, journal.token, dirs,
                journal.session_uid, grace, 5, spare),
@@ -213,7 +215,7 @@ def _run(journal: Journal, recorded: set[str], *, recovered: bool, grace: float,
     report.duration_s = time.perf_counter() - t0
     if report.ok:
         remove_journal(state)
-    write_durable(state / REPORT_NAME, report.to_json().encode())
+    atomic_write(state / REPORT_NAME, report.to_json().encode(), mode=0o600)
     return report
 
 

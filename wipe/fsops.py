@@ -1,36 +1,18 @@
-"""Small filesystem primitives: durable writes and a fast, symlink-safe tree delete."""
+"""Small filesystem primitives: a durable unlink and a fast, symlink-safe tree delete (durable
+writes are `core.atomic`)."""
 
 from __future__ import annotations
 
 import errno
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.atomic import fsync_dir
+
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename, creation or unlink inside `path` durable."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_durable(path: Path, data: bytes) -> None:
-    """Replace `path` atomically: write a temp file, fsync it, rename, fsync the directory."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 def remove_durable(path: Path) -> None:
@@ -111,13 +93,17 @@ def delete_entry(dir_fd: int, name: str, st: os.stat_result, stats: DeleteStats)
     _rmdir(dir_fd, name, stats)
 
 
-def _clear_fd(fd: int, dev: int, stats: DeleteStats) -> None:
+def scan(fd: int, stats: DeleteStats) -> list[os.DirEntry]:
+    """The entries of an open directory; an error is counted in `stats`, not raised."""
     try:
-        entries = list(os.scandir(fd))
+        return list(os.scandir(fd))
     except OSError as exc:
         stats.error(exc)
-        return
-    for entry in entries:
+        return []
+
+
+def _clear_fd(fd: int, dev: int, stats: DeleteStats) -> None:
+    for entry in scan(fd, stats):
         try:
             st = entry.stat(follow_symlinks=False)
         except FileNotFoundError:
@@ -131,27 +117,27 @@ def _clear_fd(fd: int, dev: int, stats: DeleteStats) -> None:
         delete_entry(fd, entry.name, st, stats)
 
 
-def _unlink(dir_fd: int | None, name: str, st: os.stat_result, stats: DeleteStats) -> None:
+def _removed(remove: Callable, dir_fd: int | None, name: str, stats: DeleteStats) -> bool:
+    """True when `remove` (os.unlink or os.rmdir) removed it; already gone is not an error."""
     try:
-        os.unlink(name, dir_fd=dir_fd)
+        remove(name, dir_fd=dir_fd)
     except FileNotFoundError:
-        return
+        return False
     except OSError as exc:
         stats.error(exc)
-        return
-    stats.files += 1
-    stats.bytes += st.st_size
+        return False
+    return True
+
+
+def _unlink(dir_fd: int | None, name: str, st: os.stat_result, stats: DeleteStats) -> None:
+    if _removed(os.unlink, dir_fd, name, stats):
+        stats.files += 1
+        stats.bytes += st.st_size
 
 
 def _rmdir(dir_fd: int | None, name: str, stats: DeleteStats) -> None:
-    try:
-        os.rmdir(name, dir_fd=dir_fd)
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        stats.error(exc)
-        return
-    stats.dirs += 1
+    if _removed(os.rmdir, dir_fd, name, stats):
+        stats.dirs += 1
 
 
 def _walk_for_delete(path: str, stats: DeleteStats) -> tuple[list[str], list[str]]:

@@ -10,7 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from wipe.fsops import remove_durable, write_durable
+from core.atomic import atomic_write
+from wipe.fsops import remove_durable
 
 JOURNAL_NAME = "wipe.journal"
 VERSION = 1
@@ -46,7 +47,7 @@ def journal_path(state_dir: Path) -> Path:
 
 def write_journal(journal: Journal) -> None:
     """Write the journal durably (fsynced file and directory)."""
-    write_durable(journal_path(Path(journal.state_dir)), journal.to_bytes())
+    atomic_write(journal_path(Path(journal.state_dir)), journal.to_bytes(), mode=0o600)
 
 
 def read_journal(state_dir: Path) -> Journal | None:

@@ -9,49 +9,39 @@ import stat
 import time
 from pathlib import Path
 
-from wipe.fsops import DeleteStats, delete_tree_parallel, fsync_dir
+from core import layout
+from core.atomic import fsync_dir
+from wipe.fsops import DeleteStats, delete_tree_parallel
 from wipe.report import StepReport
-
-SESSION = "session"
-SUBDIRS = ("profile", "downloads", "tmp")
-TRASH = "session.trash"  # root-only (0700): the next session cannot reach what waits here
-
-
-def session_path(state_dir: Path) -> Path:
-    return Path(state_dir) / SESSION
-
-
-def trash_path(state_dir: Path) -> Path:
-    return Path(state_dir) / TRASH
 
 
 def make_fresh(state_dir: Path, uid: int | None = None) -> None:
     """An empty session/ with its subdirs, private to the session user."""
-    root = session_path(state_dir)
+    root = layout.session_dir(state_dir)
     root.mkdir(mode=0o700, exist_ok=True)
-    for name in SUBDIRS:
+    for name in layout.SESSION_SUBDIRS:
         (root / name).mkdir(mode=0o700, exist_ok=True)
     if uid is not None and uid != os.getuid():
-        for path in (root, *(root / n for n in SUBDIRS)):
+        for path in (root, *(root / n for n in layout.SESSION_SUBDIRS)):
             os.chown(path, uid, -1)
 
 
 def _trash_entries(state_dir: Path) -> list[Path]:
     try:
-        with os.scandir(trash_path(state_dir)) as it:
+        with os.scandir(layout.trash_dir(state_dir)) as it:
             return [Path(e.path) for e in it]
     except FileNotFoundError:
         return []
 
 
 def _move_aside(state_dir: Path) -> None:
-    trash = trash_path(state_dir)
+    trash = layout.trash_dir(state_dir)
     trash.mkdir(mode=0o700, exist_ok=True)
     os.chmod(trash, 0o700)
     n = 0
     while True:
         try:
-            os.rename(session_path(state_dir), trash / f"{os.getpid()}-{n}")
+            os.rename(layout.session_dir(state_dir), trash / f"{os.getpid()}-{n}")
             return
         except FileNotFoundError:
             return
@@ -67,7 +57,7 @@ def purge_trash(state_dir: Path) -> StepReport:
     t0 = time.perf_counter()
     step, stats = StepReport("purge"), DeleteStats()
     try:
-        lock = os.open(trash_path(state_dir), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        lock = os.open(layout.trash_dir(state_dir), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except FileNotFoundError:
         return step
     try:
@@ -112,14 +102,14 @@ def residue(state_dir: Path, include_trash: bool = True) -> int:
     """Entries left from a session: anything in session/ besides its empty subdirs, plus any
     tree still waiting in the trash (unless deletion was deliberately deferred)."""
     count = len(_trash_entries(state_dir)) if include_trash else 0
-    root = session_path(state_dir)
+    root = layout.session_dir(state_dir)
     try:
         with os.scandir(root) as it:
             entries = list(it)
     except FileNotFoundError:
         return count + 1
     for entry in entries:
-        if entry.name in SUBDIRS and entry.is_dir(follow_symlinks=False):
+        if entry.name in layout.SESSION_SUBDIRS and entry.is_dir(follow_symlinks=False):
             with os.scandir(entry.path) as sub:
                 count += sum(1 for _ in sub)
         else:
@@ -131,7 +121,7 @@ def make_writable(state_dir: Path) -> int:
     """Escalation: give the owner write access to every directory still waiting deletion
     (a session may have made some read-only). Returns how many were changed."""
     changed = 0
-    for top in [*_trash_entries(state_dir), session_path(state_dir)]:
+    for top in [*_trash_entries(state_dir), layout.session_dir(state_dir)]:
         changed += _chmod_owner(str(top))
         for path, dirs, _ in os.walk(top):
             changed += sum(_chmod_owner(os.path.join(path, d)) for d in dirs)

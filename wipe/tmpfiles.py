@@ -21,7 +21,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from wipe.fsops import DeleteStats, delete_entry
+from wipe.fsops import DeleteStats, delete_entry, scan
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 # Left alone at the top of a tmp root: X11/ICE sockets, server locks, systemd private dirs.
@@ -136,12 +136,7 @@ def _is_session(path: str, st: os.stat_result, scope: Scope) -> bool:
 
 def _walk(fd: int, path: str, dev: int, top: bool, scope: Scope, stats: DeleteStats,
           delete: bool) -> None:
-    try:
-        entries = list(os.scandir(fd))
-    except OSError as exc:
-        stats.error(exc)
-        return
-    for entry in entries:
+    for entry in scan(fd, stats):
         if top and _system(entry.name):
             continue
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request, session
 
-from kiosk.config import SettingError
+from core.config import SettingError
 from portal.auth import StaffAuth
 from portal.security import is_local
 
@@ -53,14 +53,14 @@ def _resident_session_logs_out() -> None:
     the terminal page there goes on showing help requests while residents come and go."""
     if not auth.has_login() or not is_local(request.remote_addr):
         return
-    marker = getattr(context.port(), "session_marker", lambda: None)()
+    marker = context.port().session_marker()
     if marker is not None and session.get(MARKER) != marker:
         auth.logout()
         session.pop(MARKER, None)
 
 
 def remember_session_marker() -> None:
-    session[MARKER] = getattr(context.port(), "session_marker", lambda: None)()
+    session[MARKER] = context.port().session_marker()
 
 
 from . import (  # noqa: E402,F401  (routes)

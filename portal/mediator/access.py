@@ -4,31 +4,32 @@ from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, request, session, url_for
 
-from kiosk.keeper import MAX_PASSWORD
-from kiosk.keeper_service import SecretsUnavailable
-from portal.auth import Attempt, StaffLogin
-from portal.security import is_local, same_site_path
+from core.passwords import MAX_PASSWORD
+from core.redirect import same_site_path
+from core.session_states import IN_SESSION
+from core.throttle import Attempt
+from portal.auth import StaffLogin
+from portal.security import is_local
 
 from . import auth, bp, context, online, remember_session_marker
 from .i18n import _m
+from .terminal import SecretsKeeper, SecretsUnavailable
 
 GRANT = "grant"  # the keeper's grant, kept with the login on the server (never in the cookie)
 SHORT_IDLE = 2 * 60
 
 
 def safe_next(target: str | None) -> str:
-    """Only a page of this area: never an open redirect (see portal.security.same_site_path)."""
+    """Only a page of this area: never an open redirect (see core.redirect.same_site_path)."""
     path = same_site_path(target or "")
     if path and path.startswith("/mediateur") and "//" not in path:
         return path
     return url_for("mediator.status")
 
 
-def keeper():
+def keeper() -> SecretsKeeper:
     """Who holds the password hash and keys: the secrets service on an installed terminal."""
-    from kiosk.keeper_service import keeper_for
-
-    return keeper_for(context.state(), clock=context.clock())
+    return context.keeper()
 
 
 def has_password() -> bool:
@@ -89,7 +90,7 @@ def login():
                                message=None), 403 if attempt.locked else 401
     # On the terminal during a resident's session (accompanied mode), the area closes itself fast.
     during_session = is_local(request.remote_addr) \
-        and context.port().state() in ("active", "warning")
+        and context.port().state() in IN_SESSION
     auth.login("mediateur", idle_seconds=SHORT_IDLE if during_session else None,
                secrets_kept={GRANT: grant})
     remember_session_marker()
@@ -111,9 +112,7 @@ def _login_error(attempt) -> str:
 def logout():
     if auth.user():
         context.audit().record("logout")
-        left = getattr(context.port(), "mediator_left", None)
-        if left is not None:
-            left()
+        context.port().mediator_left()
     auth.logout()  # the login's record and its grant end on the server
     return redirect(url_for("mediator.login"), 303)
 
@@ -127,15 +126,13 @@ STATE_LABELS = {
 
 
 def _info() -> dict:
-    port = context.port()
-    return port.terminal_status() if hasattr(port, "terminal_status") else {"state": port.state()}
+    return context.port().terminal_status()
 
 
 @bp.get("/")
 @auth.required
 def status():
-    port = context.port()
-    unlocked = port.unlocked_site() if hasattr(port, "unlocked_site") else None
+    unlocked = context.port().unlocked_site()
     labels = {key: _m(text) for key, text in STATE_LABELS.items()}
     return render_template("mediator/status.html", info=_info(), unlocked=unlocked,
                            message=request.args.get("message"), states=labels,
@@ -161,8 +158,7 @@ def live_status():
 @auth.required
 def help_seen():
     """"J'y vais": the help request is acknowledged (counted) and the alert stops."""
-    port = context.port()
-    done = port.acknowledge_help() if hasattr(port, "acknowledge_help") else False
+    done = context.port().acknowledge_help()
     return redirect(url_for("mediator.status", message="help_seen" if done else "no_help"), 303)
 
 

@@ -17,8 +17,6 @@ from flask import (
     url_for,
 )
 
-from kiosk.keeper import KeeperError
-from kiosk.keeper_service import SecretsUnavailable
 from policies import Allowlist, PolicyError, PolicyIssue, parse_policy
 from portal.catalogue import get_policy
 from portal.icons import SITE_PICTOGRAMS
@@ -28,6 +26,7 @@ from . import auth, bp, context, drafts
 from .access import GRANT, keeper
 from .french import decision_text, issue_text
 from .i18n import _m
+from .terminal import KeeperError, SecretsUnavailable
 
 IMPORT_LIMIT = CATALOGUE_LIMIT
 MAX_ADDRESS = 2000  # the forms' maxlength for an address to test
@@ -79,9 +78,7 @@ def save_bytes(data: bytes, action: str, detail: str) -> list[PolicyIssue]:
 def show_policy(policy) -> None:
     """The portal's tiles now, and the supervisor told (its window holds the old allowlist)."""
     current_app.extensions["kiosk_policy"].replace(policy)
-    notify = getattr(context.port(), "policy_changed", None)
-    if notify is not None:
-        notify()
+    context.port().policy_changed()
 
 
 def save_doc(doc: dict[str, Any], action: str, detail: str) -> list[PolicyIssue]:

@@ -1,4 +1,5 @@
-"""Where the mediator pages find the terminal: state dir, settings, policy store, audit, port."""
+"""Where the mediator pages find the terminal: state dir, settings, policy store, audit, the
+session port, and the services kiosk injects (secrets keeper, counters)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from pathlib import Path
 
 from flask import current_app
 
-from kiosk.audit import AuditLog
-from kiosk.config import Config
-from kiosk.paths import state_dir
+from core.audit import AuditLog
+from core.config import Config
+from core.layout import state_dir
 from policies import PolicyStore
-from portal.session import get_session
+from portal.session import SessionPort, get_session
+
+from .terminal import KeeperFactory, SecretsKeeper, SecretsUnavailable, TerminalStats
 
 BlockedHosts = Callable[[], list[tuple[str, int, str]]]
 
@@ -48,7 +51,7 @@ def clock() -> Callable[[], float]:
     return current_app.config.get("AUTH_CLOCK") or time.time
 
 
-def port():
+def port() -> SessionPort:
     """The session port: the supervisor in production, MemorySession in tests."""
     return get_session()
 
@@ -59,6 +62,15 @@ def blocked_hosts() -> list[tuple[str, int, str]]:
     return list(provider()) if provider else []
 
 
-def counters():
-    """The terminal's CounterStore, injected as MEDIATOR_COUNTERS; None when counting is off."""
-    return current_app.config.get("MEDIATOR_COUNTERS")
+def keeper() -> SecretsKeeper:
+    """The secrets keeper, through the factory kiosk injects as MEDIATOR_KEEPER; none: every
+    password check fails closed."""
+    factory: KeeperFactory | None = current_app.config.get("MEDIATOR_KEEPER")
+    if factory is None:
+        raise SecretsUnavailable("no secrets keeper wired into this portal")
+    return factory(state(), clock=clock())
+
+
+def stats() -> TerminalStats | None:
+    """The terminal's counters and hub reports, injected as MEDIATOR_STATS; None: not counted."""
+    return current_app.config.get("MEDIATOR_STATS")

@@ -13,6 +13,7 @@ import tomllib
 import unicodedata
 from typing import Any
 
+from core.text import neutralise_bidi
 from policies import (
     HostPatternError,
     Policy,
@@ -22,7 +23,6 @@ from policies import (
     parse_host_pattern,
     parse_policy,
 )
-from policies.text import neutralise_bidi
 
 from .french import host_error_text, issue_text
 from .i18n import _m

@@ -9,12 +9,10 @@ from urllib.parse import urlsplit
 
 from flask import redirect, request, url_for
 
-from kiosk import stats_push
-from kiosk.stats_push import HubError
-
 from . import auth, bp, context
 from .i18n import _m
 from .stats_views import NO_DATA, statistics_page
+from .terminal import HubRefused
 
 log = logging.getLogger(__name__)
 NETWORK_ERRORS = (OSError, ValueError, http.client.HTTPException)  # unreachable, or not a hub
@@ -74,10 +72,12 @@ def hub_enrol():
     if not code or len(code) > 100:
         return statistics_page(error=_m("Tapez le code d'inscription donné par le financeur."),
                                status=400, form=form)
+    stats = context.stats()
+    if stats is None:
+        return statistics_page(error=_m(NO_DATA), status=400, form=form)
     try:
-        answer = stats_push.enrol(context.state(), url, code,
-                                  context.config()["association_name"])
-    except HubError as exc:
+        answer = stats.enrol(url, code, context.config()["association_name"])
+    except HubRefused as exc:
         context.audit().record("hub_enrol_refused", f"hub {urlsplit(url).hostname}")
         return statistics_page(error=hub_error_text(str(exc)), status=400, form=form)
     except NETWORK_ERRORS as exc:
@@ -92,15 +92,14 @@ def hub_enrol():
 @bp.post("/statistiques/envoyer")
 @auth.required
 def hub_push():
-    state, store = context.state(), context.counters()
-    url = stats_push.hub_url(state)
+    stats = context.stats()
+    url = stats.hub_url() if stats else None
     if url is None:
         return statistics_page(error=_m(NOT_ENROLLED), status=400)
-    if store is None:
+    if not stats.counting:
         return statistics_page(error=_m(NO_DATA), status=400)
     try:
-        stats_push.queue_months(state, store, stats_push.default_months(date.today()))
-        result = stats_push.flush(state, url)
+        result = stats.push_now(date.today())
     except NETWORK_ERRORS as exc:
         log.warning("mediator: report push failed (%s)", type(exc).__name__)
         return statistics_page(error=_m("L'envoi a échoué sur la borne (%(error)s). Réessayez plus "

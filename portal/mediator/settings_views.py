@@ -1,17 +1,18 @@
-"""The settings page: generated from kiosk.config.SETTINGS plus the policy's session limits."""
+"""The settings page: generated from core.config.SETTINGS plus the policy's session limits."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
-from kiosk.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
-from kiosk.keeper import MAX_PASSWORD, KeeperError
-from policies import SessionLimits, SignatureError, atomic_write
+from core.atomic import atomic_write
+from core.config import BY_NAME, LANGUAGES, SETTINGS, SettingError
+from core.passwords import MAX_PASSWORD, PasswordError
+from policies import SessionLimits, SignatureError
 from policies.signing import signature_path, trusted_keys, verify_bytes
 from policies.store import TRUSTED_DIR
-from portal.auth import PasswordError
+from portal import live
 from portal.i18n import LANGUAGES as LANGUAGE_NAMES
 from portal.i18n import has_catalogue
 
@@ -20,6 +21,7 @@ from . import auth, bp, context, drafts
 from .access import GRANT, as_attempt, keeper, refusal
 from .catalogue_views import current_doc, save_doc
 from .i18n import _m
+from .terminal import KeeperError
 
 HIDDEN = {"admin_password_hash", "logo", "portal_port"}
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
@@ -192,14 +194,9 @@ def _save(config, doc, new_doc, changed: list[str]):
 
 
 def apply_live(config) -> None:
-    """The running portal shows the new name, logo and languages without a restart."""
-    current_app.config["PORTAL_ASSOCIATION"] = config["association_name"]
-    current_app.config["PORTAL_LANGUAGES"] = tuple(config["languages"])
-    current_app.config["PORTAL_PRINTING"] = config["printing"]
-    current_app.extensions.pop("kiosk_languages", None)
-    name = config["logo"]
-    logo = context.state() / name if name and "/" not in name and not name.startswith(".") else None
-    current_app.config["PORTAL_LOGO"] = str(logo) if logo and logo.is_file() else None
+    """The running portal shows the new name, logo, languages and printing from the next
+    request on, without a restart (the live settings store, never the Flask config)."""
+    live.store().update_from(config.values, context.state())
 
 
 def _language_name(code: str) -> str:
@@ -211,7 +208,7 @@ def _page(fields, values, errors, status: int = 200):
     languages = [(code, _language_name(code)) for code in LANGUAGES]
     return render_template("mediator/settings.html", fields=fields, values=values, errors=errors,
                            languages=languages, message=request.args.get("message"),
-                           has_logo=bool(current_app.config.get("PORTAL_LOGO")),
+                           has_logo=live.shown().logo is not None,
                            logo_error=None), status
 
 
@@ -232,7 +229,7 @@ def logo():
         return render_template("mediator/settings.html", fields=_fields(), values=_values(),
                                errors={}, languages=[(c, _language_name(c)) for c in LANGUAGES],
                                message=None,
-                               has_logo=bool(current_app.config.get("PORTAL_LOGO")),
+                               has_logo=live.shown().logo is not None,
                                logo_error=error), 400
     name = f"logo.{kind}"
     atomic_write(context.state() / name, data)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from kiosk.counters import CounterStore, dashboard, month_range
-from kiosk.vocabulary import (
+from core.counters import month_range
+from core.vocabulary import (
     ANSWER_LABELS,
     AUTONOMY_LABELS,
     DURATION_LABELS,
@@ -17,10 +17,11 @@ from kiosk.vocabulary import (
 )
 
 from .i18n import _m
+from .terminal import TerminalStats
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
-# One vocabulary with the exports and the funder's hub (kiosk/vocabulary.py).
+# One vocabulary with the exports and the funder's hub (core/vocabulary.py).
 OTHER_TOTALS = {key: TOTAL_LABELS[key] for key in (
     "navigation_refused", "help_requested", "accompanied_unlock", "download", "print",
     "site_unreachable", "help_outcome")}
@@ -67,9 +68,9 @@ def _site_names(policy) -> dict[str, str]:
     return names
 
 
-def charts(store: CounterStore, month: str, policy, today: date) -> list[dict]:
+def charts(stats: TerminalStats, month: str, policy, today: date) -> list[dict]:
     """One dict per chart: id, title, caption, column header, items [(label, count)]."""
-    data = dashboard(store, month)
+    data = stats.dashboard(month)
     sites = _site_names(policy)
     specs = [
         ("jours", _m("Sessions par jour"), _m("Jour"),
@@ -106,9 +107,9 @@ def _merge(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return list(merged.items())
 
 
-def totals(store: CounterStore, month: str) -> list[tuple[str, int]]:
+def totals(stats: TerminalStats, month: str) -> list[tuple[str, int]]:
     """Sessions started, then the other counts of the month."""
-    month_sums = store.month_totals(month)
+    month_sums = stats.month_totals(month)
     started = sum(n for (metric, _key), n in month_sums.items() if metric == "sessions_started")
     rows = [(_m("Sessions commencées"), started)]
     for metric, text in OTHER_TOTALS.items():

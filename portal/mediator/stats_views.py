@@ -6,11 +6,9 @@ from datetime import date
 
 from flask import Response, render_template, request
 
-from kiosk import stats_push
-from kiosk.counters import month_range
-from kiosk.export import export_bytes
+from core.charts import bar_chart
+from core.counters import month_range
 from portal.catalogue import get_policy
-from portal.hub.charts import bar_chart
 
 from . import auth, bp, context
 from .i18n import _m
@@ -57,24 +55,20 @@ def statistics_page(message: str | None = None, error: str | None = None, status
     month = requested_month(today)
     if month is None:
         return bad_month_page()
-    store = context.counters()
-    series = charts(store, month, get_policy(), today) if store is not None else []
+    stats = context.stats()
+    counting = stats is not None and stats.counting
+    series = charts(stats, month, get_policy(), today) if counting else []
     for chart in series:
         chart["svg"] = bar_chart(f"graphique-{chart['id']}", chart["title"], chart["items"])
-    state, this_month = context.state(), today.strftime("%Y-%m")
+    this_month = today.strftime("%Y-%m")
     return render_template(
         "mediator/stats.html", month=month, month_label=month_name(month), charts=series,
-        totals=totals(store, month) if store is not None else [], has_data=store is not None,
+        totals=totals(stats, month) if counting else [], has_data=counting,
         months=[(m, month_name(m)) for m in recent_months(today)],
         previous=shift(month, -1), next=shift(month, 1) if month < this_month else None,
         formats=[(key, label) for key, (_ext, _type, label) in FORMATS.items()],
-        hub=stats_push.hub_url(state), waiting=waiting_reports(state),
+        hub=stats.hub_url() if stats else None, waiting=stats.waiting_reports() if stats else 0,
         message=message, error=error, form=form or {}), status
-
-
-def waiting_reports(state) -> int:
-    """Signed reports in the outbox, not yet accepted by the hub."""
-    return len(list(stats_push.outbox(state).glob("*.json")))
 
 
 @bp.get("/statistiques/export")
@@ -87,11 +81,11 @@ def statistics_export():
     if fmt not in FORMATS:
         return stats_error(_m("Format inconnu : choisissez CSV (;), CSV (,), XLSX ou JSON signé."),
                            400)
-    store = context.counters()
-    if store is None:
+    stats = context.stats()
+    if stats is None or not stats.counting:
         return stats_error(_m(NO_DATA), 404)
     extension, mimetype, _label = FORMATS[fmt]
-    body = export_bytes(context.state(), store, month, fmt)
+    body = stats.export(month, fmt)
     context.audit().record("stats_exported", f"indicateurs {month}, format {fmt}")
     name = f"indicateurs-{month}{'-virgule' if fmt == 'csv-comma' else ''}.{extension}"
     response = Response(body, content_type=mimetype)

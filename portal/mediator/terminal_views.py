@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
+from core.session_states import IN_SESSION
 from policies import (
     Allowlist,
     HostPatternError,
@@ -15,6 +16,7 @@ from policies import (
 )
 from portal.catalogue import get_policy
 from portal.security import is_local
+from portal.session import SessionPort
 
 from . import auth, bp, context
 from .access import check_password, refusal
@@ -29,7 +31,7 @@ ACCOMPANIED_ID = "accompagne"
 @auth.required
 def end_session():
     port = context.port()
-    if port.state() not in ("active", "warning"):
+    if port.state() not in IN_SESSION:
         return redirect(url_for("mediator.status", message="no_session"), 303)
     port.end_now("mediator")
     context.audit().record("session_ended", "session terminée par le médiateur")
@@ -52,17 +54,17 @@ def accompanied():
         if not errors:
             return redirect(url_for("mediator.accompanied", message="unlocked"), 303)
     return render_template("mediator/accompanied.html", sites=policy.sites, errors=errors,
-                           form=form, active=port.state() in ("active", "warning"),
+                           form=form, active=port.state() in IN_SESSION,
                            unlocked=port.unlocked_site(), message=request.args.get("message")), \
         400 if errors else 200
 
 
-def _unlock(port, policy: Policy, form) -> dict[str, str]:
+def _unlock(port: SessionPort, policy: Policy, form) -> dict[str, str]:
     """Validate and apply one unlock; the errors by field, empty on success."""
     attempt = check_password(form.get("password", ""))
     if not attempt.accepted:
         return {"password": refusal(attempt) + " " + _m("Le site n'a pas été débloqué.")}
-    if port.state() not in ("active", "warning"):
+    if port.state() not in IN_SESSION:
         return {"_": _m("Aucune session n'est en cours : le mode accompagné ne sert que "
                         "pendant une session.")}
     site_id, host = form.get("site", ""), form.get("host", "").strip()
@@ -84,7 +86,7 @@ def _unlock(port, policy: Policy, form) -> dict[str, str]:
     return {}
 
 
-def unlocked_allows(port, url: str) -> bool:
+def unlocked_allows(port: SessionPort, url: str) -> bool:
     """Would the accompanied unlock of this session open this URL (for the tester and tests)."""
     unlocked = port.unlocked_site()
     if unlocked is None:

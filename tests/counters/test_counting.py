@@ -6,8 +6,9 @@ import logging
 import sqlite3
 from datetime import date, datetime
 
-from kiosk.counters import CounterStore, clean_host, duration_band, hour_band
-from kiosk.events import Event
+from core.counters import clean_host, duration_band, hour_band
+from core.events import Event
+from kiosk.counters import CounterStore
 
 DAY = datetime(2026, 3, 10, 10, 15)
 

@@ -12,7 +12,7 @@ SCRIPT = textwrap.dedent("""
     import os, signal, sys
     from datetime import datetime
     from kiosk.counters import CounterStore
-    from kiosk.events import Event
+    from core.events import Event
     store = CounterStore(sys.argv[1], policy=None)
     assert store.record(Event("tile_opened", site_id="caf"), when=datetime(2026, 3, 10, 10))
     os.kill(os.getpid(), signal.SIGKILL)

@@ -13,10 +13,11 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from openpyxl import load_workbook
 
+from core.events import Event
+from core.vocabulary import THEMATIC_LABELS
 from kiosk.cli import cli
-from kiosk.events import Event
-from kiosk.export import export_bytes, public_key_b64, terminal_key
-from kiosk.vocabulary import THEMATIC_LABELS
+from kiosk.export import export_bytes
+from kiosk.identity import public_key_b64, terminal_key
 
 
 def fill(store) -> None:

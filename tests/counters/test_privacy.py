@@ -15,8 +15,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from core.events import KINDS, Event
 from kiosk.cli import cli
-from kiosk.events import KINDS, Event
 
 NIR = "1 85 05 33 063 042 17"
 NAME = "Josiane Dupontel"
@@ -104,7 +104,7 @@ def test_resident_data_is_never_stored_exported_or_logged(state, store, tmp_path
 def test_stored_values_are_only_enumerated_ones(state, store):
     import sqlite3
 
-    from kiosk.counters import (
+    from core.counters import (
         AUTONOMY,
         DOWNLOAD_OUTCOMES,
         DURATION_BANDS,
@@ -115,7 +115,7 @@ def test_stored_values_are_only_enumerated_ones(state, store):
         PRINT_OUTCOMES,
         THEMATICS,
     )
-    from kiosk.events import END_REASONS, HELP_OUTCOMES, NO_ANSWER, QUESTIONS
+    from core.events import END_REASONS, HELP_OUTCOMES, NO_ANSWER, QUESTIONS
 
     day = datetime(2026, 3, 10, 10)
     store.record(Event("session_started"), when=day)

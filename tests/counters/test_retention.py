@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kiosk.counters import retention_cutoff
-from kiosk.events import Event
+from core.counters import retention_cutoff
+from core.events import Event
 
 
 def test_days_older_than_25_months_are_deleted_on_the_first_record_of_a_day(store):

@@ -6,11 +6,11 @@ import uuid
 
 import pytest
 
-from kiosk.export import public_key_b64, sign_report
-from portal.hub import create_hub_app
-from portal.hub.auth import set_password
-from portal.hub.enrolment import create_code
-from portal.hub.places import create_place, find_place
+from hub import create_hub_app
+from hub.auth import set_password
+from hub.enrolment import create_code
+from hub.places import create_place, find_place
+from kiosk.identity import public_key_b64, sign_report
 from tests.hub.pgserver import PostgresServer, PostgresUnavailable
 
 PASSWORD = "correct horse battery"
@@ -71,7 +71,7 @@ def code_for(db, association: str) -> str:
 
 def figures(sessions: int = 5) -> dict:
     """A valid figures block, as kiosk.export.figures_for produces."""
-    from kiosk.counters import (
+    from core.counters import (
         DOWNLOAD_OUTCOMES,
         DURATION_BANDS,
         HOUR_BANDS,
@@ -79,7 +79,7 @@ def figures(sessions: int = 5) -> dict:
         PRINT_OUTCOMES,
         THEMATICS,
     )
-    from kiosk.events import END_REASONS
+    from core.events import END_REASONS
 
     def zeros(keys):
         return dict.fromkeys(keys, 0)

@@ -8,10 +8,10 @@ from datetime import date
 
 from flask import Flask
 
-from portal.hub import create_hub_app
-from portal.hub.auth import set_password
-from portal.hub.consolidate import shift
-from portal.hub.places import create_place
+from hub import create_hub_app
+from hub.auth import set_password
+from hub.consolidate import shift
+from hub.places import create_place
 from tests.hub.conftest import PASSWORD, Terminal, figures
 
 TODAY = date(2026, 4, 15)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from portal.hub.server import BackgroundHub
+from hub.server import BackgroundHub
 from tests.conftest import CHROMIUM, chromium_args
 from tests.hub.conftest import PASSWORD
 from tests.hub.demo import demo_hub

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.hub.server import BackgroundHub
+from hub.server import BackgroundHub
 from tests.hub.conftest import PASSWORD
 from tests.hub.demo import demo_hub
 from tests.pages import watched_page

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 
-from portal.hub.consolidate import shift
+from hub.consolidate import shift
 from tests.hub.conftest import Terminal, figures
 from tests.hub.test_staff import login
 
@@ -21,6 +21,15 @@ def push(client, terminal: Terminal, month: str, sessions: int, **figure_changes
     """A complete month's report, sent early the month after."""
     terminal.send(client, month, sessions, figures={**figures(sessions), **figure_changes},
                   generated_at=f"{shift(month, 1)}-28T23:59:59+00:00")
+
+
+def enrolled(client, db, *associations: str) -> list[Terminal]:
+    """New terminals of these associations, enrolled with the hub (May 2026 is "today")."""
+    client.application.config["HUB_TODAY"] = date(2026, 5, 2)
+    terminals = [Terminal(name) for name in associations]
+    for terminal in terminals:
+        terminal.enrol(client, db)
+    return terminals
 
 
 def bastide_march_ods(app, client, db):
@@ -35,10 +44,7 @@ def bastide_march_ods(app, client, db):
 
 def test_months_with_different_sites_and_languages_have_the_same_columns(app, client, db,
                                                                          staff):
-    app.config["HUB_TODAY"] = date(2026, 5, 2)
-    bastide, parc = Terminal("Bastide"), Terminal("Grand Parc")
-    bastide.enrol(client, db)
-    parc.enrol(client, db)
+    bastide, parc = enrolled(client, db, "Bastide", "Grand Parc")
     push(client, bastide, "2026-03", 5, tile_site={"cheque_energie": 5},
          language={"ps": 2, "fr": 3})
     push(client, parc, "2026-04", 4, tile_site={"caf": 1, "ameli": 3}, language={"fr": 4})
@@ -58,10 +64,7 @@ def test_months_with_different_sites_and_languages_have_the_same_columns(app, cl
 
 
 def test_the_workbook_has_a_totals_row_and_a_definitions_sheet(app, client, db, staff):
-    app.config["HUB_TODAY"] = date(2026, 5, 2)
-    bastide, parc = Terminal("Bastide"), Terminal("Grand Parc")
-    bastide.enrol(client, db)
-    parc.enrol(client, db)
+    bastide, parc = enrolled(client, db, "Bastide", "Grand Parc")
     push(client, bastide, "2026-03", 5)
     push(client, parc, "2026-03", 7)
     login(client)
@@ -132,10 +135,7 @@ def test_the_ods_file_opens_with_an_opendocument_library(app, client, db, staff)
 def test_the_hub_table_shows_small_answer_counts_as_below_3_after_summing(app, client, db,
                                                                          staff):
     """Two terminals of one association: 1 + 1 "not yet" reads "< 3"; 2 + 1 "alone" reads 3."""
-    app.config["HUB_TODAY"] = date(2026, 5, 2)
-    first, second = Terminal("Bastide"), Terminal("Bastide")
-    first.enrol(client, db)
-    second.enrol(client, db)
+    first, second = enrolled(client, db, "Bastide", "Bastide")
     answers = {"alone": 2, "helped": 0, "not_yet": 1, "no_answer": 0}
     push(client, first, "2026-03", 3, answer_outcome=answers,
          autonomy={"alone": 3, "accompanied": 0, "unknown": 0})

@@ -143,7 +143,7 @@ def test_an_oversized_report_is_refused_as_json(client, db, terminal):
 
 
 def test_an_enrolment_code_works_once(client, db):
-    from kiosk.export import public_key_b64
+    from kiosk.identity import public_key_b64
     from tests.hub.conftest import code_for
     code = code_for(db, "Maison de quartier")
     first, second = Terminal(), Terminal()
@@ -162,7 +162,7 @@ def test_an_enrolment_code_works_once(client, db):
     {"terminal_id": "not-a-uuid"}, {"code": None},
 ])
 def test_a_bad_enrolment_is_refused(client, db, change):
-    from kiosk.export import public_key_b64
+    from kiosk.identity import public_key_b64
     from tests.hub.conftest import code_for
     terminal = Terminal()
     body = {"terminal_id": terminal.id, "public_key": public_key_b64(terminal.key),
@@ -174,7 +174,7 @@ def test_a_bad_enrolment_is_refused(client, db, change):
 
 
 def test_an_expired_code_is_refused(client, db):
-    from kiosk.export import public_key_b64
+    from kiosk.identity import public_key_b64
     from tests.hub.conftest import code_for
     code = code_for(db, "A")
     db.execute("UPDATE enrolment_codes SET expires_at = '2000-01-01T00:00:00+00:00'")
@@ -187,7 +187,7 @@ def test_an_expired_code_is_refused(client, db):
 def test_concurrent_enrolments_with_one_code_enrol_one_terminal(app, db):
     import threading
 
-    from kiosk.export import public_key_b64
+    from kiosk.identity import public_key_b64
     from tests.hub.conftest import code_for
     code = code_for(db, "A")
     statuses: list[int] = []

@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 from waitress import create_server
 
+from core.events import Event
+from hub import create_hub_app
 from kiosk.cli import cli
 from kiosk.counters import CounterStore
-from kiosk.events import Event
 from kiosk.stats_push import (
     backoff_delay,
     default_months,
@@ -25,7 +26,6 @@ from kiosk.stats_push import (
     push_until_sent,
 )
 from policies import default_policy_path
-from portal.hub import create_hub_app
 from tests.hub.conftest import code_for
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from portal.hub.places import PlaceError, create_place, name_key
+from hub.places import PlaceError, create_place, name_key
 from tests.hub.conftest import Terminal
 from tests.hub.test_staff import csrf, login
 
@@ -109,8 +109,8 @@ def test_the_register_counts_trusted_terminals_and_shows_each_ones_latest_report
 
 def test_an_older_database_with_free_text_associations_is_adopted(tmp_path):
     """Rows from before the register point at one place per distinct name."""
-    from portal.hub import create_hub_app
-    from portal.hub.db import Database
+    from hub import create_hub_app
+    from hub.db import Database
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     old = Database(url)
     old.execute("CREATE TABLE terminals (terminal_id TEXT PRIMARY KEY, association TEXT NOT NULL,"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from portal.hub import create_hub_app
-from portal.hub.auth import set_password
-from portal.hub.server import BackgroundHub
+from hub import create_hub_app
+from hub.auth import set_password
+from hub.server import BackgroundHub
 from tests.hub.browser import Browser
 from tests.hub.conftest import PASSWORD
 from tests.hub.test_server import kiosk_hub
@@ -97,7 +97,7 @@ def post_json(server, path: str, body: dict):
 
 
 def enrolment(terminal, code: str, key=None) -> dict:
-    from kiosk.export import public_key_b64
+    from kiosk.identity import public_key_b64
     return {"terminal_id": terminal.id, "public_key": public_key_b64(key or terminal.key),
             "code": code}
 
@@ -129,8 +129,8 @@ def test_a_valid_code_cannot_rebind_an_enrolled_terminal(served, db):
 def test_a_rebind_signed_by_the_current_key_is_accepted_and_audited(served, db):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from kiosk.export import public_key_b64, sign_report
-    from portal.hub.enrolment import code_hash
+    from core.enrolment import code_hash
+    from kiosk.identity import public_key_b64, sign_report
     from tests.hub.conftest import Terminal, code_for
     terminal = Terminal("Bastide")
     assert post_json(served, "/api/enrol", enrolment(terminal, code_for(db, "Bastide"))
@@ -270,8 +270,8 @@ def test_an_oversized_body_is_refused_from_its_headers(served, path):
 
 
 def test_the_server_cap_sits_just_above_the_app_limit():
-    from portal.hub import MAX_REPORT_BYTES
-    from portal.hub.server import MAX_BODY_BYTES
+    from hub import MAX_REPORT_BYTES
+    from hub.server import MAX_BODY_BYTES
     assert MAX_REPORT_BYTES < MAX_BODY_BYTES <= 4 * MAX_REPORT_BYTES
 
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from openpyxl import load_workbook
 
-from portal.hub.auth import check_login, hash_password, lock_delay, verify_password
+from hub.auth import check_login, hash_password, lock_delay, verify_password
 from tests.hub.conftest import PASSWORD, Terminal
 
 
@@ -102,13 +102,13 @@ def test_the_table_sums_terminals_by_association_and_month(client, db, staff):
 
 
 def test_staff_create_an_enrolment_code_that_a_terminal_can_use(client, db, staff):
-    from portal.hub.places import create_place
+    from hub.places import create_place
     place = create_place(db, "financeur", {"name": "Centre Bastide"})
     login(client)
     page = client.post("/terminals", data={"place_id": place.id,
                                            "csrf_token": csrf(client, "/terminals")})
     code = re.search(r"<code>([A-Z0-9-]+)</code>", page.get_data(as_text=True)).group(1)
-    from kiosk.export import public_key_b64
+    from kiosk.identity import public_key_b64
     terminal = Terminal()
     answer = client.post("/api/enrol", json={"terminal_id": terminal.id, "code": code,
                                              "public_key": public_key_b64(terminal.key),

@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -201,21 +200,6 @@ class Container:
         self.sh(f"install -D -m {mode:o} /dev/stdin {path}", stdin=text)
 
 
-@contextlib.contextmanager
-def xvfb(size: str = "1024x768x24") -> Iterator[str]:
-    """A private X server on a free display; yields its name (":N")."""
-    read, write = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", size,
-                               "-nolisten", "tcp"], pass_fds=(write,),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    try:
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def screenshot_colours(display: str, path: Path) -> int:

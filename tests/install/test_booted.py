@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.install.container import Container, screenshot_colours, why_not_bootable, xvfb
+from tests.install.container import Container, screenshot_colours, why_not_bootable
+from tests.xserver import xvfb
 
 pytestmark = [pytest.mark.slow, pytest.mark.booted,
               pytest.mark.skipif(why_not_bootable() is not None,
@@ -78,7 +79,7 @@ def kiosk_processes(box: Container) -> str:
 
 @pytest.fixture(scope="module")
 def display():
-    with xvfb() as name:
+    with xvfb("1024x768x24") as name:
         yield name
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import kiosk.audit
+import core.audit
 
 SESSION_UID = KIOSK_GID = 42_101   # kiosk:kiosk
 ADMIN_UID = 42_102                 # kiosk-admin, member of group kiosk
@@ -49,7 +49,7 @@ def test_both_accounts_can_append_to_the_audit_log_in_either_order(order) -> Non
         base.chmod(0o755)
         lib = base / "lib"
         lib.mkdir(mode=0o755)
-        shutil.copy(kiosk.audit.__file__, lib / "audit.py")  # stdlib only: runs anywhere
+        shutil.copy(core.audit.__file__, lib / "audit.py")  # stdlib only: runs anywhere
         state = base / "state"
         state.mkdir()
         os.chown(state, 0, KIOSK_GID)
@@ -60,7 +60,7 @@ def test_both_accounts_can_append_to_the_audit_log_in_either_order(order) -> Non
                                     capture_output=True, text=True, timeout=30,
                                     preexec_fn=accounts[who], cwd="/", env={"PATH": "/usr/bin"})
             assert result.returncode == 0, f"{who} could not append: {result.stderr}"
-        actions = [entry.action for entry in kiosk.audit.AuditLog(state).entries()]
+        actions = [entry.action for entry in core.audit.AuditLog(state).entries()]
         assert actions == [f"by-{who}" for who in reversed(order)]
         assert (state / "audit.log").stat().st_gid == KIOSK_GID
     finally:

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from kiosk.portal_wiring import mediator_config
 from portal import create_app
 from portal.limits import LOGO_LIMIT, UPLOAD_LIMIT
 from tests.mediator.conftest import mediator_state
@@ -51,7 +52,7 @@ def live_url(tmp_path):
     from portal.server import BackgroundServer
 
     state = mediator_state(tmp_path / "state")
-    app = create_app({"MEDIATOR_STATE_DIR": str(state), "PORTAL_SECRET": "test",
+    app = create_app({**mediator_config(state), "PORTAL_SECRET": "test",
                       "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs")})
     with BackgroundServer(app, threads=2) as server:
         yield server.url, state

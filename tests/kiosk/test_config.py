@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from core.config import SETTINGS, Config, SettingError
 from kiosk.cli import cli
-from kiosk.config import SETTINGS, Config, SettingError
 
 
 def test_defaults_apply_without_a_file(tmp_path):

@@ -17,9 +17,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from core.passwords import PasswordError, hash_password
 from kiosk.keeper import HASH_NAME, POLICY_KEY_NAME, Keeper, KeeperError
 from kiosk.keeper_service import KeeperClient, SecretsUnavailable
-from portal.auth import PasswordError, hash_password
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery 42"
@@ -106,7 +106,7 @@ def test_a_catalogue_is_signed_only_with_a_live_grant(service, state):
 
 
 def test_only_this_terminals_reports_get_the_terminal_key(service, state):
-    from kiosk.export import terminal_id
+    from kiosk.identity import terminal_id
 
     with pytest.raises(KeeperError, match="not_a_report"):
         service.sign_report({"anything": "I want signed"})
@@ -165,7 +165,7 @@ def test_no_service_means_refusal_not_a_local_fallback(tmp_path):
 
 def test_a_hash_planted_in_the_sessions_config_does_not_count(state):
     """config.toml is writable by the session: on an installed terminal only secrets/ counts."""
-    from kiosk.config import Config
+    from core.config import Config
 
     (state / "secrets" / HASH_NAME).unlink()
     config = Config.load(state)
@@ -187,13 +187,14 @@ def test_without_a_secrets_dir_the_demo_keeps_the_hash_in_its_config(tmp_path):
 def test_the_mediator_works_through_the_service(service, state, tmp_path, monkeypatch):
     """The portal reads no secret itself: with the service's socket named, login and the
     signature of a saved catalogue go through it, and an outage refuses rather than guesses."""
+    from kiosk.portal_wiring import mediator_config
     from policies.signing import verify_file
     from portal import create_app
     from tests.mediator.conftest import login
     from tests.mediator.test_catalogue import add_site
 
     monkeypatch.setenv("KIOSK_SECRETS_SOCKET", str(service.path))
-    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state), "PORTAL_SECRET": "test",
+    app = create_app({"TESTING": True, **mediator_config(state), "PORTAL_SECRET": "test",
                       "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs")})
     client = app.test_client()
     assert login(client, "wrong").status_code == 401

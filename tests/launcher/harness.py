@@ -14,35 +14,36 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kiosk.events import Event
+from core.events import Event
+from tests.policytext import policy_toml, site
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_XDG_OPEN = "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/xdg-open.calls\"\n"
 FAKE_LP = "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"$(dirname \"$0\")/lp.calls\"\n" \
           "cp \"$4\" \"$(dirname \"$0\")/printed.pdf\"\n"
 
-POLICY = """version = 1
-[session]
-strict_resources = {strict}
-[[category]]
-id = "famille_scolarite"
-label = "Famille"
-[[site]]
-id = "caf"
-name = "CAF"
-category = "famille_scolarite"
-url = "http://caf.localhost:{port}/"
-hosts = ["caf.localhost:{port}"]
-[[shared]]
-id = "franceconnect"
-name = "FranceConnect"
-hosts = ["franceconnect.localhost:{port}"]
-"""
+def wait_until(check, timeout: float = 20.0, what: str = "condition"):
+    """Poll `check` every 0.2 s until it returns something true (returned); fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def catalogue_text(port: int, strict: bool = True) -> str:
+    """The test catalogue: CAF and FranceConnect stand-ins on loopback `port`."""
+    return policy_toml(
+        site("caf", "CAF", f"http://caf.localhost:{port}/", [f"caf.localhost:{port}"]),
+        shared=({"id": "franceconnect", "name": "FranceConnect",
+                 "hosts": [f"franceconnect.localhost:{port}"]},), strict=strict)
 
 
 def write_policy(path: Path, strict: bool = True, port: int = 9) -> Path:
     """The test catalogue; its loopback sites are on `port` (a catalogue names their port)."""
-    path.write_text(POLICY.format(strict="true" if strict else "false", port=port))
+    path.write_text(catalogue_text(port, strict))
     return path
 
 
@@ -54,7 +55,7 @@ class Launcher:
                  user: str | None = None, policy_text: str | None = None) -> None:
         """user: run as this unprivileged account with the Chromium sandbox on, as in
         production (root only); otherwise a root test run turns the sandbox off.
-        policy_text: a policy of the test's own instead of POLICY."""
+        policy_text: a policy of the test's own instead of the test catalogue."""
         self.base = base
         self.home = base / "home"
         self.xdg = base / "xdg"

@@ -11,21 +11,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.events import Event
+from core.events import Event
+from core.layout import SessionPaths
 from launcher import bridge, downloads
 from launcher.app import home_origin
-from launcher.confine import SessionPaths, confined_environment
+from launcher.confine import confined_environment
 from launcher.navigation import NavigationGate
 from launcher.options import window_options
 from launcher.protocol import Command, EventWriter, parse_command
 from launcher.shortcuts import KeyAction, classify
 from launcher.toolbar import ToolbarState, time_left_label
 from policies import Allowlist, parse_policy
-from tests.launcher.harness import POLICY
+from tests.launcher.harness import catalogue_text
 
 
 def gate(strict: bool = True) -> NavigationGate:
-    policy = parse_policy(POLICY.format(strict="true" if strict else "false", port=9).encode())
+    policy = parse_policy(catalogue_text(9, strict).encode())
     return NavigationGate(Allowlist(policy, internal_origins=["http://portal.localhost:8000"]))
 
 
@@ -303,7 +304,7 @@ def test_blob_urls_from_allowed_origins_become_downloads():
     (1, "lp: Error - unsupported document-format", "failed"),
 ])
 def test_lp_outcome(code, stderr, detail):
-    from launcher.printing import lp_outcome
+    from core.printing import lp_outcome
 
     assert lp_outcome(code, stderr) == detail
 

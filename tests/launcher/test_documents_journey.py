@@ -10,11 +10,11 @@ import time
 import pytest
 from flask import request
 
-from kiosk.events import ListSink
+from core.events import ListSink
 from portal import create_app
 from portal.server import BackgroundServer
 from portal.session import MemorySession
-from tests.launcher.harness import POLICY, Launcher, xdotool
+from tests.launcher.harness import Launcher, catalogue_text, wait_until, xdotool
 from tests.pdfs import PAGE_COLOURS, make_pdf
 from tests.pixels import screen
 
@@ -23,16 +23,6 @@ FAKE_LP = ("#!/bin/sh\nPATH=/usr/bin:/bin\nfor last; do :; done\n"
 CAF_PAGE = """<!doctype html><style>a{display:block;height:500px;background:#eee;font-size:40px}
 </style><a href="/attestation.pdf">Voir mon attestation</a>"""
 RED = PAGE_COLOURS[0]
-
-
-def wait_until(check, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
@@ -48,7 +38,7 @@ def kiosk(display, fake_sites, tmp_path, monkeypatch):
     fake_sites.add("caf.localhost", "/attestation.pdf", make_pdf(), content_type="application/pdf",
                    headers={"Content-Disposition": 'inline; filename="attestation.pdf"'})
     policy = tmp_path / "portal-policy.toml"
-    text = POLICY.format(strict="true", port=fake_sites.port)  # the sites', not the portal's port
+    text = catalogue_text(fake_sites.port)  # the sites', not the portal's port
     policy.write_text(text)
     base = tmp_path / "kiosk"
     session = MemorySession(base / "session" / "downloads", sink=ListSink())

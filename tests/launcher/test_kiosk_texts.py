@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from launcher import kiosk_texts, printing
+from core import printing
+from launcher import kiosk_texts
 from launcher.download_flow import REFUSED, SAVED
 from launcher.toolbar import ToolbarState
 

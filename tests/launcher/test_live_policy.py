@@ -11,7 +11,7 @@ from launcher.live_policy import LivePolicy
 from launcher.protocol import parse_command
 from policies import parse_policy
 from tests.fakesites import Response
-from tests.launcher.harness import POLICY, Launcher
+from tests.launcher.harness import Launcher, catalogue_text
 
 KNOCK = """<p>caf</p><script>
 setInterval(() => { location.href = "http://ameli.localhost:%d/welcome"; }, 400);
@@ -31,14 +31,14 @@ def test_allow_site_command_is_parsed_only_when_well_formed():
     ("ameli", ["ameli.fr"] * 21), ("ameli", [5]),
 ])
 def test_a_malformed_unlock_changes_nothing(site_id, hosts):
-    live = LivePolicy(parse_policy(POLICY.format(strict="true", port=9)), [])
+    live = LivePolicy(parse_policy(catalogue_text(9)), [])
     assert not live.allow_site(site_id, hosts)
     assert not live.allowlist().decide("https://ameli.fr/").allowed
 
 
 def test_unlock_adds_one_site_and_reload_keeps_the_last_good_file(tmp_path):
     path = tmp_path / "policy.toml"
-    path.write_text(POLICY.format(strict="true", port=9))
+    path.write_text(catalogue_text(9))
     live = LivePolicy(parse_policy(path.read_text()), ["http://127.0.0.1:8765"], path)
     assert live.allow_site("ameli", ["ameli.fr", "*.ameli.fr"])
     assert live.allowlist().decide("https://www.ameli.fr/").site_id == "ameli"

@@ -5,20 +5,19 @@ says how many documents are still there."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 from collections.abc import Iterator
 
 import pytest
 from flask import request
 
-from kiosk.events import ListSink
+from core.events import ListSink
 from portal import create_app
 from portal.server import BackgroundServer
 from portal.session import MemorySession
-from tests.launcher.harness import POLICY, Launcher, xdotool
+from tests.launcher.harness import Launcher, catalogue_text, wait_until, xdotool
 from tests.pixels import Image, screen
+from tests.xserver import xvfb
 
 BUTTON = (241, 250, 238)  # #f1faee
 END = (230, 57, 70)       # #e63946
@@ -48,32 +47,12 @@ def bar(display: str) -> list[bytes]:
     return screen(display).rows[:56]
 
 
-def wait_until(check, timeout: float = 15.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def start_xvfb(size: str) -> tuple[subprocess.Popen, str]:
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", size,
-                             "-nolisten", "tcp"], pass_fds=(write_fd,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        return proc, f":{pipe.readline().strip()}"
-
-
 class Kiosk:
     """A kept window on the real portal (home: the CAF tile), with its requests logged."""
 
     def __init__(self, base, display: str, fake_sites) -> None:
         policy = base / "portal-policy.toml"
-        text = POLICY.format(strict="true", port=fake_sites.port)  # the sites' port
+        text = catalogue_text(fake_sites.port)  # the sites' port
         policy.write_text(text)
         self.session = MemorySession(base / "kiosk" / "session" / "downloads", sink=ListSink())
         self.session.request_start()
@@ -208,10 +187,9 @@ def test_arabic_resident_gets_an_arabic_right_to_left_bar(kiosk):
 
 @pytest.mark.parametrize("language", ["fr", "ar", "en"])
 def test_every_button_is_on_screen_at_1024_px_and_largest_zoom(fake_sites, tmp_path, language):
-    proc, small = start_xvfb("1024x768x24")
     fake_sites.page("caf.localhost", "/", SITE)
     fake_sites.add("caf.localhost", "/shown", "ok", content_type="text/plain")
-    try:
+    with xvfb("1024x768x24") as small:
         k = Kiosk(tmp_path, small, fake_sites)
         try:
             if language != "fr":
@@ -228,6 +206,3 @@ def test_every_button_is_on_screen_at_1024_px_and_largest_zoom(fake_sites, tmp_p
             assert len(end) == 1 and 0 < end[0][0] and end[0][1] < 1024
         finally:
             k.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)

@@ -12,11 +12,11 @@ import time
 import pytest
 from flask import request
 
-from kiosk.events import ListSink
+from core.events import ListSink
 from portal import create_app
 from portal.server import BackgroundServer
 from portal.session import MemorySession
-from tests.launcher.harness import POLICY, Launcher, xdotool
+from tests.launcher.harness import Launcher, catalogue_text, wait_until, xdotool
 from tests.pixels import screen
 
 GREEN = (0.1, 0.6, 0.2)
@@ -41,7 +41,7 @@ def kiosk(display, fake_sites, tmp_path_factory):
     # reserved here and listed as the CAF's (nothing listens on them yet).
     PORTS.update(refused=closed_port(), tls=closed_port(), hang=closed_port())
     extra = "".join(f', "caf.localhost:{p}"' for p in PORTS.values())
-    text = POLICY.format(strict="true", port=port).replace(
+    text = catalogue_text(port).replace(
         f'hosts = ["caf.localhost:{port}"]',
         f'hosts = ["caf.localhost:{port}", "caf.invalid"{extra}]')
     assert "caf.invalid" in text
@@ -60,15 +60,6 @@ def kiosk(display, fake_sites, tmp_path_factory):
             yield launcher, session, paths
         finally:
             launcher.stop()
-
-
-def wait_until(check, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def fail_from_site(kiosk, fake_sites, display, target: str) -> tuple[int, str]:

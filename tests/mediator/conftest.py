@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Config
+from core.config import Config
+from core.passwords import hash_password
+from kiosk.portal_wiring import mediator_config
 from portal import create_app
-from portal.auth import hash_password
 
 PASSWORD = "correct horse battery"
 _HASH = hash_password(PASSWORD)
@@ -63,7 +64,7 @@ def blocked() -> Blocked:
 
 @pytest.fixture
 def app(state: Path, tmp_path: Path, clock: Clock, blocked: Blocked):
-    return create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state), "PORTAL_SECRET": "test",
+    return create_app({"TESTING": True, **mediator_config(state), "PORTAL_SECRET": "test",
                        "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs"), "AUTH_CLOCK": clock,
                        "MEDIATOR_BLOCKED_HOSTS": blocked})
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from kiosk.portal_wiring import mediator_config
 from portal import create_app
 
 from .conftest import PASSWORD, mediator_state
@@ -26,7 +27,7 @@ def served_portal(where: Path) -> Iterator[tuple[str, Flask]]:
     from portal.server import BackgroundServer
 
     state = mediator_state(where)
-    app = create_app({"MEDIATOR_STATE_DIR": str(state),
+    app = create_app({**mediator_config(state),
                       "PORTAL_DOCUMENTS_DIR": str(state / "docs")})
     with BackgroundServer(app) as server:
         yield server.url, app

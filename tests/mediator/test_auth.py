@@ -5,9 +5,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from core.config import Config
+from core.passwords import hash_password, verify_password
+from core.throttle import Throttle, lock_delay
 from kiosk.cli import cli
-from kiosk.config import Config
-from portal.auth import Throttle, hash_password, lock_delay, verify_password
 
 from .conftest import PASSWORD, login, post, token
 
@@ -200,7 +201,7 @@ def test_set_password_from_stdin(tmp_path):
 def test_concurrent_guesses_cannot_slip_past_the_lockout(state, clock):
     import threading
 
-    from portal.auth import FREE_FAILURES
+    from core.throttle import FREE_FAILURES
     checked = []
 
     def guess():
@@ -217,8 +218,8 @@ def test_concurrent_guesses_cannot_slip_past_the_lockout(state, clock):
 
 
 def test_throttle_forgets_the_oldest_names_first(state, clock, monkeypatch):
-    import portal.auth
-    monkeypatch.setattr(portal.auth, "MAX_ACCOUNTS", 3)
+    import core.throttle
+    monkeypatch.setattr(core.throttle, "MAX_ACCOUNTS", 3)
     throttle = Throttle(state / "t.json", clock=clock)
     for name in ("zoe", "adam", "marc", "bob"):
         throttle.attempt(name, lambda: False)
@@ -242,3 +243,15 @@ def test_login_on_the_terminal_during_a_session_closes_after_two_idle_minutes(cl
     assert client.get("/mediateur/").status_code == 200
     clock.advance(121)
     assert client.get("/mediateur/").status_code == 302
+
+
+def test_without_a_secrets_keeper_wired_in_the_area_fails_closed(state, tmp_path):
+    """The portal alone (no kiosk wiring) checks no password: a plain 503 page, never a login."""
+    from portal import create_app
+
+    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state),
+                      "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs")})
+    client = app.test_client()
+    refused = client.get("/mediateur/connexion")
+    assert refused.status_code == 503 and 'name="password"' not in refused.get_data(as_text=True)
+    assert client.get("/mediateur/").status_code in (302, 303, 503)

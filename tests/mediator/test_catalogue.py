@@ -186,7 +186,7 @@ def test_save_is_signed_when_a_key_is_configured(mediator, state):
 
 
 def test_unsigned_save_is_refused_when_signatures_are_required(mediator, state, app):
-    from kiosk.config import Config
+    from core.config import Config
     config = Config.load(state)
     config.set("require_signed_policy", "true")
     config.save()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.events import Event
+from core.events import Event
+from kiosk.portal_wiring import mediator_config
 from portal import create_app
 
 from .conftest import PASSWORD, mediator_state, post
@@ -116,7 +117,7 @@ def test_page_shows_and_rings_a_help_request_without_reloading(browser, live):
 def test_a_mediator_on_the_network_stays_logged_in_when_a_resident_starts(tmp_path):
     """The alert page on the mediator's own computer must survive residents coming and going;
     on the terminal itself a session start still ends the login."""
-    from kiosk.config import Config
+    from core.config import Config
 
     from .conftest import login
 
@@ -124,7 +125,7 @@ def test_a_mediator_on_the_network_stays_logged_in_when_a_resident_starts(tmp_pa
     config = Config.load(state)
     config.set("mediator_network_access", True)
     config.save()
-    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state),
+    app = create_app({"TESTING": True, **mediator_config(state),
                       "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs")})
     port = app.extensions["kiosk_session"]
     desk = app.test_client()

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from kiosk.config import Config, SettingError
+from core.config import Config, SettingError
 from portal.mediator import online
 
 

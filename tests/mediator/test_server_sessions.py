@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from core.passwords import hash_password
 from kiosk.keeper import KeeperError
 from kiosk.keeper_service import keeper_for
+from kiosk.portal_wiring import mediator_config
 from portal import create_app
-from portal.auth import hash_password
 
 from .conftest import PASSWORD, login, post
 from .live import Browser
@@ -20,7 +21,7 @@ from .live import Browser
 def live(state, tmp_path, clock):
     from portal.server import BackgroundServer
 
-    app = create_app({"MEDIATOR_STATE_DIR": str(state), "PORTAL_SECRET": "test",
+    app = create_app({**mediator_config(state), "PORTAL_SECRET": "test",
                       "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs"), "AUTH_CLOCK": clock})
     with BackgroundServer(app, threads=2) as server:
         yield app, server.url

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from kiosk.config import Config
+from core.config import Config
 from policies import load_policy
 
 from .conftest import post
@@ -32,7 +32,8 @@ def test_valid_settings_are_saved_in_config_and_session_limits_in_a_new_policy(m
         and config["printing"] is False
     session = load_policy(state / "policy.toml").session
     assert (session.idle_minutes, session.warning_seconds, session.max_minutes) == (7, 45, 90)
-    assert app.config["PORTAL_ASSOCIATION"] == "Maison des habitants"
+    assert app.extensions["kiosk_settings"].current().association == "Maison des habitants"
+    assert app.config["PORTAL_ASSOCIATION"] != "Maison des habitants"  # startup value only
     assert "Maison des habitants" in mediator.get("/").get_data(as_text=True)
 
 
@@ -109,7 +110,7 @@ def test_resident_forms_keep_their_small_size_limit(client):
 
 
 def test_password_change_needs_the_current_one_and_two_equal_new_ones(mediator, state):
-    from portal.auth import verify_password
+    from core.passwords import verify_password
 
     from .conftest import PASSWORD
     wrong = post(mediator, "/mediateur/mot-de-passe",

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from core.events import Event
 from kiosk.counters import CounterStore
-from kiosk.events import Event
-from kiosk.export import terminal_key
+from kiosk.identity import terminal_key
+from kiosk.portal_wiring import mediator_config
 from policies import default_policy_path, load_policy
 from portal import create_app
 
@@ -50,9 +51,9 @@ def counters(state: Path):
 
 @pytest.fixture
 def stats_client(state: Path, tmp_path: Path, clock, counters):
-    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state), "PORTAL_SECRET": "test",
-                      "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs"), "AUTH_CLOCK": clock,
-                      "MEDIATOR_COUNTERS": counters})
+    app = create_app({"TESTING": True, **mediator_config(state, counters=counters),
+                      "PORTAL_SECRET": "test", "PORTAL_DOCUMENTS_DIR": str(tmp_path / "docs"),
+                      "AUTH_CLOCK": clock})
     client = app.test_client()
     assert login(client).status_code == 303
     return client
@@ -187,10 +188,10 @@ def test_the_nav_links_to_the_statistics(stats_client):
 
 
 def test_the_runtime_gives_the_page_the_terminals_counters(tmp_path):
-    from kiosk.config import Config
+    from core.config import Config
+    from core.passwords import hash_password
     from kiosk.runtime import _portal_app
     from kiosk.supervisor import Supervisor
-    from portal.auth import hash_password
 
     config = Config(tmp_path)
     config.set("admin_password_hash", hash_password(PASSWORD))
@@ -208,8 +209,8 @@ def test_the_runtime_gives_the_page_the_terminals_counters(tmp_path):
 
 
 def _logged_in(app):
-    from kiosk.config import Config
-    from portal.auth import hash_password
+    from core.config import Config
+    from core.passwords import hash_password
 
     config = Config(Path(app.config["MEDIATOR_STATE_DIR"]))
     config.set("admin_password_hash", hash_password(PASSWORD))
@@ -284,7 +285,7 @@ def hub(tmp_path_factory):
     """A real hub (SQLite) served by waitress on loopback, shared by this module."""
     from waitress import create_server
 
-    from portal.hub import create_hub_app
+    from hub import create_hub_app
 
     folder = tmp_path_factory.mktemp("hub")
     app = create_hub_app(f"sqlite:///{folder / 'hub.sqlite3'}")
@@ -323,7 +324,7 @@ def dead_url() -> str:
 
 
 def test_enrolment_with_the_funders_code_succeeds(stats_client, hub, state):
-    from kiosk.export import terminal_id
+    from kiosk.identity import terminal_id
     code = new_code(hub)
     response = enrol(stats_client, {"hub": hub[1] + "/", "code": code})
     assert response.status_code == 303, response.get_data(as_text=True)[:800]
@@ -392,7 +393,7 @@ def test_hub_forms_need_the_csrf_token(stats_client, hub, state):
 
 
 def test_send_now_pushes_the_reports_to_the_hub(stats_client, hub, state):
-    from kiosk.export import terminal_id
+    from kiosk.identity import terminal_id
     enrol(stats_client, {"hub": hub[1], "code": new_code(hub)})
     response = post(stats_client, "/mediateur/statistiques/envoyer")
     assert response.status_code == 303, response.get_data(as_text=True)[:800]
@@ -477,12 +478,12 @@ def test_a_hostile_hub_error_is_shown_as_plain_text(stats_client, hostile_hub):
 
 
 def test_the_terminal_page_and_the_hub_name_each_figure_the_same(stats_client, counters):
-    """One vocabulary (kiosk/vocabulary.py): every label the terminal's page shows for a figure
+    """One vocabulary (core/vocabulary.py): every label the terminal's page shows for a figure
     is the name of that figure's column in the funder's export (same words, same count)."""
     from html import unescape
 
+    from core.spreadsheets import columns
     from kiosk.export import figures_for
-    from kiosk.spreadsheets import columns
     page = unescape(page_of(stats_client))
     hub_row = columns(figures_for(counters, MONTH))
     shared = {"Sessions commencées": 3, "Demandes d'aide": 3, "Pages refusées": 0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.counters import CounterStore
+from kiosk.portal_wiring import mediator_config
 from policies import default_policy_path, load_policy
 from portal import create_app
 
@@ -21,8 +22,8 @@ def live_stats(tmp_path_factory):
     state = mediator_state(tmp_path_factory.mktemp("stats-live"))
     store = CounterStore(state, policy=load_policy(default_policy_path()))
     fill(store)
-    app = create_app({"MEDIATOR_STATE_DIR": str(state), "PORTAL_DOCUMENTS_DIR": str(state / "docs"),
-                      "MEDIATOR_COUNTERS": store})
+    app = create_app({**mediator_config(state, counters=store),
+                      "PORTAL_DOCUMENTS_DIR": str(state / "docs")})
     with BackgroundServer(app, threads=2) as server:
         yield server.url
     store.close()

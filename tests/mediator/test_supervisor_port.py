@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.events import Event, ListSink
+from core.events import Event, ListSink
 from kiosk.portal_port import SupervisorPort
 from kiosk.supervisor import Supervisor
 
@@ -45,9 +45,9 @@ def test_new_catalogue_restarts_the_window_at_logout_between_sessions_only(tmp_p
 
 
 def test_runtime_portal_edits_the_supervisors_own_store(tmp_path):
-    from kiosk.config import Config
+    from core.config import Config
+    from core.passwords import hash_password
     from kiosk.runtime import _portal_app
-    from portal.auth import hash_password
 
     from .conftest import PASSWORD, login, post
 
@@ -67,7 +67,7 @@ def test_runtime_portal_edits_the_supervisors_own_store(tmp_path):
 
 
 def test_runtime_portal_shows_the_uploaded_logo_after_a_restart(tmp_path):
-    from kiosk.config import Config
+    from core.config import Config
     from kiosk.runtime import _portal_app
 
     (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
@@ -75,4 +75,19 @@ def test_runtime_portal_shows_the_uploaded_logo_after_a_restart(tmp_path):
     config.set("logo", "logo.png")
     config.save()
     app = _portal_app(Supervisor(tmp_path))
-    assert app.config["PORTAL_LOGO"] == str(tmp_path / "logo.png")
+    assert app.extensions["kiosk_settings"].current().logo == tmp_path / "logo.png"
+
+
+def test_runtime_portal_shows_the_stores_policy_with_no_copy_of_its_own(tmp_path):
+    """A catalogue changed behind the portal's back (`kiosk policy rollback`, a reload) is what
+    the resident pages show next: the portal asks the supervisor's store every time."""
+    from kiosk.runtime import _portal_app
+
+    supervisor = Supervisor(tmp_path)
+    client = _portal_app(supervisor).test_client()
+    assert "CAF" in client.get("/accueil").get_data(as_text=True)
+    text = supervisor.store.path.read_text()
+    supervisor.store.save(text.replace('name = "CAF"', 'name = "Caisse des allocations"', 1)
+                          .encode())
+    page = client.get("/accueil").get_data(as_text=True)
+    assert "Caisse des allocations" in page

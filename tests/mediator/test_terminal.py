@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kiosk.events import Event
+from core.events import Event
 from portal.mediator.terminal_views import unlocked_allows
 
 from .conftest import PASSWORD, post
@@ -131,10 +131,11 @@ def test_blocked_hosts_add_refuses_bad_input(mediator, state):
 
 
 def test_blocked_hosts_default_provider_is_empty(state, tmp_path):
+    from kiosk.portal_wiring import mediator_config
     from portal import create_app
 
     from .conftest import login
-    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state),
+    app = create_app({"TESTING": True, **mediator_config(state),
                       "PORTAL_DOCUMENTS_DIR": str(tmp_path)})
     client = app.test_client()
     login(client)
@@ -143,6 +144,7 @@ def test_blocked_hosts_default_provider_is_empty(state, tmp_path):
 
 
 def test_saving_tells_the_session_port_and_logout_lets_it_refresh(state, tmp_path):
+    from kiosk.portal_wiring import mediator_config
     from portal import create_app
     from portal.session import MemorySession
 
@@ -158,7 +160,7 @@ def test_saving_tells_the_session_port_and_logout_lets_it_refresh(state, tmp_pat
             self.calls.append("mediator_left")
 
     port = Recording(tmp_path)
-    app = create_app({"TESTING": True, "MEDIATOR_STATE_DIR": str(state), "PORTAL_SESSION": port})
+    app = create_app({"TESTING": True, **mediator_config(state), "PORTAL_SESSION": port})
     client = app.test_client()
     login(client)
     post(client, "/mediateur/catalogue/sites/caf/supprimer")
@@ -167,7 +169,7 @@ def test_saving_tells_the_session_port_and_logout_lets_it_refresh(state, tmp_pat
 
 
 def test_accompanied_unlock_from_the_network_keeps_the_mediator_logged_in(client, port, state):
-    from kiosk.config import Config
+    from core.config import Config
 
     from .conftest import login
     config = Config.load(state)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.config import Config
+from core.config import Config
 
 from .conftest import PASSWORD, login, post
 

@@ -5,36 +5,17 @@ import json
 import pytest
 
 from policies import Allowlist, default_policy_path, load_policy, parse_policy
+from tests.policytext import FRANCECONNECT, policy_toml, site
 
-SMALL_POLICY = """
-version = 1
 
-[session]
-strict_resources = {strict}
+def small_policy(strict: bool) -> str:
+    """CAF, a path-limited "aide" site with ports, and FranceConnect."""
+    return policy_toml(
+        site("caf", "CAF", "https://www.caf.fr/", ["caf.fr", "*.caf.fr"]),
+        site("aide", "Aide", "https://example.org/aide",
+             ["example.org/aide", "ports.example.org:8443", "test.localhost:5000"]),
+        shared=(FRANCECONNECT,), strict=strict)
 
-[[category]]
-id = "famille_scolarite"
-label = "Famille"
-
-[[site]]
-id = "caf"
-name = "CAF"
-category = "famille_scolarite"
-url = "https://www.caf.fr/"
-hosts = ["caf.fr", "*.caf.fr"]
-
-[[site]]
-id = "aide"
-name = "Aide"
-category = "famille_scolarite"
-url = "https://example.org/aide"
-hosts = ["example.org/aide", "ports.example.org:8443", "test.localhost:5000"]
-
-[[shared]]
-id = "franceconnect"
-name = "FranceConnect"
-hosts = ["franceconnect.gouv.fr", "*.franceconnect.gouv.fr"]
-"""
 
 # One category and one site; its `hosts` line is line 10 (tests check the line an issue names).
 ONE_SITE_POLICY = """version = 1
@@ -62,10 +43,10 @@ def default_policy():
 
 @pytest.fixture(scope="session")
 def allowlist():
-    return Allowlist(parse_policy(SMALL_POLICY.format(strict="false")),
+    return Allowlist(parse_policy(small_policy(strict=False)),
                      internal_origins=["http://127.0.0.1:8765"])
 
 
 @pytest.fixture(scope="session")
 def strict_allowlist():
-    return Allowlist(parse_policy(SMALL_POLICY.format(strict="true")))
+    return Allowlist(parse_policy(small_policy(strict=True)))

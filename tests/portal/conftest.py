@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.events import ListSink
+from core.events import ListSink
 from portal import create_app
 from portal.session import MemorySession
 from tests.pdfs import make_pdf

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from playwright.sync_api import expect
 
-from kiosk.events import Event
+from core.events import Event, ListSink
+from portal import create_app
+from portal.server import BackgroundServer
+from portal.session import MemorySession
 
 
 def visible_tiles(page) -> list[str]:
@@ -117,14 +122,10 @@ def test_warning_countdown_ticks(page, live_server):
     expect(page.locator(".countdown")).not_to_have_text(first, timeout=3000)
 
 
-def test_end_flow_confirms_erases_and_returns_to_welcome(browser, tmp_path):
-    """A separate portal, so ending its session does not disturb the shared one."""
-    from kiosk.events import ListSink
-    from portal import create_app
-    from portal.server import BackgroundServer
-    from portal.session import MemorySession
-
-    session = MemorySession(tmp_path, sink=ListSink(), questions=("outcome",))
+@contextlib.contextmanager
+def own_portal(browser, folder, questions: tuple[str, ...]):
+    """A separate portal with a started session, so ending it does not disturb the shared one."""
+    session = MemorySession(folder, sink=ListSink(), questions=questions)
     with BackgroundServer(create_app({"PORTAL_SESSION": session})) as server:
         context = browser.new_context()
         page = context.new_page()
@@ -132,55 +133,46 @@ def test_end_flow_confirms_erases_and_returns_to_welcome(browser, tmp_path):
             page.goto(server.url + "/")
             page.get_by_role("button", name="Commencer").click()
             page.wait_for_url("**/accueil")
-            assert session.state() == "active"
-            page.get_by_role("link", name="Terminer").click()
-            page.get_by_role("link", name="Oui, terminer").click()
-            page.get_by_role("button", name="Passer").click()  # the question, skipped in a tap
-            page.wait_for_url("**/fin/effacee")
-            expect(page.get_by_role("heading")).to_have_text("Session effacée")
-            page.wait_for_url(server.url + "/", timeout=5000)  # the page waits for the wipe
-            assert Event("session_ended", detail="user") in session.sink.events
+            yield session, server, page
         finally:
             context.close()
+
+
+def test_end_flow_confirms_erases_and_returns_to_welcome(browser, tmp_path):
+    with own_portal(browser, tmp_path, ("outcome",)) as (session, server, page):
+        assert session.state() == "active"
+        page.get_by_role("link", name="Terminer").click()
+        page.get_by_role("link", name="Oui, terminer").click()
+        page.get_by_role("button", name="Passer").click()  # the question, skipped in a tap
+        page.wait_for_url("**/fin/effacee")
+        expect(page.get_by_role("heading")).to_have_text("Session effacée")
+        page.wait_for_url(server.url + "/", timeout=5000)  # the page waits for the wipe
+        assert Event("session_ended", detail="user") in session.sink.events
 
 
 def test_end_question_is_answered_in_arabic_then_the_next_resident_gets_french(browser, tmp_path):
     """Resident one (Arabic) answers "with help"; resident two gets the question in French and
     skips it: one answer each, counted on its own, the skip as "no answer"."""
-    from kiosk.events import ListSink
-    from portal import create_app
-    from portal.server import BackgroundServer
-    from portal.session import MemorySession
-
-    session = MemorySession(tmp_path, sink=ListSink(), questions=("outcome", "first_time"))
-    with BackgroundServer(create_app({"PORTAL_SESSION": session})) as server:
-        context = browser.new_context()
-        page = context.new_page()
-        try:
-            page.goto(server.url + "/")
-            page.get_by_role("button", name="Commencer").click()
-            page.wait_for_url("**/accueil")
-            session.set_language("ar")
-            page.goto(server.url + "/fin/questions")
-            assert page.locator("html").get_attribute("dir") == "rtl"
-            expect(page.get_by_role("heading", level=1)).to_have_text("هل تمكنت من إنجاز معاملتك؟")
-            page.get_by_role("button", name="نعم، بمساعدة").click()
-            page.wait_for_url("**/fin/questions/1")
-            page.get_by_role("button", name="نعم", exact=True).click()
-            page.wait_for_url("**/fin/effacee")
-            assert session.state() == "welcome" and session.language() == "fr"
-            page.goto(server.url + "/")
-            page.get_by_role("button", name="Commencer").click()
-            page.wait_for_url("**/accueil")
-            page.goto(server.url + "/fin/questions")
-            assert page.locator("html").get_attribute("lang") == "fr"
-            expect(page.get_by_role("heading", level=1)).to_have_text(
-                "Avez-vous pu faire votre démarche ?")
-            page.get_by_role("button", name="Passer").click()
-            page.wait_for_url("**/fin/effacee")
-            answers = [e.detail for e in session.sink.events if e.kind == "answer"]
-            assert answers == ["outcome:helped", "first_time:yes",
-                               "outcome:no_answer", "first_time:no_answer"]
-            assert session.state() == "welcome"
-        finally:
-            context.close()
+    with own_portal(browser, tmp_path, ("outcome", "first_time")) as (session, server, page):
+        session.set_language("ar")
+        page.goto(server.url + "/fin/questions")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        expect(page.get_by_role("heading", level=1)).to_have_text("هل تمكنت من إنجاز معاملتك؟")
+        page.get_by_role("button", name="نعم، بمساعدة").click()
+        page.wait_for_url("**/fin/questions/1")
+        page.get_by_role("button", name="نعم", exact=True).click()
+        page.wait_for_url("**/fin/effacee")
+        assert session.state() == "welcome" and session.language() == "fr"
+        page.goto(server.url + "/")
+        page.get_by_role("button", name="Commencer").click()
+        page.wait_for_url("**/accueil")
+        page.goto(server.url + "/fin/questions")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Avez-vous pu faire votre démarche ?")
+        page.get_by_role("button", name="Passer").click()
+        page.wait_for_url("**/fin/effacee")
+        answers = [e.detail for e in session.sink.events if e.kind == "answer"]
+        assert answers == ["outcome:helped", "first_time:yes",
+                           "outcome:no_answer", "first_time:no_answer"]
+        assert session.state() == "welcome"

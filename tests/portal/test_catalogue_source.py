@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from policies import default_policy_path
 from portal import create_app
+from tests.policytext import policy_toml, site
 
-SMALL = b'''version = 1
-[[category]]
-id = "famille_scolarite"
-label = "Famille"
-[[site]]
-id = "caf"
-name = "CAF"
-category = "famille_scolarite"
-url = "http://caf.localhost:8000/"
-hosts = ["caf.localhost:8000"]
-description = "Allocations"
-'''
+SMALL = policy_toml(site("caf", "CAF", "http://caf.localhost:8000/", ["caf.localhost:8000"],
+                         description="Allocations")).encode()
 
 
 def test_tiles_follow_policy_file_changes_and_invalid_file_shows_no_tile(tmp_path, session):

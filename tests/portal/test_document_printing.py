@@ -138,7 +138,8 @@ def test_printing_turned_off_by_the_mediator_hides_the_button_and_refuses_plainl
     folder = fake_bin()
     (downloads / "attestation.pdf").write_bytes(make_pdf())
     assert "/imprimer" in client.get("/documents/attestation.pdf").get_data(as_text=True)
-    app.config["PORTAL_PRINTING"] = False  # what the settings page does when it is unticked
+    # what the settings page does when it is unticked
+    app.extensions["kiosk_settings"].update(printing=False)
     page = client.get("/documents/attestation.pdf").get_data(as_text=True)
     assert "/imprimer" not in page
     for response in (client.get("/documents/attestation.pdf/imprimer"),

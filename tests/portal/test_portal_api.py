@@ -45,4 +45,6 @@ def test_api_answers_loopback_callers(client, addr):
 
 def test_api_errors_are_json(client):
     response = client.get("/api/nothing")
-    assert response.status_code == 404 and response.get_json()["error"] == "Not Found"
+    assert response.status_code == 404
+    body = response.get_json()  # the hub's format too (core.api_errors)
+    assert body["error"] == "not_found" and body["message"] and set(body) == {"error", "message"}

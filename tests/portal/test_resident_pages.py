@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kiosk.events import Event
+from core.events import Event
 
 PAGES = ["/", "/accueil", "/documents", "/aide", "/bloque", "/fin", "/fin/effacee",
          "/alerte/inactivite", "/alerte/limite"]

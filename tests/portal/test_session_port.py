@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.events import Event
+from core.events import Event
 from portal.session import MemorySession, SessionPort
 
 

@@ -44,7 +44,7 @@ def test_toolbar_end_shows_the_question_in_the_window_and_the_answer_ends_the_se
     import urllib.error
     import urllib.request
 
-    from kiosk.events import Event
+    from core.events import Event
 
     runtime, state = terminal
     supervisor = runtime.supervisor

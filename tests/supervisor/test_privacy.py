@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from core.events import ListSink
 from kiosk import control
-from kiosk.events import ListSink
 from kiosk.runtime import build_runtime
 from kiosk.supervisor import Options
 from tests.supervisor.conftest import ROOT, free_port, wait

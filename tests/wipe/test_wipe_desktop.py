@@ -93,6 +93,13 @@ done
         (bin_dir / tool).chmod(0o755)
 
 
+def _wipe_with_fake_cups(layout, bin_dir: Path, monkeypatch):
+    """Wipe a new session with the fake CUPS tools of `bin_dir` first on PATH."""
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    handle = prepare_session(layout.state, **layout.prepare_kwargs())
+    return wipe_session(handle, grace=0.1, retries=0)
+
+
 @pytest.mark.parametrize("cancel_exit", [0, 1])
 def test_own_print_jobs_are_cancelled_under_the_stock_policy_or_the_wipe_fails(
         layout, tmp_path, monkeypatch, cancel_exit):
@@ -101,9 +108,7 @@ def test_own_print_jobs_are_cancelled_under_the_stock_policy_or_the_wipe_fails(
     spool.write_text(f"office-12 {me} 1024 lun. 24 nov.\noffice-13 {me} 2048 lun. 24 nov.\n"
                      "office-14 mediatrice 512 lun. 24 nov.\n")
     _fake_cups(tmp_path / "bin", spool, cancel_exit)
-    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
-    handle = prepare_session(layout.state, **layout.prepare_kwargs())
-    report = wipe_session(handle, grace=0.1, retries=0)
+    report = _wipe_with_fake_cups(layout, tmp_path / "bin", monkeypatch)
     step = report.step("print_jobs")
     if cancel_exit:
         assert not report.ok and step.reason == "cancel_failed"
@@ -122,9 +127,7 @@ def test_a_failing_cancel_with_nothing_to_cancel_keeps_the_terminal_in_service(
     spool = tmp_path / "spool"
     spool.write_text("")
     _fake_cups(tmp_path / "bin", spool, cancel_exit=1)
-    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
-    handle = prepare_session(layout.state, **layout.prepare_kwargs())
-    report = wipe_session(handle, grace=0.1, retries=0)
+    report = _wipe_with_fake_cups(layout, tmp_path / "bin", monkeypatch)
     assert report.ok, report.summary_lines()
     assert report.step("print_jobs").counts["jobs_cancelled"] == 0
 
@@ -150,9 +153,7 @@ def test_a_stopped_scheduler_fails_the_wipe_only_if_a_local_server_could_hold_jo
     if server_installed:
         cupsd.write_text("")
     monkeypatch.setattr(desktop, "CUPSD", cupsd)
-    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
-    handle = prepare_session(layout.state, **layout.prepare_kwargs())
-    report = wipe_session(handle, grace=0.1, retries=0)
+    report = _wipe_with_fake_cups(layout, tmp_path / "bin", monkeypatch)
     step = report.step("print_jobs")
     if server_installed:
         assert not report.ok and step.reason == "cancel_failed"

@@ -56,7 +56,7 @@ def test_journal_is_durable_before_the_session_and_gone_after(layout):
     journal = json.loads(journal_path(layout.state).read_text())
     assert journal["phase"] == "session" and journal["token"] == handle.journal.token
     assert sorted(p.name for p in (layout.state / "session").iterdir()) == [
-        "downloads", "profile", "tmp"]
+        "downloads", "tmp"]
     handle.watch.stop()
     report = wipe_session(layout.state, grace=0.1)
     assert report.ok and not journal_path(layout.state).exists()
@@ -88,7 +88,7 @@ def test_power_cut_before_a_deferred_purge_is_finished_at_next_start(layout, mar
 def test_next_session_starts_while_the_previous_tree_is_still_being_purged(layout, marker):
     handle = prepare_session(layout.state, **layout.prepare_kwargs())
     for i in range(300):
-        (layout.state / "session" / "profile" / f"{marker}-{i}").write_text(marker)
+        (layout.state / "session" / "tmp" / f"{marker}-{i}").write_text(marker)
     assert wipe_session(handle, grace=0.1, defer_delete=True).ok
     with ThreadPoolExecutor(1) as pool:
         background = pool.submit(purge, layout.state)

@@ -168,7 +168,7 @@ def find_residue(layout: Layout, marker: str) -> list[str]:
     found += [f"lost: {p}" for p in layout.keep if not p.exists()]
     session = layout.state / "session"
     # A supervisor killed before it prepared any session leaves no session dir: nothing to wipe.
-    if session.exists() and (sorted(os.listdir(session)) != ["downloads", "profile", "tmp"] or any(
+    if session.exists() and (sorted(os.listdir(session)) != ["downloads", "tmp"] or any(
             os.listdir(session / d) for d in os.listdir(session))):
         found.append("session dir not empty")
     return found

@@ -3,7 +3,7 @@ exports and the funder's hub: the same number is never called two different thin
 
 from __future__ import annotations
 
-from kiosk.counters import OTHER
+from core.counters import OTHER
 
 SESSIONS_NOT_PEOPLE = ("Une session va de « Commencer » à la fin (ou à l'inactivité) : "
                        "une même personne peut en ouvrir plusieurs. Sessions ≠ personnes.")

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policies.store import atomic_write
-from policies.text import neutralise_bidi
+from core.atomic import atomic_write
+from core.text import neutralise_bidi
 
 CONFIG_NAME = "config.toml"
 LANGUAGES = ("fr", "en", "ar", "es", "pt", "tr", "ro", "fa", "ps")
@@ -124,7 +124,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("association_name", "Association", "Name shown on the welcome screen.", _text(80)),
-    Setting("logo", "", "Logo file name inside the state dir (PNG or SVG), empty for none.",
+    Setting("logo", "", "Logo file name inside the state dir (PNG or JPEG), empty for none.",
             _optional_text(200)),
     Setting("languages", ["fr", "en", "ar"],
             "Languages offered to residents (French always first).", _languages),

@@ -1,11 +1,11 @@
-"""Staff login: scrypt password hashes, a lockout that grows with each failure, server-side
-sessions, CSRF tokens."""
+"""The hub's staff login: accounts and server-side sessions in the hub's database, attempts
+counted there (so every worker process sees them) with the one lockout rule of core.throttle,
+hashes from core.passwords and CSRF tokens from core.csrf."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 import secrets
 import threading
 import time
@@ -13,13 +13,13 @@ from collections.abc import Callable
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from portal.auth import hash_password, verify_password  # one scrypt format for every login
+from core import csrf
+from core.passwords import hash_password, verify_password
+from core.throttle import FREE_FAILURES, lock_delay
 
 from .db import Database
 
 MIN_PASSWORD = 10
-FREE_FAILURES = 3          # failures allowed before any waiting
-MAX_LOCK_SECONDS = 3600.0
 SESSION_IDLE_SECONDS = 30 * 60        # a staff session unused this long ends
 SESSION_MAX_SECONDS = 12 * 3600       # and none lasts longer than a working day
 
@@ -41,13 +41,6 @@ def set_password(db: Database, username: str, password: str) -> None:
                    (username, hash_password(password)))
         # A new password ends every session opened with the old one.
         db.execute("DELETE FROM staff_sessions WHERE username = ?", (username,))
-
-
-def lock_delay(failures: int) -> float:
-    """Seconds to wait after this many consecutive failures: 0, 0, 0, 5, 10, 20... up to 1 h."""
-    if failures < FREE_FAILURES:
-        return 0.0
-    return min(MAX_LOCK_SECONDS, 5.0 * 2 ** (failures - FREE_FAILURES))
 
 
 def reserve_attempt(db: Database, username: str, now: float) -> tuple[int, float]:
@@ -125,17 +118,14 @@ class ClientThrottle:
 
 
 def csrf_token() -> str:
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
+    return csrf.session_token(session)
 
 
 def check_csrf() -> None:
     """Every POST form (outside the signed API) must carry this session's token."""
     if request.method != "POST" or request.path.startswith("/api/"):
         return
-    sent = request.form.get("csrf_token", "")
-    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+    if not csrf.token_matches(request.form.get(csrf.FIELD), session):
         abort(400, description="Jeton de sécurité absent ou périmé : rechargez la page.")
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from kiosk.vocabulary import SESSIONS_NOT_PEOPLE
+from core.charts import bar_chart
+from core.vocabulary import SESSIONS_NOT_PEOPLE
 
 from . import audit, get_db
 from .auth import login_required
-from .charts import bar_chart
 from .consolidate import Register
 from .enrolment import create_code, pending_codes
 from .months import checked_month, local_time, month_label

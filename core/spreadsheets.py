@@ -8,9 +8,10 @@ import functools
 import io
 import logging
 import zipfile
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
-from kiosk.counters import (
+from core.counters import (
     LANGUAGES,
     OTHER,
     SMALL_COUNT_FIGURES,
@@ -18,7 +19,7 @@ from kiosk.counters import (
     THEMATICS,
     suppressed,
 )
-from kiosk.vocabulary import (
+from core.vocabulary import (
     ANSWER_LABELS,
     ANSWER_PREFIXES,
     AUTONOMY_LABELS,
@@ -47,19 +48,31 @@ UI_LANGUAGES = ("fr", "en", "ar")
 FIRST_FIGURE = TOTAL_LABELS["sessions_started"]
 
 
+# Where the sites' French names come from. core cannot read a policy (policies stands above
+# it); the floor that wires things together (kiosk) hands in the shipped catalogue. Without
+# one, site columns keep their ids.
+CatalogueNames = tuple[dict[str, str], tuple[str, ...]]
+_catalogue_source: Callable[[], CatalogueNames] | None = None
+
+
+def use_catalogue(source: Callable[[], CatalogueNames] | None) -> None:
+    """Name sites from `source`: () -> (site id -> French name, thematics the catalogue uses)."""
+    global _catalogue_source
+    _catalogue_source = source
+    catalogue.cache_clear()
+
+
 @functools.lru_cache(maxsize=1)
-def catalogue() -> tuple[dict[str, str], tuple[str, ...]]:
-    """(site id -> French name, thematics used) of the default catalogue."""
+def catalogue() -> CatalogueNames:
+    """(site id -> French name, thematics used) of the catalogue given to use_catalogue()."""
+    if _catalogue_source is None:
+        return {}, tuple(THEMATICS)
     try:
-        from policies import default_policy_path, load_policy
-        policy = load_policy(default_policy_path())
+        return _catalogue_source()
     except Exception as exc:  # the names are a nicety: raw ids are still right
         log.warning("exports: the default catalogue did not load (%s); site columns keep "
                     "their ids", type(exc).__name__)
         return {}, tuple(THEMATICS)
-    names = {site.id: site.name for site in policy.sites}
-    used = tuple(key for key in THEMATICS if key in {site.category for site in policy.sites})
-    return names, used
 
 
 def site_label(site: str) -> str:

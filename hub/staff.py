@@ -17,10 +17,11 @@ from flask import (
     url_for,
 )
 
-from kiosk.counters import SMALL_COUNT_THRESHOLD
-from kiosk.spreadsheets import header_of, table_file
-from kiosk.vocabulary import SESSIONS_NOT_PEOPLE, THEMATIC_LABELS
-from portal.security import same_site_path
+from core.charts import bar_chart
+from core.counters import SMALL_COUNT_THRESHOLD
+from core.redirect import same_site_path
+from core.spreadsheets import header_of, table_file
+from core.vocabulary import SESSIONS_NOT_PEOPLE, THEMATIC_LABELS
 
 from . import get_db
 from .auth import (
@@ -30,7 +31,6 @@ from .auth import (
     login_required,
     open_session,
 )
-from .charts import bar_chart
 from .consolidate import IDENTITY, Register, add_figures
 from .months import MONTH, PARIS, checked_period, month_label
 

@@ -10,74 +10,14 @@ import uuid
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from kiosk.counters import (
-    ANSWER_FIGURES,
-    AUTONOMY,
-    DOWNLOAD_OUTCOMES,
-    DURATION_BANDS,
-    HOUR_BANDS,
-    LANGUAGES,
-    OTHER,
-    PRINT_OUTCOMES,
-    THEMATICS,
-)
-from kiosk.events import END_REASONS
+from core.counters import check_figures
 
 from .audit import now_iso
 from .db import Database
 from .errors import ApiError
 
 SCHEMA_VERSIONS = (1,)
-MAX_COUNT = 10**9
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_SITE_ID = re.compile(r"^[a-z0-9_-]{1,64}$")
-
-# figures key -> allowed sub-keys (None: a single count; a regex: free but constrained keys).
-FIGURES: dict[str, object] = {
-    "sessions_started": None,
-    "sessions_ended": END_REASONS,
-    "duration": DURATION_BANDS,
-    "start_hour": HOUR_BANDS,
-    "tile_thematic": THEMATICS + (OTHER,),
-    "tile_site": _SITE_ID,
-    "navigation_refused": None,
-    "download": DOWNLOAD_OUTCOMES,
-    "print": PRINT_OUTCOMES,
-    "language": LANGUAGES + (OTHER,),
-    "help_requested": None,
-    "accompanied_unlock": None,
-}
-# Figures terminals send since the end questions (#17); older terminals' reports lack them.
-OPTIONAL_FIGURES: dict[str, object] = {"autonomy": AUTONOMY, **ANSWER_FIGURES}
-
-
-def _count(value: object, where: str) -> int:
-    if type(value) is not int or not 0 <= value < MAX_COUNT:
-        raise ApiError(400, "malformed", f"{where} must be a whole number >= 0")
-    return value
-
-
-def check_figures(figures: object) -> None:
-    """Only the known figures, each a count or a map of enumerated keys to counts."""
-    if not isinstance(figures, dict) or not (
-            set(FIGURES) <= set(figures) <= set(FIGURES) | set(OPTIONAL_FIGURES)):
-        raise ApiError(400, "malformed", f"figures must have exactly: {', '.join(FIGURES)}"
-                       f" (and may have: {', '.join(OPTIONAL_FIGURES)})")
-    for name, allowed in (FIGURES | OPTIONAL_FIGURES).items():
-        if name not in figures:
-            continue
-        value = figures[name]
-        if allowed is None:
-            _count(value, name)
-            continue
-        if not isinstance(value, dict):
-            raise ApiError(400, "malformed", f"{name} must be an object")
-        for key, count in value.items():
-            ok = allowed.match(key) if isinstance(allowed, re.Pattern) else key in allowed
-            if not ok:
-                raise ApiError(400, "malformed", f"{name} has an unknown key")
-            _count(count, f"{name}.{key}")
-
 
 def parse_envelope(body: object) -> tuple[bytes, bytes, dict]:
     """(payload bytes, signature, decoded report) from the posted JSON, or ApiError."""
@@ -106,7 +46,10 @@ def check_report(report: dict) -> None:
         raise ApiError(400, "malformed", "version must be a positive whole number")
     if not isinstance(report.get("association"), str) or len(report["association"]) > 200:
         raise ApiError(400, "malformed", "association must be a string")
-    check_figures(report.get("figures"))
+    try:
+        check_figures(report.get("figures"))
+    except ValueError as exc:
+        raise ApiError(400, "malformed", str(exc)) from exc
 
 
 def terminal_of(db: Database, report: dict) -> tuple[str, tuple[str, str], Ed25519PublicKey]:

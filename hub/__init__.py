@@ -14,6 +14,8 @@ import secrets
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from core.api_errors import error_body, http_error_code
+
 from .db import Database
 from .errors import ApiError
 
@@ -111,8 +113,8 @@ def _http_error(error: HTTPException):
     """JSON under /api, a short French page elsewhere (our own aborts carry French text;
     Werkzeug's English descriptions are replaced)."""
     if request.path.startswith("/api/"):
-        return jsonify({"error": error.name.lower().replace(" ", "_"),
-                        "message": error.description}), error.code
+        return jsonify(error_body(http_error_code(error.name), error.description or error.name)), \
+            error.code
     g.setdefault("user", None)
     from flask import render_template
     title, message = FRENCH_ERRORS.get(error.code or 500, (f"Erreur {error.code}", ""))

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from kiosk.spreadsheets import columns
+from core.spreadsheets import columns
 
 from .db import Database
 from .months import QUARTER, quarter_months, quarter_of

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
-import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from core.enrolment import code_hash, new_code, rebind_statement
+
 from . import audit
 from .audit import now_iso
 from .db import Database
 from .errors import ApiError
 
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 CODE_DAYS = 14
-
-
-def code_hash(code: str) -> str:
-    normal = code.strip().upper().replace("-", "").replace(" ", "")
-    return hashlib.sha256(normal.encode()).hexdigest()
 
 
 def create_code(db: Database, place: str) -> str:
@@ -35,8 +29,7 @@ def create_code(db: Database, place: str) -> str:
     found = find_place(db, place)
     if found is None:
         raise ValueError("unknown place: register the association first")
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(12))
-    code = "-".join(raw[i:i + 4] for i in range(0, 12, 4))
+    code = new_code()
     expires = (datetime.now(UTC) + timedelta(days=CODE_DAYS)).isoformat(timespec="seconds")
     db.execute("INSERT INTO enrolment_codes (code_hash, association, place_id, created_at,"
                " expires_at) VALUES (?, ?, ?, ?, ?)",
@@ -79,8 +72,7 @@ def rebind_proof(body: dict, terminal: str, new_key: str, code: str) -> dict | N
         signature = base64.b64decode(proof["signature"], validate=True)
     except ValueError:
         return None
-    expected = {"purpose": "rebind", "terminal_id": terminal, "public_key": new_key,
-                "code": code_hash(code)}
+    expected = rebind_statement(terminal, new_key, code)
     return {"statement": statement, "signature": signature,
             "payload": proof["payload"].encode()} if statement == expected else None
 

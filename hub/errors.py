@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.api_errors import error_body
+
 
 class ApiError(Exception):
     """A refused request: HTTP status, a stable error code, a sentence for humans."""
@@ -11,4 +13,4 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
     def to_json(self) -> dict:
-        return {"error": self.code, "message": self.message}
+        return error_body(self.code, self.message)
