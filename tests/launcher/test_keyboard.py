@@ -283,3 +283,20 @@ def test_next_resident_finds_the_keyboard_closed_and_can_use_it(launcher, fake_s
     toggle_keyboard(display)
     Finger(display).type("é@1")
     assert last(fake_sites, "portal.localhost", "/seen", seen + 3)["v"] == "é@1"
+
+
+def test_fermer_closes_the_keyboard_here_and_on_the_next_pages(launcher, fake_sites, display,
+                                                               closed_after):
+    run_scenario(launcher, fake_sites, PLAIN)
+    time.sleep(0.5)
+    click(display, 200, 120)
+    toggle_keyboard(display)
+    run_scenario(launcher, fake_sites, PLAIN)  # open, it follows the resident to the next page
+    time.sleep(0.8)
+    assert keyboard_on_screen(screen(display))[1]
+    Finger(display).tap("{hide}")
+    time.sleep(0.5)
+    assert keyboard_on_screen(screen(display))[1] == []
+    run_scenario(launcher, fake_sites, PLAIN)
+    time.sleep(0.8)
+    assert keyboard_on_screen(screen(display))[1] == []
