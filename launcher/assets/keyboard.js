@@ -187,11 +187,11 @@ function main() {
         return;
       default: break;
     }
+    if (layer === "shift" && !locked) { layer = "default"; show(); }  // Maj: one key only
     const el = field();
     if (!el) { return; }
     if (button === "{bksp}") { erase(el); } else if (button === "{enter}") { enter(el); }
     else { insert(el, button === "{space}" ? " " : button); }
-    if (layer === "shift" && !locked) { layer = "default"; show(); }
     if (el.isConnected) { reveal(el); }
   }
   function build() {
