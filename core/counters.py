@@ -39,6 +39,7 @@ METRICS = (
     "sessions_started", "sessions_ended", "duration", "start_hour", "tile_site", "tile_thematic",
     "navigation_refused", "download", "print", "language", "help_requested",
     "accompanied_unlock", "blocked_host", "site_unreachable", "help_outcome", "autonomy",
+    "keyboard",
     *(f"answer_{question}" for question in QUESTIONS),
 )
 # Autonomy without a question: a session is "accompanied" when a mediator unlocked a site for it
@@ -72,7 +73,9 @@ REPORT_FIGURES: dict[str, tuple[str, ...] | re.Pattern | None] = {
     "accompanied_unlock": None,
 }
 # Figures terminals send since the end questions (#17); older terminals' reports lack them.
-OPTIONAL_REPORT_FIGURES: dict[str, tuple[str, ...]] = {"autonomy": AUTONOMY, **ANSWER_FIGURES}
+# "keyboard" (sessions that opened the on-screen keyboard) since #16.
+OPTIONAL_REPORT_FIGURES: dict[str, tuple[str, ...] | None] = {
+    "autonomy": AUTONOMY, **ANSWER_FIGURES, "keyboard": None}
 SPARSE_FIGURES = ("tile_site", "language")  # only the keys that were counted are sent
 MAX_COUNT = 10**9
 

@@ -45,7 +45,8 @@ TOTAL_LABELS = {"sessions_started": "Sessions commencées",
                 "download": "Téléchargements (acceptés ou refusés)",
                 "print": "Impressions (toutes issues)",
                 "site_unreachable": "Sites qui ne répondaient pas",
-                "help_outcome": "Demandes d'aide vues ou restées sans réponse"}
+                "help_outcome": "Demandes d'aide vues ou restées sans réponse",
+                "keyboard": "Sessions avec clavier à l'écran"}
 LANGUAGE_NAMES = {
     "fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol", "pt": "portugais",
     "it": "italien", "de": "allemand", "tr": "turc", "ru": "russe", "uk": "ukrainien",
@@ -85,6 +86,8 @@ DEFINITIONS = (
     (TOTAL_LABELS["help_requested"], "Appuis sur « Demander de l'aide »."),
     (TOTAL_LABELS["accompanied_unlock"], "Sites ouverts par un médiateur hors du catalogue "
      "(mode accompagné)."),
+    (TOTAL_LABELS["keyboard"], "Sessions où la personne a ouvert le clavier à l'écran (bouton "
+     "« Clavier »). Seul ce nombre est gardé, jamais ce qui a été tapé."),
     ("Bornes attendues", "Bornes de l'association inscrites avant la fin du mois et non "
      "révoquées."),
     ("Rapports reçus", "Rapports mensuels reçus des bornes pour ce mois."),

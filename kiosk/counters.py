@@ -207,6 +207,8 @@ class CounterStore:
             return []
         if kind == "help_requested":
             return [Count("help_requested")]
+        if kind == "keyboard":  # sessions that opened the keyboard: a count, never what was typed
+            return [Count("keyboard")]
         if kind == "help_outcome" and detail in HELP_OUTCOMES:
             if detail == "acknowledged":
                 self._accompanied = True
@@ -340,7 +342,8 @@ def dashboard(store: CounterStore, month: str) -> dict:
            for metric, keys in ANSWER_FIGURES.items()},
         "other": {metric: sum(values.values()) for metric, values in grouped.items()
                   if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
-                                "download", "print", "site_unreachable", "help_outcome")},
+                                "download", "print", "site_unreachable", "help_outcome",
+                                "keyboard")},
     }
 
 

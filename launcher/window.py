@@ -137,6 +137,7 @@ class Controller(QObject):
         self._notice: QUrl | None = None  # shown between two residents, before HOME
         self._clears = 0
         self._script: QWebEngineScript | None = None
+        self._keyboard_counted = False  # "keyboard" sent for this resident
         self.downloads = DownloadFlow(paths, writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(paths, writer, self.show_message)
         self.interceptor = Interceptor(self)
@@ -229,6 +230,7 @@ class Controller(QObject):
         self.printing = PrintFlow(self.paths, self.writer, self.show_message)
         self.state = ToolbarState(internal_origin=self.state.internal_origin,
                                   printing=self.state.printing)
+        self._keyboard_counted = False
         if self.live_policy is not None:
             self.live_policy.unlocked = None
             self.gate.allowlist = self.live_policy.allowlist()
@@ -473,6 +475,9 @@ class Controller(QObject):
         self.set_state(replace(self.state, keyboard=not self.state.keyboard))
         if self.state.keyboard and self.page is not None:  # this page has no keyboard code yet
             self.page.runJavaScript(keyboard.script(self.state.for_script()), WORLD)
+        if self.state.keyboard and not self._keyboard_counted:  # once per resident, no text
+            self._keyboard_counted = True
+            self.writer.emit(Event("keyboard"))
 
     def dismiss_warning(self) -> None:
         """The resident read the time-limit warning: do not show it again on the next page."""

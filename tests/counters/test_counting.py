@@ -263,3 +263,15 @@ def test_a_session_a_mediator_helped_counts_as_accompanied_the_others_as_alone(s
     autonomy = {key: n for (metric, key), n in totals.items() if metric == "autonomy"}
     assert autonomy == {"alone": 3, "accompanied": 2}
     assert sum(autonomy.values()) == totals[("sessions_ended", "user")]
+
+
+def test_keyboard_is_a_bare_count_of_sessions_and_reaches_the_monthly_figures(store):
+    """The launcher sends "keyboard" once per session that opened the on-screen keyboard: the
+    counter keeps that number only (a detail, if one ever came, is not stored), and the
+    monthly figures the funder receives carry it."""
+    from kiosk.export import figures_for
+
+    store.record(Event("keyboard"), when=DAY)
+    store.record(Event("keyboard", detail="mot de passe"), when=DAY)
+    assert store.month_totals("2026-03") == {("keyboard", ""): 2}
+    assert figures_for(store, "2026-03")["keyboard"] == 2

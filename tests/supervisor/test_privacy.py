@@ -219,6 +219,7 @@ def test_the_next_resident_finds_nothing_of_the_previous_one(terminal, display, 
     assert clipboard(display) == ""
     assert not (state / "wipe.journal").exists() or supervisor.state == "welcome"
     assert_nothing_identifying_outside_the_session(state, runtime)
+    assert keyboard_sessions(state) == 1  # counted for the funder, as a bare number
     # what was typed with the keyboard: in no event, no log line (the window's included)
     typed = [TYPED, TYPED.encode().decode("latin-1"), "qjx"]
     assert events.events and not [e for e in events.events if any(
@@ -226,6 +227,19 @@ def test_the_next_resident_finds_nothing_of_the_previous_one(terminal, display, 
     output = capfd.readouterr()
     logged = output.out + output.err + caplog.text
     assert not [t for t in typed if t in logged]
+
+
+def keyboard_sessions(state: Path) -> int:
+    from datetime import date
+
+    from kiosk.counters import CounterStore
+
+    store = CounterStore(state)
+    try:
+        totals = store.month_totals(date.today().strftime("%Y-%m"))
+    finally:
+        store.close()
+    return sum(n for (metric, _key), n in totals.items() if metric == "keyboard")
 
 
 def assert_nothing_identifying_outside_the_session(state: Path, runtime) -> None:
