@@ -11,22 +11,26 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VENV="$HERE/.venv"
 
 # Libraries Qt WebEngine needs to draw a window (xcb), plus fonts (DejaVu has the Arabic glyphs of
-# the toolbar and the on-screen keyboard; the keyboard's code is vendored: no package for it).
+# the toolbar and the on-screen keyboard, whose code is vendored: no package for it); the offline
+# voice of "Écouter" (speech-dispatcher with espeak-ng: French, English, Arabic), which the window
+# starts itself.
 RUNTIME_PACKAGES=(
   python3 python3-venv python3-pip
   libnss3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xkb1 libxcomposite1 libxdamage1
   libxrandr2 libxtst6 libxkbfile1 libegl1 libgl1 libgl1-mesa-dri libgbm1 libasound2
   libfontconfig1 libdbus-1-3 fonts-dejavu-core xclip cups-client
+  speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
 )
 # A virtual screen, input and screenshots for GUI tests; a real Chromium for page and benchmark tests;
 # for installer tests: shellcheck, systemd-analyze and duk (the JavaScript engine of polkit rules);
 # a real PostgreSQL server for the hub's tests; a window manager (openbox) for the launcher test;
 # libatomic1 for the node that Playwright bundles (a bare Debian lacks it: every browser test errs);
-# debootstrap and systemd-nspawn for the booted test (a Debian 12 container running --kiosk).
+# debootstrap and systemd-nspawn for the booted test (a Debian 12 container running --kiosk);
+# PulseAudio's null sink and parec as the read-aloud tests' sound card (it plays in real time).
 TEST_PACKAGES=(
   xvfb xauth xdotool x11-utils imagemagick chromium chromium-driver shellcheck systemd duktape
-  postgresql openbox libatomic1 debootstrap systemd-container
+  postgresql openbox libatomic1 debootstrap systemd-container pulseaudio pulseaudio-utils
 )
 # The locked terminal: the cage compositor (and Xwayland as fallback), Qt's Wayland libraries,
 # printing, removable drives for the "Mes documents" copy, polkit for the rule that limits them.

@@ -4,6 +4,7 @@ figure is compared with, each started from nothing."""
 
 from __future__ import annotations
 
+import array
 import os
 import shutil
 import signal
@@ -30,6 +31,63 @@ def tree_pss_kib(pid: int) -> int:
             if line.startswith("Pss:"):
                 total += int(line.split()[1])
     return total
+
+
+_PFN = (1 << 55) - 1
+_PRESENT = 1 << 63
+
+
+def alone_kib(pids: list[int]) -> int:
+    """Memory of these processes as if nothing else ran (kB): every physical page they map,
+    counted once. PSS splits a page shared with a process outside the set (the engine's
+    libraries, when other browsers run) and so shrinks with the neighbours; this does not. Needs
+    root (page frame numbers from /proc/PID/pagemap)."""
+    frames: set[int] = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/pagemap", "rb") as pagemap:
+                for low, high in _resident_ranges(pid):
+                    pagemap.seek(low // 4096 * 8)
+                    entries = array.array("Q", pagemap.read((high - low) // 4096 * 8))
+                    frames.update(e & _PFN for e in entries if e & _PRESENT)
+        except OSError:
+            continue
+    frames.discard(0)  # unprivileged readers get 0 for every frame
+    return len(frames) * 4
+
+
+def kiosk_processes(root: int, marker: str | None = None) -> list[int]:
+    """root and its descendants, plus the processes whose command line or environment names
+    `marker` (the benchmark's own directory) and their descendants: daemons the kiosk starts
+    that leave its tree, like speech-dispatcher and its espeak-ng module (`--spawn` detaches
+    them), are still the kiosk's memory."""
+    found = [root, *descendants(root)]
+    if marker:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) in found:
+                continue
+            try:
+                line = (entry / "cmdline").read_bytes() + (entry / "environ").read_bytes()
+            except OSError:
+                continue
+            if marker.encode() in line:
+                pid = int(entry.name)
+                found += [pid, *(d for d in descendants(pid) if d not in found)]
+    return found
+
+
+def _resident_ranges(pid: int) -> list[tuple[int, int]]:
+    """Address ranges of pid's mappings that have any page in memory."""
+    ranges, current = [], None
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        first = line.split(None, 1)[0]
+        if first.endswith(":"):
+            if first == "Rss:" and current and int(line.split()[1]) > 0:
+                ranges.append(current)
+        elif "-" in first:
+            low, high = (int(x, 16) for x in first.split("-"))
+            current = (low, high)
+    return ranges
 
 
 def descendants(pid: int) -> list[int]:

@@ -34,6 +34,7 @@ KINDS = {
     "site_unreachable",    # site_id of a site that did not answer; detail = cause (enumerated)
     "help_outcome",        # detail = "acknowledged" (a mediator said "J'y vais") | "unanswered"
     "answer",              # the end-of-session questions; detail = "question:value" (enumerated)
+    "read_aloud",          # the session used "Écouter" (once per session; never what was read)
 }
 HELP_OUTCOMES = ("acknowledged", "unanswered")
 

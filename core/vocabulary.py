@@ -46,6 +46,7 @@ TOTAL_LABELS = {"sessions_started": "Sessions commencées",
                 "print": "Impressions (toutes issues)",
                 "site_unreachable": "Sites qui ne répondaient pas",
                 "help_outcome": "Demandes d'aide vues ou restées sans réponse",
+                "read_aloud": "Sessions avec lecture à voix haute",
                 "keyboard": "Sessions avec clavier à l'écran"}
 LANGUAGE_NAMES = {
     "fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol", "pt": "portugais",
@@ -86,6 +87,8 @@ DEFINITIONS = (
     (TOTAL_LABELS["help_requested"], "Appuis sur « Demander de l'aide »."),
     (TOTAL_LABELS["accompanied_unlock"], "Sites ouverts par un médiateur hors du catalogue "
      "(mode accompagné)."),
+    (TOTAL_LABELS["read_aloud"], "Sessions où la personne a appuyé au moins une fois sur "
+     "« Écouter » (lecture à voix haute). Seul ce nombre est gardé, jamais ce qui a été lu."),
     (TOTAL_LABELS["keyboard"], "Sessions où la personne a ouvert le clavier à l'écran (bouton "
      "« Clavier »). Seul ce nombre est gardé, jamais ce qui a été tapé."),
     ("Bornes attendues", "Bornes de l'association inscrites avant la fin du mois et non "

@@ -207,6 +207,8 @@ class CounterStore:
             return []
         if kind == "help_requested":
             return [Count("help_requested")]
+        if kind == "read_aloud":  # sessions that used "Écouter": a count, never what was read
+            return [Count("read_aloud")]
         if kind == "keyboard":  # sessions that opened the keyboard: a count, never what was typed
             return [Count("keyboard")]
         if kind == "help_outcome" and detail in HELP_OUTCOMES:
@@ -343,7 +345,7 @@ def dashboard(store: CounterStore, month: str) -> dict:
         "other": {metric: sum(values.values()) for metric, values in grouped.items()
                   if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
                                 "download", "print", "site_unreachable", "help_outcome",
-                                "keyboard")},
+                                "read_aloud", "keyboard")},
     }
 
 

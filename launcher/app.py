@@ -47,7 +47,12 @@ def engine_environment(environ: Mapping[str, str]) -> dict[str, str]:
     """The engine's environment, given the process's: no devtools server whatever it asks for,
     the engine's own texts in French, engine logs off stderr (they can name URLs) unless
     KIOSK_LAUNCHER_DEBUG, and software rendering unless KIOSK_LAUNCHER_GPU=1: without an OpenGL
-    context to set up, the first page paints about 0.1 s sooner (see benchmarks/launcher.py)."""
+    context to set up, the first page paints about 0.1 s sooner (see benchmarks/launcher.py).
+    Software rendering also keeps Qt off OpenGL altogether, on X11 and on Wayland (cage, in
+    production): it would otherwise open a GL context for the window's compositing that nothing
+    draws with, and load Mesa (LLVM) for it, about 60 MB counted alone (see
+    benchmarks/memory_breakdown.py). On Wayland an unknown buffer integration makes Qt use its
+    documented fallback, shared memory (wl_shm) buffers, as for any software-drawn window."""
     env = {k: v for k, v in environ.items() if k not in _DEBUG_VARIABLES}
     flags = environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
     kept = [f for f in flags if "remote-debugging" not in f and "inspect" not in f]
@@ -57,6 +62,8 @@ def engine_environment(environ: Mapping[str, str]) -> dict[str, str]:
     env["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([*kept, "--lang=fr"])
     if environ.get("KIOSK_LAUNCHER_GPU") != "1":
         env["QT_QUICK_BACKEND"] = "software"
+        env["QT_XCB_GL_INTEGRATION"] = "none"
+        env["QT_WAYLAND_CLIENT_BUFFER_INTEGRATION"] = "none"
     return env
 
 

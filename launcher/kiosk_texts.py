@@ -52,6 +52,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "saved_title": "Document enregistré",
         "saved_text": "Vous le retrouvez dans « Mes documents ».", "view": "Voir le document",
         "ok": "OK",
+        "listen": "Écouter", "stop_reading": "Arrêter",
     },
     "en": {
         "toolbar": "Terminal toolbar", "home": "Home", "back": "Back",
@@ -94,6 +95,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "saved_title": "Document saved",
         "saved_text": "You will find it in \"My documents\".", "view": "View the document",
         "ok": "OK",
+        "listen": "Listen", "stop_reading": "Stop",
     },
     "ar": {
         "toolbar": "شريط الجهاز", "home": "الرئيسية", "back": "رجوع",
@@ -134,6 +136,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "saved_title": "تم حفظ المستند",
         "saved_text": "ستجده في «مستنداتي».", "view": "عرض المستند",
         "ok": "حسنًا",
+        "listen": "استمع", "stop_reading": "إيقاف",
     },
 }
 
@@ -155,6 +158,10 @@ MESSAGES: dict[str, dict[tuple[str, str], tuple[str, str]]] = {
         ("Printing started", "Your page is being sent to the printer."),
         ("Document enregistré", "Vous le retrouvez dans « Mes documents »."):
         ("Document saved", "You will find it in \"My documents\"."),
+        ("La lecture à voix haute ne marche pas", "La borne ne peut pas lire à voix haute "
+         "pour le moment. Demandez de l'aide à un médiateur."):
+        ("Reading aloud does not work", "The terminal cannot read aloud at the moment. Ask a "
+         "mediator for help."),
     },
     "ar": {
         ("Fichier refusé", "Ce type de fichier ne peut pas être enregistré sur cette borne. "
@@ -171,6 +178,10 @@ MESSAGES: dict[str, dict[tuple[str, str], tuple[str, str]]] = {
         ("بدأت الطباعة", "تُرسل صفحتك إلى الطابعة."),
         ("Document enregistré", "Vous le retrouvez dans « Mes documents »."):
         ("تم حفظ المستند", "ستجده في «مستنداتي»."),
+        ("La lecture à voix haute ne marche pas", "La borne ne peut pas lire à voix haute "
+         "pour le moment. Demandez de l'aide à un médiateur."):
+        ("القراءة بصوت عالٍ لا تعمل", "لا يستطيع الجهاز القراءة بصوت عالٍ الآن. اطلب المساعدة "
+         "من وسيط."),
     },
 }
 

@@ -35,6 +35,7 @@ class ToolbarState:
     # countdown overlays still show).
     internal_origin: str = ""
     language: str = "fr"  # the resident's, read from the portal's pages
+    reading: bool = False  # read-aloud mode, from "Écouter" to "Arrêter" (tiles speak on focus)
     keyboard: bool = False  # the on-screen keyboard is open (closed for every new resident)
 
     @property

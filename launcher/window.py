@@ -31,7 +31,7 @@ from core.events import Event
 from core.layout import SessionPaths
 from core.session_states import IDLE, TIME_LIMIT
 
-from . import bridge, error_pages, keyboard, kiosk_texts, portal_pages, uploads
+from . import bridge, error_pages, keyboard, kiosk_texts, portal_pages, speech, uploads
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
 from .options import WindowOptions
@@ -55,6 +55,9 @@ _KEY_NAMES = {getattr(Qt.Key, f"Key_F{n}"): f"F{n}" for n in range(1, 13)} | {
 }
 PRINTING_OFF = ("Pas d'impression sur cette borne",
                 "L'impression n'est pas proposée ici. Demandez de l'aide à un médiateur.")
+READ_ALOUD_OFF = ("La lecture à voix haute ne marche pas",
+                  "La borne ne peut pas lire à voix haute pour le moment. "
+                  "Demandez de l'aide à un médiateur.")
 DOWNLOADS_OFF = ("Pas de téléchargement sur cette borne",
                  "Les documents ne peuvent pas être enregistrés ici. "
                  "Demandez de l'aide à un médiateur.")
@@ -113,6 +116,15 @@ class BridgeObject(QObject):
         except Exception as exc:  # noqa: BLE001 - a page must never crash the window
             log.error("bridge call failed: %s", type(exc).__name__)
 
+    @pyqtSlot(str, str)
+    def read(self, text: str, lang: str) -> None:
+        """"Écouter": the text comes from the launcher's isolated-world script only (page scripts
+        cannot reach this object); it is spoken and forgotten, never logged."""
+        try:
+            self._controller.read_aloud(text, lang)
+        except Exception as exc:  # noqa: BLE001 - a page must never crash the window
+            log.error("read aloud call failed: %s", type(exc).__name__)
+
 
 class Controller(QObject):
     """Owns the kiosk behaviour of one window: decisions in, Qt calls out."""
@@ -150,11 +162,15 @@ class Controller(QObject):
             "smaller": lambda: self.zoom(-1), "end": self.end_requested,
             "dismiss": self.dismiss_warning, "view_saved": self.view_saved,
             "back": self.go_back, "help": self.send_help, "end_ask": self.ask_end,
+            "read_stop": self.stop_reading,
             "keyboard": self.toggle_keyboard,
         }
         self.bridge_actions["home"] = self.go_tiles
         self.command_received.connect(self.on_command)
         self.help_answered.connect(lambda ok: self.run_js(f"__kiosk.helpSent({json.dumps(ok)})"))
+        self.speech: speech.Speech | None = None  # made in attach(), once the app exists
+        self._read_asked = False    # a press waits for the engine: its failure is said
+        self._read_counted = False  # "read aloud used" is counted once per session
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -194,6 +210,10 @@ class Controller(QObject):
         """Called once pywebview built the window: geometry, scripts, bridge, input filter."""
         self.browser = browser
         self.profile = browser.profile
+        self.speech = speech.Speech()
+        self.speech.speaking.connect(
+            lambda on: self.run_js(f"__kiosk.speaking({json.dumps(bool(on))})"))
+        self.speech.failed.connect(self._speech_failed)
         # pywebview mirrors every cookie into a dict of its own: never keep that copy.
         self.profile.cookieStore().cookieAdded.disconnect()
         self._wire_page(browser.webview.page())
@@ -205,6 +225,7 @@ class Controller(QObject):
         page.loadFinished.connect(self.on_load_finished)
         page.loadingChanged.connect(self.on_loading_changed)
         page.printRequested.connect(self.ask_print)
+        page.loadStarted.connect(self.speech.stop)  # the text read belonged to the page left
         self.printing.attach(page)
         page.permissionRequested.connect(lambda permission: permission.deny())
         channel = QWebChannel(page)
@@ -221,6 +242,8 @@ class Controller(QObject):
         from webview.platforms.qt import BrowserView
 
         self._close_modal()
+        self.speech.stop()  # nothing of the previous resident's page is heard after them
+        self._read_asked = self._read_counted = False
         old_page, old_profile = self.page, self.profile
         # The previous resident's flows finish in silence: nothing of theirs reaches the new
         # session's folder or screen (their outcome is still reported, so it is counted).
@@ -556,6 +579,34 @@ class Controller(QObject):
     def show_message(self, title: str, text: str) -> None:
         title, text = kiosk_texts.message(self.state.language, title, text)
         self.run_js(f"__kiosk.message({json.dumps(title)}, {json.dumps(text)})")
+
+    def read_aloud(self, text: object, lang: object) -> None:
+        """"Écouter" (toolbar or portal page): speak the selection or the page's main text in
+        its language, and turn the read-aloud mode on for the session (tiles speak on focus)."""
+        words = speech.bounded(text)
+        if not words:
+            return
+        if not self.state.reading:
+            self.set_state(replace(self.state, reading=True))
+        if not self._read_counted:
+            self._read_counted = True
+            self.writer.emit(Event("read_aloud"))
+        self._read_asked = True
+        self.speech.say(words, speech.voice_language(lang, self.state.language))
+
+    def stop_reading(self) -> None:
+        """"Arrêter": silence, and the read-aloud mode ends."""
+        self._read_asked = False
+        self.speech.stop()
+        if self.state.reading:
+            self.set_state(replace(self.state, reading=False))
+
+    def _speech_failed(self, kind: str) -> None:
+        """Logged by the engine's side (its kind); said to the resident who pressed."""
+        if self._read_asked:
+            self._read_asked = False
+            self.stop_reading()
+            self.show_message(*READ_ALOUD_OFF)
 
     def on_command(self, command: Command) -> None:
         if command.op == "time_left":

@@ -10,10 +10,15 @@ function main() {
   function call(name) {
     if (bridge) { bridge.call(name); } else { queue.push(name); }
   }
+  let pendingRead = null;  // a press before the channel is up (never more than one)
+  function read(text, lang) {
+    if (bridge) { bridge.read(text, lang); } else { pendingRead = [text, lang]; }
+  }
   try {
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.kiosk;
       while (queue.length) { bridge.call(queue.shift()); }
+      if (pendingRead) { bridge.read(pendingRead[0], pendingRead[1]); pendingRead = null; }
     });
   } catch (e) { /* no bridge: the toolbar still shows */ }
 
@@ -59,6 +64,7 @@ function main() {
   <button id="smaller">A-</button>
   <button id="back"></button>
   <button id="help"></button>
+  <button id="listen" aria-pressed="false"></button>
   <button id="keyboard" aria-pressed="false"></button>
   <span id="time"></span>
   <button id="end"></button>
@@ -93,6 +99,7 @@ function main() {
     $("bigger").setAttribute("aria-label", T("bigger"));
     $("smaller").setAttribute("aria-label", T("smaller"));
     shownLanguage = state.language;
+    showSpeaking();
   }
   function dialog(title, text, buttons, deadline, items) {
     $("title").textContent = title;
@@ -128,10 +135,92 @@ function main() {
   }
   function close() { clearInterval(countdown); overlay.hidden = true; }
 
+  // -- Read aloud ("Écouter"): the text is taken here, in the isolated world, never from a page
+  // script; page scripts cannot reach the bridge, and synthetic clicks (isTrusted false) are
+  // ignored. The launcher bounds it again, speaks it and forgets it.
+  const MAX_READ = 4000;
+  let speaking = false;
+  let heldSelection = "";
+  function selectionText() {
+    const selection = document.getSelection();
+    return selection ? String(selection).trim() : "";
+  }
+  function languageOf(node) {
+    const element = node && (node.nodeType === 1 ? node : node.parentElement);
+    const tagged = element && element.closest("[lang]");
+    return (tagged && tagged.getAttribute("lang")) ||
+      (document.documentElement && document.documentElement.lang) || "";
+  }
+  function pageText() {
+    const main = document.querySelector("main, [role=main]") || document.body;
+    return main ? [main.innerText, languageOf(main)] : ["", ""];
+  }
+  function readSelectionOrPage() {
+    const selected = heldSelection || selectionText();
+    heldSelection = "";
+    const selection = document.getSelection();
+    const [text, lang] = selected
+      ? [selected, languageOf(selection && selection.anchorNode)] : pageText();
+    if (text && text.trim()) { read(text.slice(0, MAX_READ), lang); }
+  }
+  function toggleReading() {
+    if (speaking) { call("read_stop"); speaking = false; showSpeaking(); }
+    else { readSelectionOrPage(); }
+  }
+  function onPortal() { return location.origin === state.internal_origin; }
+  function portalButtons() {
+    return onPortal() ? Array.from(document.querySelectorAll("[data-kiosk-read]")) : [];
+  }
+  function showSpeaking() {
+    const on = speaking;  // "Arrêter" while the voice speaks, "Écouter" otherwise
+    $("listen").textContent = T(on ? "stop_reading" : "listen");
+    $("listen").setAttribute("aria-pressed", String(on));
+    for (const button of portalButtons()) {
+      const label = button.querySelector("[data-label]") || button;
+      const text = button.getAttribute(on ? "data-stop" : "data-listen");
+      if (text) { label.textContent = text; }
+      button.setAttribute("aria-pressed", String(on));
+    }
+  }
+  function readAloud() {
+    const hold = (e) => { if (e.isTrusted) { heldSelection = selectionText(); } };
+    $("listen").addEventListener("pointerdown", hold);
+    $("listen").addEventListener("click", (e) => { if (e.isTrusted) { toggleReading(); } });
+    // The portal's own "Écouter" buttons: shown only when this window can speak.
+    for (const button of portalButtons()) {
+      button.hidden = false;
+      button.addEventListener("pointerdown", hold);
+      button.addEventListener("click", (e) => { if (e.isTrusted) { toggleReading(); } });
+    }
+    // Read-aloud mode on the portal: a tile says its name and description when it gets the
+    // focus or the pointer rests on it.
+    let resting = null;
+    const tileOf = (e) => e.target && e.target.closest && e.target.closest("[data-kiosk-speak]");
+    const speakTile = (tile) => {
+      if (state.reading && onPortal() && tile) { read(tile.innerText, languageOf(tile)); }
+    };
+    document.addEventListener("focusin", (e) => { if (e.isTrusted) { speakTile(tileOf(e)); } });
+    document.addEventListener("mouseover", (e) => {
+      const tile = tileOf(e);
+      if (!e.isTrusted || !tile || tile === (resting && resting.tile)) { return; }
+      clearTimeout(resting && resting.timer);
+      resting = { tile, timer: setTimeout(() => speakTile(tile), 600) };
+    });
+    document.addEventListener("mouseout", (e) => {
+      const tile = tileOf(e);
+      if (resting && tile === resting.tile && !tile.contains(e.relatedTarget)) {
+        clearTimeout(resting.timer);
+        resting = null;
+      }
+    });
+    showSpeaking();
+  }
+
   const kiosk = {
     update(next) {
       state = next;
       if (state.language !== shownLanguage) { render(); }
+      showSpeaking();
       const left = timeLabel(state.time_left);
       $("time").textContent = left;
       if (left) { $("time").setAttribute("aria-label", T("time_left").replace("{t}", left)); }
@@ -176,6 +265,7 @@ function main() {
       dialog(T("saved_title"), T("saved_text"), [[T("view"), "view_saved"], [T("ok"), null]]);
     },
     close: close,
+    speaking(on) { speaking = Boolean(on); showSpeaking(); },
     keyboard() { call("keyboard"); },  // the keyboard's own "Fermer" key (keyboard.js)
   };
   Object.defineProperty(window, "__kiosk", { value: Object.freeze(kiosk) });
@@ -188,6 +278,7 @@ function main() {
   // "Clavier" keeps the focus in the field being typed into.
   $("keyboard").addEventListener("mousedown", (e) => e.preventDefault());
   $("help").addEventListener("click", (e) => { if (e.isTrusted) { kiosk.confirmHelp(); } });
+  readAloud();
 
   // The page zoom (A+/A-) must never change the bar: the host is zoomed by its inverse, so the
   // bar keeps its size and every button stays where the finger expects it.

@@ -265,6 +265,18 @@ def test_a_session_a_mediator_helped_counts_as_accompanied_the_others_as_alone(s
     assert sum(autonomy.values()) == totals[("sessions_ended", "user")]
 
 
+def test_read_aloud_is_a_bare_count_of_sessions_and_reaches_the_export(store):
+    """The launcher sends "read_aloud" once per session that pressed "Écouter": the counter
+    keeps that number only (a detail, if one ever came, is not stored), and the monthly
+    figures the funder receives carry it."""
+    from kiosk.export import figures_for
+
+    store.record(Event("read_aloud"), when=DAY)
+    store.record(Event("read_aloud", detail="Bonjour madame"), when=DAY)
+    assert store.month_totals("2026-03") == {("read_aloud", ""): 2}
+    assert figures_for(store, "2026-03")["read_aloud"] == 2
+
+
 def test_keyboard_is_a_bare_count_of_sessions_and_reaches_the_monthly_figures(store):
     """The launcher sends "keyboard" once per session that opened the on-screen keyboard: the
     counter keeps that number only (a detail, if one ever came, is not stored), and the

@@ -123,3 +123,25 @@ def test_every_linked_library_comes_from_an_installed_package(arrays) -> None:
                 missing.setdefault(package or f"{soname} (not found)", set()).add(path.name)
     assert not missing, ("libraries a bare Debian 12 would lack (add their packages to "
                          f"install.sh): {missing}")
+
+
+@pytest.mark.skipif(not shutil.which("dpkg") or not shutil.which("apt-cache"),
+                    reason="needs a Debian-like host (dpkg, apt-cache), as install.sh does")
+@pytest.mark.parametrize("arrays", [("RUNTIME_PACKAGES", "KIOSK_PACKAGES"),
+                                    ("RUNTIME_PACKAGES", "TEST_PACKAGES")],
+                         ids=["terminal", "test-suite"])
+def test_the_read_aloud_voice_comes_from_an_installed_package(arrays) -> None:
+    """The window starts speech-dispatcher with its own configuration, which names espeak-ng's
+    module and its settings file: the packages that ship them are installed in every mode."""
+    config = Path(__file__).resolve().parents[2] / "launcher" / "assets" / "speechd" / \
+        "speechd.conf"
+    named = re.search(r'AddModule "espeak-ng" "(\S+)" "(\S+)"', config.read_text())
+    assert named, "the launcher's speechd.conf no longer names espeak-ng"
+    files = ["/usr/bin/speech-dispatcher", f"/usr/lib/speech-dispatcher-modules/{named[1]}",
+             named[2]]
+    absent = [f for f in files if not Path(f).exists()]
+    assert not absent, f"not installed on this machine: {absent}"
+    provided = dependency_closure(installer_packages(*arrays))
+    packages = owners(set(files))
+    missing = {f: packages.get(f) for f in files if packages.get(f) not in provided}
+    assert not missing, f"read aloud needs packages install.sh does not install: {missing}"

@@ -12,7 +12,7 @@ from tests.pixels import Image, screen
 PANEL = (29, 53, 87)        # the keyboard's (and the toolbar's) background, #1d3557
 BUTTON = (241, 250, 238)    # the toolbar's buttons, #f1faee
 BAR = 56
-KEYBOARD_BUTTON = 7         # after Accueil, Mes documents, Imprimer, A+, A-, Retour, Aide
+KEYBOARD_BUTTON = 8         # after Accueil, Mes documents, Imprimer, A+, A-, Retour, Aide, Écouter
 FIELD = "position:absolute;left:40px;width:500px;height:40px;font-size:22px;top:{top}px"
 
 
@@ -130,7 +130,7 @@ def toolbar_button(display: str, index: int) -> tuple[int, int]:
 
 
 def toggle_keyboard(display: str, rtl: bool = False) -> None:
-    """The toolbar's "Clavier" (after "Aide": its left in Arabic, right to left)."""
+    """The toolbar's "Clavier" (after "Écouter": its left in Arabic, right to left)."""
     x, y = toolbar_button(display, -1 - KEYBOARD_BUTTON if rtl else KEYBOARD_BUTTON)
     xdotool("mousemove", str(x), str(y), "click", "1", display=display)
     time.sleep(0.8)

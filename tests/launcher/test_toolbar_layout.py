@@ -21,7 +21,8 @@ from tests.xserver import xvfb
 
 BUTTON = (241, 250, 238)  # #f1faee
 END = (230, 57, 70)       # #e63946
-BUTTONS = 8               # Accueil, Mes documents, Imprimer, A+, A-, Retour, Aide, Clavier
+BUTTONS = 9               # Accueil, Mes documents, Imprimer, A+, A-, Retour, Aide, Écouter,
+                          # Clavier
 ROW = 14                  # a row through the buttons' top padding, above their labels
 SITE = """<!doctype html><style>body{margin:0;background:#fff}</style>
 <script>addEventListener('pageshow', () => fetch('/shown?r=' + devicePixelRatio));</script>
