@@ -38,6 +38,9 @@ function main() {
   button:focus { outline: 3px solid #ffb703; }
   #end { background: #e63946; color: #fff; margin-inline-start: auto; }
   #time { padding: 0 6px; white-space: nowrap; font-size: 15px; flex: none; }
+  /* nine buttons and the time on a narrow screen (1024 px): tighter, never cut */
+  #bar.narrow { gap: 4px; padding: 6px 4px; }
+  #bar.narrow button { padding: 8px 8px; }
   #items { text-align: start; margin: 0; padding-inline-start: 1.2em; max-width: 40em; }
   #items li { margin: 6px 0; }
   #items:empty { display: none; }
@@ -300,6 +303,7 @@ function main() {
     const html = document.documentElement;
     if (!html) { return; }
     if (!hostStyled()) { styleHost(); }
+    $("bar").classList.toggle("narrow", innerWidth * zoom() < 1200);  // screen pixels
     if (host.parentNode !== html || html.lastElementChild !== host) { html.appendChild(host); }
     const internal = location.origin === state.internal_origin;
     const pad = internal ? "0px" : (state.bar_height / zoom()) + "px";
