@@ -40,7 +40,7 @@ METRICS = (
     "sessions_started", "sessions_ended", "duration", "start_hour", "tile_site", "tile_thematic",
     "navigation_refused", "download", "print", "language", "help_requested",
     "accompanied_unlock", "blocked_host", "site_unreachable", "help_outcome", "autonomy",
-    "read_aloud",
+    "read_aloud", "keyboard",
     *(f"answer_{question}" for question in QUESTIONS),
 )
 # Autonomy without a question: a session is "accompanied" when a mediator unlocked a site for it
@@ -73,10 +73,11 @@ REPORT_FIGURES: dict[str, tuple[str, ...] | re.Pattern | None] = {
     "help_requested": None,
     "accompanied_unlock": None,
 }
-# Figures terminals send since the end questions (#17) and read aloud (#16, "read_aloud": the
-# sessions that pressed Écouter); older terminals' reports lack them.
+# Figures terminals send since the end questions (#17), read aloud (#16, "read_aloud": the
+# sessions that pressed Écouter) and the on-screen keyboard (#16, "keyboard": the sessions that
+# opened it); older terminals' reports lack them.
 OPTIONAL_REPORT_FIGURES: dict[str, tuple[str, ...] | None] = {
-    "autonomy": AUTONOMY, **ANSWER_FIGURES, "read_aloud": None}
+    "autonomy": AUTONOMY, **ANSWER_FIGURES, "read_aloud": None, "keyboard": None}
 SPARSE_FIGURES = ("tile_site", "language")  # only the keys that were counted are sent
 MAX_COUNT = 10**9
 

@@ -220,6 +220,8 @@ class CounterStore:
                 return []
             self._read_counted = True
             return [Count("read_aloud")]
+        if kind == "keyboard":  # sessions that opened the keyboard: a count, never what was typed
+            return [Count("keyboard")]
         if kind == "help_outcome" and detail in HELP_OUTCOMES:
             if detail == "acknowledged":
                 self._accompanied = True
@@ -354,7 +356,7 @@ def dashboard(store: CounterStore, month: str) -> dict:
         "other": {metric: sum(values.values()) for metric, values in grouped.items()
                   if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
                                 "download", "print", "site_unreachable", "help_outcome",
-                                "read_aloud")},
+                                "read_aloud", "keyboard")},
     }
 
 

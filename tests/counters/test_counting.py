@@ -292,3 +292,15 @@ def test_read_aloud_never_counts_more_sessions_than_were_started(store):
     totals = store.month_totals("2026-03")
     assert totals[("sessions_started", "")] == 1
     assert totals[("read_aloud", "")] == 1
+
+
+def test_keyboard_is_a_bare_count_of_sessions_and_reaches_the_monthly_figures(store):
+    """The launcher sends "keyboard" once per session that opened the on-screen keyboard: the
+    counter keeps that number only (a detail, if one ever came, is not stored), and the
+    monthly figures the funder receives carry it."""
+    from kiosk.export import figures_for
+
+    store.record(Event("keyboard"), when=DAY)
+    store.record(Event("keyboard", detail="mot de passe"), when=DAY)
+    assert store.month_totals("2026-03") == {("keyboard", ""): 2}
+    assert figures_for(store, "2026-03")["keyboard"] == 2
