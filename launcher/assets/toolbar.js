@@ -174,6 +174,18 @@ function main() {
   function portalButtons() {
     return onPortal() ? Array.from(document.querySelectorAll("[data-kiosk-read]")) : [];
   }
+  function portalKeyboardButtons() {
+    return onPortal() ? Array.from(document.querySelectorAll("[data-kiosk-keyboard]")) : [];
+  }
+  // The portal's own "Clavier" buttons (beside its search field), like the toolbar's: they keep
+  // the focus in the field and open or close the window's keyboard.
+  function portalKeyboard() {
+    for (const button of portalKeyboardButtons()) {
+      button.hidden = false;
+      button.addEventListener("mousedown", (e) => e.preventDefault());
+      button.addEventListener("click", (e) => { if (e.isTrusted) { call("keyboard"); } });
+    }
+  }
   function showSpeaking() {
     const on = speaking;  // "Arrêter" while the voice speaks, "Écouter" otherwise
     $("listen").textContent = T(on ? "stop_reading" : "listen");
@@ -230,6 +242,9 @@ function main() {
       styleHost();
       ensure();
       $("keyboard").setAttribute("aria-pressed", String(!!state.keyboard));
+      for (const button of portalKeyboardButtons()) {
+        button.setAttribute("aria-pressed", String(!!state.keyboard));
+      }
       $("print").hidden = state.printing === false;
       if (state.warning_kind === "idle") {
         dialog(T("idle_title"), T("idle_text"), [[T("continue"), null]], state.warning_until);
@@ -282,6 +297,7 @@ function main() {
   $("keyboard").addEventListener("mousedown", (e) => e.preventDefault());
   $("help").addEventListener("click", (e) => { if (e.isTrusted) { kiosk.confirmHelp(); } });
   readAloud();
+  portalKeyboard();
 
   // The page zoom (A+/A-) must never change the bar: the host is zoomed by its inverse, so the
   // bar keeps its size and every button stays where the finger expects it.
