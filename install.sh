@@ -10,8 +10,10 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VENV="$HERE/.venv"
 
-# Libraries Qt WebEngine needs to draw a window (xcb), plus fonts; the offline voice of "Écouter"
-# (speech-dispatcher with espeak-ng: French, English, Arabic), which the window starts itself.
+# Libraries Qt WebEngine needs to draw a window (xcb), plus fonts (DejaVu has the Arabic glyphs of
+# the toolbar and the on-screen keyboard, whose code is vendored: no package for it); the offline
+# voice of "Écouter" (speech-dispatcher with espeak-ng: French, English, Arabic), which the window
+# starts itself.
 RUNTIME_PACKAGES=(
   python3 python3-venv python3-pip
   libnss3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0

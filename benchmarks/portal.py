@@ -1,6 +1,6 @@
 """Latency of the portal's Welcome and Home pages under waitress with 20 concurrent clients.
 
-Run: /work/venv/bin/python benchmarks/portal.py [--clients 20] [--requests 100]
+Run: .venv/bin/python benchmarks/portal.py [--clients 20] [--requests 100]
 The portal runs in its own process (as in production, where the supervisor serves it), the
 clients are threads with one keep-alive http.client connection each. Goal: p95 <= 20 ms.
 """

@@ -6,6 +6,7 @@ free text. The SQLite store that counts events on a terminal is `kiosk.counters`
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date, datetime, timedelta
 
@@ -39,7 +40,7 @@ METRICS = (
     "sessions_started", "sessions_ended", "duration", "start_hour", "tile_site", "tile_thematic",
     "navigation_refused", "download", "print", "language", "help_requested",
     "accompanied_unlock", "blocked_host", "site_unreachable", "help_outcome", "autonomy",
-    "read_aloud",
+    "read_aloud", "keyboard",
     *(f"answer_{question}" for question in QUESTIONS),
 )
 # Autonomy without a question: a session is "accompanied" when a mediator unlocked a site for it
@@ -72,10 +73,11 @@ REPORT_FIGURES: dict[str, tuple[str, ...] | re.Pattern | None] = {
     "help_requested": None,
     "accompanied_unlock": None,
 }
-# Figures terminals send since the end questions (#17) and read aloud (#16, "read_aloud": the
-# sessions that pressed Écouter); older terminals' reports lack them.
+# Figures terminals send since the end questions (#17), read aloud (#16, "read_aloud": the
+# sessions that pressed Écouter) and the on-screen keyboard (#16, "keyboard": the sessions that
+# opened it); older terminals' reports lack them.
 OPTIONAL_REPORT_FIGURES: dict[str, tuple[str, ...] | None] = {
-    "autonomy": AUTONOMY, **ANSWER_FIGURES, "read_aloud": None}
+    "autonomy": AUTONOMY, **ANSWER_FIGURES, "read_aloud": None, "keyboard": None}
 SPARSE_FIGURES = ("tile_site", "language")  # only the keys that were counted are sent
 MAX_COUNT = 10**9
 
@@ -85,27 +87,17 @@ _LONG_NUMBER = re.compile(r"\d{5,}")
 
 def duration_band(seconds: float) -> str:
     """The duration band of a session of this length."""
-    minutes = seconds / 60
-    if minutes < 10:
-        return "lt10"
-    if minutes < 30:
-        return "10_30"
-    if minutes < 60:
-        return "30_60"
-    return "gt60"
+    return _band(seconds / 60, (10, 30, 60), DURATION_BANDS)
 
 
 def hour_band(hour: int) -> str:
     """The hour-of-day band a session start falls in."""
-    if hour < 9:
-        return "before_9"
-    if hour < 12:
-        return "9_12"
-    if hour < 14:
-        return "12_14"
-    if hour < 17:
-        return "14_17"
-    return "after_17"
+    return _band(hour, (9, 12, 14, 17), HOUR_BANDS)
+
+
+def _band(value: float, limits: tuple[int, ...], bands: tuple[str, ...]) -> str:
+    """bands[i] for the first limit `value` is under; the last band past every limit."""
+    return bands[bisect.bisect_right(limits, value)]
 
 
 def language_key(tag: str) -> str:

@@ -29,6 +29,7 @@ KINDS = {
     "end_requested",       # the resident confirmed "Terminer la session"
     "language",            # detail = language code
     "help_requested",
+    "keyboard",            # the session opened the on-screen keyboard (once; never what was typed)
     "accompanied_unlock",  # site_id
     "site_unreachable",    # site_id of a site that did not answer; detail = cause (enumerated)
     "help_outcome",        # detail = "acknowledged" (a mediator said "J'y vais") | "unanswered"

@@ -114,6 +114,7 @@ def columns(figures: dict, threshold: int = SMALL_COUNT_THRESHOLD) -> dict[str, 
     row[TOTAL_LABELS["help_requested"]] = figures.get("help_requested", 0)
     row[TOTAL_LABELS["accompanied_unlock"]] = figures.get("accompanied_unlock", 0)
     row[TOTAL_LABELS["read_aloud"]] = figures.get("read_aloud", 0)
+    row[TOTAL_LABELS["keyboard"]] = figures.get("keyboard", 0)
     for key, label in AUTONOMY_LABELS.items():
         row[f"{AUTONOMY_PREFIX} : {label}"] = figures.get("autonomy", {}).get(key, 0)
     for metric, labels in ANSWER_LABELS.items():

@@ -46,7 +46,8 @@ TOTAL_LABELS = {"sessions_started": "Sessions commencées",
                 "print": "Impressions (toutes issues)",
                 "site_unreachable": "Sites qui ne répondaient pas",
                 "help_outcome": "Demandes d'aide vues ou restées sans réponse",
-                "read_aloud": "Sessions avec lecture à voix haute"}
+                "read_aloud": "Sessions avec lecture à voix haute",
+                "keyboard": "Sessions avec clavier à l'écran"}
 LANGUAGE_NAMES = {
     "fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol", "pt": "portugais",
     "it": "italien", "de": "allemand", "tr": "turc", "ru": "russe", "uk": "ukrainien",
@@ -88,6 +89,8 @@ DEFINITIONS = (
      "(mode accompagné)."),
     (TOTAL_LABELS["read_aloud"], "Sessions où la personne a appuyé au moins une fois sur "
      "« Écouter » (lecture à voix haute). Seul ce nombre est gardé, jamais ce qui a été lu."),
+    (TOTAL_LABELS["keyboard"], "Sessions où la personne a ouvert le clavier à l'écran (bouton "
+     "« Clavier »). Seul ce nombre est gardé, jamais ce qui a été tapé."),
     ("Bornes attendues", "Bornes de l'association inscrites avant la fin du mois et non "
      "révoquées."),
     ("Rapports reçus", "Rapports mensuels reçus des bornes pour ce mois."),

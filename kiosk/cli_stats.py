@@ -67,7 +67,7 @@ def export_command(month: str, fmt: str, association: str | None, out: str | Non
 def enrol_command(url: str, code: str, association: str | None, state: str | None) -> None:
     """Register this terminal with the funder's hub."""
     from kiosk.export import association_name
-    from kiosk.stats_push import HubError, enrol
+    from kiosk.stats_push import HubRefused, enrol
 
     directory = state_dir(state)
     name = association or association_name(directory)
@@ -76,7 +76,7 @@ def enrol_command(url: str, code: str, association: str | None, state: str | Non
             "no association name: pass --association or set it in config.toml")
     try:
         answer = enrol(directory, url, code, name)
-    except (HubError, OSError) as exc:
+    except (HubRefused, OSError) as exc:
         raise click.ClickException(f"enrolment failed: {exc}") from exc
     click.echo(f"Enrolled as terminal {answer.get('terminal_id')} of {answer.get('association')}")
 

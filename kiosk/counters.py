@@ -101,6 +101,9 @@ class CounterStore:
         self._started: datetime | None = None
         self._language: str | None = None  # the language of the session in progress
         self._accompanied = False  # a mediator helped the session in progress (in memory only)
+        # Read aloud: counted once per started session; a press on the welcome screen waits
+        # for the session that starts next (in memory only).
+        self._read_waiting = self._read_counted = False
         self._purged_on: date | None = None
         self._session_no = 0
         self._hosts: dict[str, tuple[set[int], int]] = {}
@@ -189,7 +192,9 @@ class CounterStore:
             self._language = "fr"  # every session opens in French
             self._session_no += 1
             self.catalogue.refresh()
-            return [Count("sessions_started"), Count("start_hour", hour_band(when.hour))]
+            counts = [Count("sessions_started"), Count("start_hour", hour_band(when.hour))]
+            self._read_counted, self._read_waiting = self._read_waiting, False
+            return counts + ([Count("read_aloud")] if self._read_counted else [])
         if kind == "session_ended":
             return self._session_ended(detail, when)
         if kind == "tile_opened":
@@ -208,7 +213,15 @@ class CounterStore:
         if kind == "help_requested":
             return [Count("help_requested")]
         if kind == "read_aloud":  # sessions that used "Écouter": a count, never what was read
+            if self._started is None:
+                self._read_waiting = True
+                return []
+            if self._read_counted:
+                return []
+            self._read_counted = True
             return [Count("read_aloud")]
+        if kind == "keyboard":  # sessions that opened the keyboard: a count, never what was typed
+            return [Count("keyboard")]
         if kind == "help_outcome" and detail in HELP_OUTCOMES:
             if detail == "acknowledged":
                 self._accompanied = True
@@ -258,7 +271,7 @@ class CounterStore:
         else:
             counts.append(Count("autonomy", "accompanied" if self._accompanied else "alone"))
         self._started = self._language = None
-        self._accompanied = False
+        self._accompanied = self._read_waiting = self._read_counted = False
         return counts
 
     def _add(self, day: date, counts: list[Count]) -> None:
@@ -343,7 +356,7 @@ def dashboard(store: CounterStore, month: str) -> dict:
         "other": {metric: sum(values.values()) for metric, values in grouped.items()
                   if metric in ("navigation_refused", "help_requested", "accompanied_unlock",
                                 "download", "print", "site_unreachable", "help_outcome",
-                                "read_aloud")},
+                                "read_aloud", "keyboard")},
     }
 
 

@@ -47,18 +47,14 @@ class CounterReports(TerminalStats):
         return len(list(stats_push.outbox(self.state).glob("*.json")))
 
     def enrol(self, url: str, code: str, association: str) -> dict[str, Any]:
-        try:
-            return stats_push.enrol(self.state, url, code, association)
-        except stats_push.HubError as exc:
-            raise HubRefused(str(exc)) from exc
+        return stats_push.enrol(self.state, url, code, association)
 
     def push_now(self, today: date) -> PushOutcome:
         url = self.hub_url()
         if url is None:
             raise HubRefused("unknown_terminal")
         stats_push.queue_months(self.state, self._store(), stats_push.default_months(today))
-        result = stats_push.flush(self.state, url)
-        return PushOutcome(result.sent, result.kept, result.errors)
+        return stats_push.flush(self.state, url)
 
 
 def mediator_config(state: Path, *, counters: CounterStore | None = None,

@@ -12,13 +12,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from core.atomic import atomic_write
 from core.counters import months_back
 from core.enrolment import rebind_statement
+from core.hub_answers import HubRefused, PushOutcome
 from kiosk.counters import CounterStore
 from kiosk.export import signed_report
 from kiosk.identity import terminal_id
@@ -31,21 +31,6 @@ HUB_URL_NAME = "hub_url"
 LAST_QUEUED_NAME = "last_month.state"
 BASE_DELAY = 60.0
 MAX_DELAY = 6 * 3600.0
-
-
-class HubError(Exception):
-    """The hub answered with a refusal (bad report, unknown terminal...)."""
-
-
-@dataclass
-class PushResult:
-    sent: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def done(self) -> bool:
-        return not self.kept
 
 
 def outbox(state: Path) -> Path:
@@ -102,9 +87,9 @@ def _decode(raw: bytes) -> dict:
         return {}
 
 
-def flush(state: Path, url: str, timeout: float = 10.0) -> PushResult:
+def flush(state: Path, url: str, timeout: float = 10.0) -> PushOutcome:
     """Try to send every queued report, oldest first; stop at the first network failure."""
-    result = PushResult()
+    result = PushOutcome()
     files = sorted(outbox(state).glob("*.json"))
     for index, path in enumerate(files):
         try:
@@ -132,7 +117,7 @@ def _retry_path(state: Path) -> Path:
     return outbox(state) / RETRY_NAME
 
 
-def _save_retry(state: Path, result: PushResult) -> None:
+def _save_retry(state: Path, result: PushOutcome) -> None:
     path = _retry_path(state)
     if result.done:
         path.unlink(missing_ok=True)
@@ -150,7 +135,7 @@ def _load_retry(state: Path) -> dict:
         return {}
 
 
-def flush_if_due(state: Path, url: str, now: float | None = None) -> PushResult | None:
+def flush_if_due(state: Path, url: str, now: float | None = None) -> PushOutcome | None:
     """Flush when the backoff delay has passed (call it from a periodic timer)."""
     if not any(outbox(state).glob("*.json")):
         return None
@@ -160,7 +145,7 @@ def flush_if_due(state: Path, url: str, now: float | None = None) -> PushResult 
 
 
 def push_until_sent(state: Path, url: str, attempts: int,
-                    sleep: Callable[[float], None] = time.sleep) -> PushResult:
+                    sleep: Callable[[float], None] = time.sleep) -> PushOutcome:
     """Flush, waiting with backoff between attempts, at most `attempts` times."""
     result = flush(state, url)
     for failure in range(1, attempts):
@@ -172,7 +157,7 @@ def push_until_sent(state: Path, url: str, attempts: int,
 
 
 def tick(state: Path, store: CounterStore, url: str | None, today: date | None = None,
-         now: float | None = None) -> PushResult | None:
+         now: float | None = None) -> PushOutcome | None:
     """Periodic job for the supervisor: at month end queue the finished month once, then send
     the queue when the backoff allows. Never raises: a failure is logged, sessions go on."""
     try:
@@ -202,6 +187,6 @@ def enrol(state: Path, url: str, code: str, association: str) -> dict:
         rebind_statement(body["terminal_id"], body["public_key"], code))
     status, answer = post_json(f"{url.rstrip('/')}/api/enrol", body)
     if status != 201:
-        raise HubError(answer.get("error") or f"the hub answered {status}")
+        raise HubRefused(answer.get("error") or f"the hub answered {status}")
     (Path(state) / HUB_URL_NAME).write_text(url.rstrip("/") + "\n")
     return answer

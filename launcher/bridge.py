@@ -22,6 +22,7 @@ BRIDGE_ACTIONS = (
     "help",            # the resident confirmed asking a mediator for help
     "end_ask",         # "Terminer la session": the checklist with the number of documents
     "read_stop",       # "Arrêter": stop reading aloud (the text to read never comes this way)
+    "keyboard",        # open or close the on-screen keyboard
 )
 MAX_NAME_LENGTH = 32
 

@@ -2,21 +2,24 @@
 
 Qt WebEngine turns the Web Speech API off, so the launcher speaks. It talks to
 speech-dispatcher over its socket (SSIP, its documented text protocol) from a Python thread,
-not through Qt TextToSpeech: that plugin lists every espeak-ng voice (over 7000 variants) when
-it is created, holding the interpreter lock, which froze the whole window for 2.5 s on an idle
-machine and 10 s on a busy one. The text comes only from the
-launcher's isolated-world script (the selection or the page's main text); it is bounded here,
-spoken, and forgotten: never logged, never written, never counted (only "read aloud was used").
+not through Qt TextToSpeech: that plugin lists every espeak-ng voice (about 13,000 with their
+variants) when it is created, holding the interpreter lock, which froze the whole window for
+2.5 s on an idle machine and 10 s on a busy one. The text comes only from the launcher's
+isolated-world script (the selection or the page's main text); it is bounded here, spoken,
+and forgotten: never logged, never written, never counted (only "read aloud was used").
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import shutil
 import socket
+import stat
 import subprocess
+import tempfile
 import threading
 import time
 from importlib import resources
@@ -64,11 +67,26 @@ def voice_language(declared: object, resident: str) -> str:
 
 
 def socket_path(environ=os.environ) -> str:
-    """Where speech-dispatcher listens for this account (its default place)."""
-    runtime = environ.get("XDG_RUNTIME_DIR")
-    if not runtime:
-        raise FileNotFoundError("XDG_RUNTIME_DIR is not set")
-    return os.path.join(runtime, "speech-dispatcher", "speechd.sock")
+    """Where speech-dispatcher listens for this account: its default place under
+    XDG_RUNTIME_DIR, or a private runtime directory when no login session set one (`kiosk demo`
+    from a root shell, a bare system unit)."""
+    return os.path.join(runtime_dir(environ), "speech-dispatcher", "speechd.sock")
+
+
+def runtime_dir(environ=os.environ) -> str:
+    return environ.get("XDG_RUNTIME_DIR") or private_runtime_dir()
+
+
+def private_runtime_dir() -> str:
+    """/tmp/kiosk-run-<uid>, mode 0700 and owned by this account; PermissionError if someone
+    else made it first (another account must never hold the voice's socket)."""
+    path = os.path.join(tempfile.gettempdir(), f"kiosk-run-{os.getuid()}")
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path, 0o700)
+    st = os.lstat(path)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        raise PermissionError(f"{path} is not a private directory of this account")
+    return path
 
 
 def start_dispatcher(environ=os.environ) -> None:
@@ -81,12 +99,38 @@ def start_dispatcher(environ=os.environ) -> None:
     if program is None:
         raise FileNotFoundError("speech-dispatcher is not installed")
     if os.path.exists(path):
-        return
+        if _answers(path):
+            return
+        # A socket left by a dispatcher that was killed (the wipe's SIGKILL, a crash): nobody
+        # listens, and speech-dispatcher would not start over it. Remove it and start afresh.
+        log.warning("read aloud: removing a socket nobody listens on")
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
     config = resources.files("launcher").joinpath("assets/speechd")
+    # speech-dispatcher refuses a socket path other than the one it derives from
+    # XDG_RUNTIME_DIR (~/.cache without it): give it the same runtime directory.
     subprocess.run([program, "--spawn", "--communication-method", "unix_socket",
                     "--socket-path", path, "--config-dir", str(config)],
+                   env={**environ, "XDG_RUNTIME_DIR": runtime_dir(environ)},
                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, timeout=20, check=False)
+
+
+def _answers(path: str) -> bool:
+    """Whether a speech-dispatcher listens on the socket at `path` (a refused connection means
+    the file was left behind)."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.settimeout(2)
+        probe.connect(path)
+    except (ConnectionRefusedError, FileNotFoundError):
+        return False
+    except OSError as exc:  # another failure: let the real connection report it
+        log.warning("read aloud: probing the voice's socket failed: %s", type(exc).__name__)
+        return True
+    finally:
+        probe.close()
+    return True
 
 
 class Speech(QObject):
@@ -195,8 +239,8 @@ class Speech(QObject):
         log.warning("read aloud connection lost: %s", kind)
         try:
             connected.close()
-        except OSError:
-            pass
+        except OSError as exc:
+            log.warning("read aloud: closing the lost connection failed: %s", type(exc).__name__)
         self._event.emit("end")
 
     def _on_event(self, event: str) -> None:
@@ -211,9 +255,11 @@ class Speech(QObject):
         if connected is not None:
             try:
                 connected.sendall(b"CANCEL SELF\r\nQUIT\r\n")
+            except OSError as exc:  # the dispatcher already went away: nothing left to cancel
+                log.warning("read aloud: goodbye to speech-dispatcher failed: %s",
+                            type(exc).__name__)
+            finally:
                 connected.close()
-            except OSError:
-                pass
 
 
 def _reply(reader) -> str:

@@ -36,6 +36,7 @@ class ToolbarState:
     internal_origin: str = ""
     language: str = "fr"  # the resident's, read from the portal's pages
     reading: bool = False  # read-aloud mode, from "Écouter" to "Arrêter" (tiles speak on focus)
+    keyboard: bool = False  # the on-screen keyboard is open (closed for every new resident)
 
     @property
     def zoom(self) -> float:

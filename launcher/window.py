@@ -31,7 +31,7 @@ from core.events import Event
 from core.layout import SessionPaths
 from core.session_states import IDLE, TIME_LIMIT
 
-from . import bridge, error_pages, kiosk_texts, portal_pages, speech, uploads
+from . import bridge, error_pages, keyboard, kiosk_texts, portal_pages, speech, uploads
 from .download_flow import DownloadFlow
 from .navigation import NavigationGate
 from .options import WindowOptions
@@ -149,6 +149,7 @@ class Controller(QObject):
         self._notice: QUrl | None = None  # shown between two residents, before HOME
         self._clears = 0
         self._script: QWebEngineScript | None = None
+        self._keyboard_counted = False  # "keyboard" sent for this resident
         self.downloads = DownloadFlow(paths, writer, self.show_message, self.show_saved)
         self.printing = PrintFlow(paths, writer, self.show_message)
         self.interceptor = Interceptor(self)
@@ -162,6 +163,7 @@ class Controller(QObject):
             "dismiss": self.dismiss_warning, "view_saved": self.view_saved,
             "back": self.go_back, "help": self.send_help, "end_ask": self.ask_end,
             "read_stop": self.stop_reading,
+            "keyboard": self.toggle_keyboard,
         }
         self.bridge_actions["home"] = self.go_tiles
         self.command_received.connect(self.on_command)
@@ -251,6 +253,7 @@ class Controller(QObject):
         self.printing = PrintFlow(self.paths, self.writer, self.show_message)
         self.state = ToolbarState(internal_origin=self.state.internal_origin,
                                   printing=self.state.printing)
+        self._keyboard_counted = False
         if self.live_policy is not None:
             self.live_policy.unlocked = None
             self.gate.allowlist = self.live_policy.allowlist()
@@ -302,8 +305,11 @@ class Controller(QObject):
         script.setWorldId(WORLD)
         script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentReady)
         script.setRunsOnSubFrames(False)
-        script.setSourceCode(_qwebchannel_js() + _toolbar_js().replace(
-            "__KIOSK_STATE__", json.dumps(self.state.for_script())))
+        state = self.state.for_script()
+        source = _qwebchannel_js() + _toolbar_js().replace("__KIOSK_STATE__", json.dumps(state))
+        if self.state.keyboard:  # the keyboard's code only on pages where it is open
+            source += "\n" + keyboard.script(state)
+        script.setSourceCode(source)
         scripts.insert(script)
         self._script = script
 
@@ -432,7 +438,10 @@ class Controller(QObject):
             self.page.runJavaScript(f"window.__kiosk && window.{source};", WORLD)
 
     def push_state(self) -> None:
-        self.run_js(f"__kiosk.update({json.dumps(self.state.for_script())})")
+        state = self.state.for_script()
+        self.run_js(f"__kiosk.update({json.dumps(state)})")
+        if self.page is not None:
+            self.page.runJavaScript(keyboard.update(state), WORLD)
 
     def set_state(self, state: ToolbarState) -> None:
         self.state = state
@@ -482,6 +491,16 @@ class Controller(QObject):
             state = replace(self.state, zoom_index=0)
         self.page.setZoomFactor(state.zoom)
         self.set_state(state)  # the bar counters the zoom: it never grows
+
+    def toggle_keyboard(self) -> None:
+        """"Clavier": open or close the on-screen keyboard. It stays as it is from page to page
+        (the state is in every injected script) until the resident closes it or leaves."""
+        self.set_state(replace(self.state, keyboard=not self.state.keyboard))
+        if self.state.keyboard and self.page is not None:  # this page has no keyboard code yet
+            self.page.runJavaScript(keyboard.script(self.state.for_script()), WORLD)
+        if self.state.keyboard and not self._keyboard_counted:  # once per resident, no text
+            self._keyboard_counted = True
+            self.writer.emit(Event("keyboard"))
 
     def dismiss_warning(self) -> None:
         """The resident read the time-limit warning: do not show it again on the next page."""

@@ -58,6 +58,8 @@ PICTOGRAMS: dict[str, str] = {
     "check": '<path d="M4 12l5 5 11-11"/>',
     "speaker": '<path d="M4 9h4l5-4v14l-5-4H4z"/>'
                '<path d="M16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12"/>',
+    "keyboard": '<rect x="2" y="6" width="20" height="12" rx="2"/>'
+                '<path d="M6 10h.01M10 10h.01M14 10h.01M18 10h.01M7 14h10"/>',
     "bell": '<path d="M6 16v-5a6 6 0 0 1 12 0v5l2 2H4z"/><path d="M10 21h4"/>',
     "person": '<circle cx="12" cy="7" r="4"/><path d="M4 21a8 8 0 0 1 16 0"/>',
     "eye": '<path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"/><circle cx="12" '

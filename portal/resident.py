@@ -117,22 +117,22 @@ def _pages(doc: documents.Document) -> int | None:
         return None
 
 
-def _printing_off(doc: documents.Document):
-    """The mediator turned printing off: no print, a plain message instead, counted as a print
-    without a printer."""
-    if live.shown().printing:
-        return None
-    get_session().emit(Event("print", detail="no_printer"))
-    return redirect(url_for("resident.document_view", name=doc.name, message="no_printer"), 303)
+def _printable_document(name: str) -> documents.Document:
+    """The resident's document `name`, when printing is on. When the mediator turned printing
+    off, a plain message instead (the request stops here), counted as a print without a
+    printer."""
+    doc = _document(name)
+    if not live.shown().printing:
+        get_session().emit(Event("print", detail="no_printer"))
+        abort(redirect(url_for("resident.document_view", name=doc.name, message="no_printer"),
+                       303))
+    return doc
 
 
 @bp.get("/documents/<name>/imprimer")
 def document_print_confirm(name: str):
     """Say how many pages will come out before anything is printed."""
-    doc = _document(name)
-    refused = _printing_off(doc)
-    if refused:
-        return refused
+    doc = _printable_document(name)
     pages = _pages(doc)
     return render_template("resident/print.html", doc=doc, pages=pages), \
         200 if pages else 422
@@ -141,10 +141,7 @@ def document_print_confirm(name: str):
 @bp.post("/documents/<name>/imprimer")
 def document_print(name: str):
     """Send the document file itself to the printer, then say what happened."""
-    doc = _document(name)
-    refused = _printing_off(doc)
-    if refused:
-        return refused
+    doc = _printable_document(name)
     if not _pages(doc):
         return render_template("resident/print.html", doc=doc, pages=None), 422
     outcome = printer.send(_folder() / doc.name)

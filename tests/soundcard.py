@@ -58,7 +58,8 @@ class SoundCard:
             stderr=subprocess.DEVNULL)
         self.chunks: list[tuple[float, int]] = []
         self._lock = threading.Lock()
-        threading.Thread(target=self._listen, daemon=True, name="soundcard").start()
+        self._listener = threading.Thread(target=self._listen, daemon=True, name="soundcard")
+        self._listener.start()
 
     def _listen(self) -> None:
         stream = self._recorder.stdout
@@ -112,5 +113,6 @@ class SoundCard:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait(timeout=5)
-            if proc is not None and proc.stdout is not None:
+            if proc is getattr(self, "_recorder", None) and proc is not None:
+                self._listener.join(5)  # the recorder's end is the listener's end of file
                 proc.stdout.close()

@@ -38,6 +38,9 @@ function main() {
   button:focus { outline: 3px solid #ffb703; }
   #end { background: #e63946; color: #fff; margin-inline-start: auto; }
   #time { padding: 0 6px; white-space: nowrap; font-size: 15px; flex: none; }
+  /* nine buttons and the time on a narrow screen (1024 px): tighter, never cut */
+  #bar.narrow { gap: 4px; padding: 6px 4px; }
+  #bar.narrow button { padding: 8px 8px; }
   #items { text-align: start; margin: 0; padding-inline-start: 1.2em; max-width: 40em; }
   #items li { margin: 6px 0; }
   #items:empty { display: none; }
@@ -65,6 +68,7 @@ function main() {
   <button id="back"></button>
   <button id="help"></button>
   <button id="listen" aria-pressed="false"></button>
+  <button id="keyboard" aria-pressed="false"></button>
   <span id="time"></span>
   <button id="end"></button>
 </div>
@@ -92,7 +96,7 @@ function main() {
     $("bar").setAttribute("dir", dir);
     overlay.setAttribute("dir", dir);
     $("bar").setAttribute("aria-label", T("toolbar"));
-    for (const id of ["home", "documents", "print", "back", "help", "end"]) {
+    for (const id of ["home", "documents", "print", "back", "help", "keyboard", "end"]) {
       $(id).textContent = T(id);
     }
     $("bigger").setAttribute("aria-label", T("bigger"));
@@ -170,6 +174,18 @@ function main() {
   function portalButtons() {
     return onPortal() ? Array.from(document.querySelectorAll("[data-kiosk-read]")) : [];
   }
+  function portalKeyboardButtons() {
+    return onPortal() ? Array.from(document.querySelectorAll("[data-kiosk-keyboard]")) : [];
+  }
+  // The portal's own "Clavier" buttons (beside its search field), like the toolbar's: they keep
+  // the focus in the field and open or close the window's keyboard.
+  function portalKeyboard() {
+    for (const button of portalKeyboardButtons()) {
+      button.hidden = false;
+      button.addEventListener("mousedown", (e) => e.preventDefault());
+      button.addEventListener("click", (e) => { if (e.isTrusted) { call("keyboard"); } });
+    }
+  }
   function showSpeaking() {
     const on = speaking;  // "Arrêter" while the voice speaks, "Écouter" otherwise
     $("listen").textContent = T(on ? "stop_reading" : "listen");
@@ -225,6 +241,10 @@ function main() {
       if (left) { $("time").setAttribute("aria-label", T("time_left").replace("{t}", left)); }
       styleHost();
       ensure();
+      $("keyboard").setAttribute("aria-pressed", String(!!state.keyboard));
+      for (const button of portalKeyboardButtons()) {
+        button.setAttribute("aria-pressed", String(!!state.keyboard));
+      }
       $("print").hidden = state.printing === false;
       if (state.warning_kind === "idle") {
         dialog(T("idle_title"), T("idle_text"), [[T("continue"), null]], state.warning_until);
@@ -264,16 +284,20 @@ function main() {
     },
     close: close,
     speaking(on) { speaking = Boolean(on); showSpeaking(); },
+    keyboard() { call("keyboard"); },  // the keyboard's own "Fermer" key (keyboard.js)
   };
   Object.defineProperty(window, "__kiosk", { value: Object.freeze(kiosk) });
 
   const actions = { home: "home", documents: "documents", print: "print", bigger: "bigger",
-    smaller: "smaller", back: "back", end: "end_ask" };
+    smaller: "smaller", back: "back", end: "end_ask", keyboard: "keyboard" };
   for (const [id, action] of Object.entries(actions)) {
     $(id).addEventListener("click", (e) => { if (e.isTrusted) { call(action); } });
   }
+  // "Clavier" keeps the focus in the field being typed into.
+  $("keyboard").addEventListener("mousedown", (e) => e.preventDefault());
   $("help").addEventListener("click", (e) => { if (e.isTrusted) { kiosk.confirmHelp(); } });
   readAloud();
+  portalKeyboard();
 
   // The page zoom (A+/A-) must never change the bar: the host is zoomed by its inverse, so the
   // bar keeps its size and every button stays where the finger expects it.
@@ -295,6 +319,7 @@ function main() {
     const html = document.documentElement;
     if (!html) { return; }
     if (!hostStyled()) { styleHost(); }
+    $("bar").classList.toggle("narrow", innerWidth * zoom() < 1200);  // screen pixels
     if (host.parentNode !== html || html.lastElementChild !== host) { html.appendChild(host); }
     const internal = location.origin === state.internal_origin;
     const pad = internal ? "0px" : (state.bar_height / zoom()) + "px";

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import jsonify, redirect, render_template, request, session, url_for
 
 from core.passwords import MAX_PASSWORD
@@ -12,7 +14,7 @@ from portal.auth import StaffLogin
 from portal.security import is_local
 
 from . import auth, bp, context, online, remember_session_marker
-from .i18n import _m
+from .i18n import _m, _mn
 from .terminal import SecretsKeeper, SecretsUnavailable
 
 GRANT = "grant"  # the keeper's grant, kept with the login on the server (never in the cookie)
@@ -100,12 +102,21 @@ def login():
 
 
 def _login_error(attempt) -> str:
-    seconds = max(1, round(attempt.wait_seconds))
+    wait = _wait_text(attempt.wait_seconds)
     if attempt.locked:
-        return _m("Trop d'essais manqués. Attendez %(n)s secondes avant de réessayer.", n=seconds)
+        return _m("Trop d'essais manqués. Attendez %(wait)s avant de réessayer.", wait=wait)
     if attempt.wait_seconds > 0:
-        return _m("Mot de passe incorrect. Prochain essai possible dans %(n)s secondes.", n=seconds)
+        return _m("Mot de passe incorrect. Prochain essai possible dans %(wait)s.", wait=wait)
     return _m("Mot de passe incorrect.")
+
+
+def _wait_text(seconds: float) -> str:
+    """'45 secondes', '3 minutes': the lockout goes up to an hour, never '3600 secondes'."""
+    seconds = max(1, math.ceil(seconds))
+    if seconds < 120:
+        return _mn("%(num)s seconde", "%(num)s secondes", seconds)
+    minutes = math.ceil(seconds / 60)
+    return _mn("%(num)s minute", "%(num)s minutes", minutes)
 
 
 @bp.post("/deconnexion")

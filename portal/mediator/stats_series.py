@@ -24,7 +24,7 @@ MONTHS = ("janvier", "fÃ©vrier", "mars", "avril", "mai", "juin", "juillet", "aoÃ
 # One vocabulary with the exports and the funder's hub (core/vocabulary.py).
 OTHER_TOTALS = {key: TOTAL_LABELS[key] for key in (
     "navigation_refused", "help_requested", "accompanied_unlock", "download", "print",
-    "site_unreachable", "help_outcome", "read_aloud")}
+    "site_unreachable", "help_outcome", "read_aloud", "keyboard")}
 
 
 def label(labels: dict[str, str], key: str) -> str:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from core.hub_answers import HubRefused, PushOutcome
 from core.keeper_errors import KeeperError, SecretsUnavailable
 
 __all__ = ["HubRefused", "KeeperError", "KeeperFactory", "PushOutcome", "SecretsKeeper",
@@ -46,24 +46,6 @@ class SecretsKeeper(Protocol):
 
 
 KeeperFactory = Callable[..., SecretsKeeper]  # (state_dir, clock=...) -> SecretsKeeper
-
-
-class HubRefused(Exception):
-    """The funder's hub answered with a refusal; str() is its stable error code (or, when it
-    did not answer like a hub, 'the hub answered <status>')."""
-
-
-@dataclass
-class PushOutcome:
-    """What "Envoyer maintenant" did: reports sent, reports still waiting, and why."""
-
-    sent: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def done(self) -> bool:
-        return not self.kept
 
 
 class TerminalStats(ABC):

@@ -271,7 +271,36 @@ def test_read_aloud_is_a_bare_count_of_sessions_and_reaches_the_export(store):
     figures the funder receives carry it."""
     from kiosk.export import figures_for
 
-    store.record(Event("read_aloud"), when=DAY)
-    store.record(Event("read_aloud", detail="Bonjour madame"), when=DAY)
-    assert store.month_totals("2026-03") == {("read_aloud", ""): 2}
+    for _ in range(2):
+        store.record(Event("session_started"), when=DAY)
+        store.record(Event("read_aloud", detail="Bonjour madame"), when=DAY)
+        store.record(Event("session_ended", detail="user"), when=DAY)
+    assert store.month_totals("2026-03")[("read_aloud", "")] == 2
     assert figures_for(store, "2026-03")["read_aloud"] == 2
+
+
+def test_read_aloud_never_counts_more_sessions_than_were_started(store):
+    """The window counts a press once per resident, and the welcome screen has "Écouter" too:
+    a press there belongs to the session that starts next, and a press by someone who walks
+    away before "Commencer" is no session at all (before: 2 "sessions with read aloud" for 1
+    session started)."""
+    store.record(Event("read_aloud"), when=DAY)         # welcome screen, then Commencer
+    store.record(Event("session_started"), when=DAY)
+    store.record(Event("read_aloud"), when=DAY)         # a repeat in the same session
+    store.record(Event("session_ended", detail="user"), when=DAY)
+    store.record(Event("read_aloud"), when=DAY)         # welcome screen, nobody starts
+    totals = store.month_totals("2026-03")
+    assert totals[("sessions_started", "")] == 1
+    assert totals[("read_aloud", "")] == 1
+
+
+def test_keyboard_is_a_bare_count_of_sessions_and_reaches_the_monthly_figures(store):
+    """The launcher sends "keyboard" once per session that opened the on-screen keyboard: the
+    counter keeps that number only (a detail, if one ever came, is not stored), and the
+    monthly figures the funder receives carry it."""
+    from kiosk.export import figures_for
+
+    store.record(Event("keyboard"), when=DAY)
+    store.record(Event("keyboard", detail="mot de passe"), when=DAY)
+    assert store.month_totals("2026-03") == {("keyboard", ""): 2}
+    assert figures_for(store, "2026-03")["keyboard"] == 2

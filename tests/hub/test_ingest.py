@@ -231,3 +231,16 @@ def test_a_report_with_the_read_aloud_count_is_stored_and_a_wrong_one_refused(cl
     refused = client.post("/api/reports", json=terminal.report(
         figures={**figures(), "read_aloud": {"fr": 3}}))
     assert refused.status_code == 400 and "read_aloud" in str(refused.json), refused.json
+
+
+def test_a_report_with_the_keyboard_count_is_stored_and_a_wrong_one_refused(client, db,
+                                                                            terminal):
+    """Terminals since #16 send "keyboard" (a count); older reports lack it (above)."""
+    from tests.hub.conftest import figures
+
+    answer = client.post("/api/reports", json=terminal.report(figures={**figures(),
+                                                                       "keyboard": 3}))
+    assert answer.status_code == 201, answer.json
+    refused = client.post("/api/reports", json=terminal.report(
+        figures={**figures(), "keyboard": {"fr": 3}}))
+    assert refused.status_code == 400 and "keyboard" in str(refused.json), refused.json

@@ -255,3 +255,20 @@ def test_without_a_secrets_keeper_wired_in_the_area_fails_closed(state, tmp_path
     refused = client.get("/mediateur/connexion")
     assert refused.status_code == 503 and 'name="password"' not in refused.get_data(as_text=True)
     assert client.get("/mediateur/").status_code in (302, 303, 503)
+
+
+def test_a_long_lockout_is_said_in_minutes_a_mediator_can_read(client, clock):
+    """At the one cap (1 h) the page said "Attendez 3600 secondes"."""
+    failures = 0
+    while lock_delay(failures) < 3600:
+        clock.advance(lock_delay(failures) + 1)
+        assert login(client, "nope").status_code == 401
+        failures += 1
+    text = login(client).get_data(as_text=True)
+    assert "Attendez 60 minutes avant de réessayer" in text and "3600" not in text
+    clock.advance(3600 - 150)
+    assert "Attendez 3 minutes" in login(client).get_data(as_text=True)
+    clock.advance(120)
+    assert "Attendez 30 secondes" in login(client).get_data(as_text=True)
+    clock.advance(31)
+    assert login(client).status_code == 303

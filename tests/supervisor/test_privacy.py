@@ -11,11 +11,13 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from core.events import ListSink
 from kiosk import control
 from kiosk.runtime import build_runtime
 from kiosk.supervisor import Options
@@ -24,10 +26,14 @@ from tests.supervisor.conftest import ROOT, free_port, wait
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
 SECRET = "NIR-1850533063042-Durand"
+TYPED = "qjxé@7"  # typed by the resident with the on-screen keyboard
 
 STORE = """<!doctype html><meta charset=utf-8><title>CAF</title><h1>Connexion</h1>
 <img src="/cached.png" alt="">
+<input id=typed style="position:absolute;left:40px;top:100px;width:500px;height:40px">
 <script>
+const typed = document.getElementById("typed");
+typed.addEventListener("input", () => fetch("/typed", {method: "POST", body: typed.value}));
 (async () => {
   const secret = %(secret)r;
   document.cookie = "js_cookie=" + secret + "; max-age=3600; path=/";
@@ -61,6 +67,9 @@ CHECK = """<!doctype html><meta charset=utf-8><title>CAF</title><h1>Vérificatio
     r.onerror = () => ok(null); });
   const hit = await (await caches.open("c")).match("/cached-secret");
   found.cache = hit ? await hit.text() : null;
+  await new Promise(ok => setTimeout(ok, 1000));  // the window's scripts run once parsed
+  found.bar = !!document.querySelector("kiosk-bar");
+  found.keyboard = !!document.querySelector("kiosk-keyboard");
   await fetch("/report", {method: "POST", body: JSON.stringify(found)});
 })().catch(e => fetch("/error", {method: "POST", body: String(e)}));
 </script>"""
@@ -82,6 +91,7 @@ class Site:
         fake_sites.add(host, "/cached.png", PNG, content_type="image/png",
                        headers={"Cache-Control": "max-age=3600"})
         fake_sites.add(host, "/stored", "ok", content_type="text/plain")
+        fake_sites.add(host, "/typed", "ok", content_type="text/plain")
         fake_sites.add(host, "/report", "ok", content_type="text/plain")
         fake_sites.add(host, "/error", "ok", content_type="text/plain")
         fake_sites.add(host, "/attestation.pdf", b"%PDF-1.4\n% " + SECRET.encode() + b"\n%%EOF\n",
@@ -152,13 +162,35 @@ def clipboard(display: str) -> str:
     return result.stdout
 
 
-def test_the_next_resident_finds_nothing_of_the_previous_one(terminal, display, fake_sites):
+def type_with_the_on_screen_keyboard(display: str, fake_sites) -> None:
+    """The resident closes "Document enregistré", taps the field, opens "Clavier" and types
+    TYPED; the site receives it."""
+    from tests.launcher.harness import xdotool
+    from tests.launcher.onscreen import Finger, toggle_keyboard, window
+    from tests.pixels import screen
+
+    typed = len(fake_sites.requests("caf.localhost", "/typed"))
+    time.sleep(0.5)
+    xdotool("key", "Tab", "Return", display=display)  # "OK"
+    left, top, _ = window(screen(display))
+    xdotool("mousemove", str(left + 200), str(top + 120), "click", "1", display=display)
+    toggle_keyboard(display)
+    Finger(display).type(TYPED)
+    found = fake_sites.wait_for("caf.localhost", "/typed", count=typed + len(TYPED))
+    assert found[typed + len(TYPED) - 1].body.decode() == TYPED
+
+
+def test_the_next_resident_finds_nothing_of_the_previous_one(terminal, display, fake_sites,
+                                                             capfd, caplog):
     runtime, site, state = terminal
     supervisor = runtime.supervisor
+    events = ListSink()
+    supervisor.sinks.append(events)
     wait(lambda: supervisor.ready)
     wait(lambda: len(fake_sites.requests("caf.localhost", "/stored")) > site.stored_before, 30)
     downloads = state / "session" / "downloads"
     wait(lambda: any(downloads.glob("*.pdf")), 20)
+    type_with_the_on_screen_keyboard(display, fake_sites)
     subprocess.run(["xclip", "-selection", "clipboard"], input=SECRET, text=True, check=True,
                    env={**os.environ, "DISPLAY": display}, timeout=5)
     temp_file = state / "session" / "tmp" / "brouillon.txt"
@@ -179,7 +211,7 @@ def test_the_next_resident_finds_nothing_of_the_previous_one(terminal, display, 
     assert "cookie" not in first_page.headers, \
         "the server received a cookie from the previous session"
     assert found == {"cookie": "", "local": None, "session": None, "idb": None, "cache": None,
-                     "workers": 0}
+                     "workers": 0, "bar": True, "keyboard": False}  # the keyboard is closed
     assert [r for r in fake_sites.requests("caf.localhost")[since:] if r.path == "/cached.png"], \
         "the image came from the previous session's HTTP cache"
     assert list(downloads.iterdir()) == []
@@ -187,6 +219,27 @@ def test_the_next_resident_finds_nothing_of_the_previous_one(terminal, display, 
     assert clipboard(display) == ""
     assert not (state / "wipe.journal").exists() or supervisor.state == "welcome"
     assert_nothing_identifying_outside_the_session(state, runtime)
+    assert keyboard_sessions(state) == 1  # counted for the funder, as a bare number
+    # what was typed with the keyboard: in no event, no log line (the window's included)
+    typed = [TYPED, TYPED.encode().decode("latin-1"), "qjx"]
+    assert events.events and not [e for e in events.events if any(
+        t in json.dumps(asdict(e), ensure_ascii=False) for t in typed)]
+    output = capfd.readouterr()
+    logged = output.out + output.err + caplog.text
+    assert not [t for t in typed if t in logged]
+
+
+def keyboard_sessions(state: Path) -> int:
+    from datetime import date
+
+    from kiosk.counters import CounterStore
+
+    store = CounterStore(state)
+    try:
+        totals = store.month_totals(date.today().strftime("%Y-%m"))
+    finally:
+        store.close()
+    return sum(n for (metric, _key), n in totals.items() if metric == "keyboard")
 
 
 def assert_nothing_identifying_outside_the_session(state: Path, runtime) -> None:
@@ -196,7 +249,8 @@ def assert_nothing_identifying_outside_the_session(state: Path, runtime) -> None
 
     from kiosk.export import export_bytes
 
-    needles = [SECRET.encode(), b"1850533063042", b"Durand", b"durand"]
+    needles = [SECRET.encode(), b"1850533063042", b"Durand", b"durand", TYPED.encode(), b"qjx",
+               TYPED.encode("utf-16-le")]
     kept = [p for p in state.rglob("*")
             if p.is_file() and "session" not in p.relative_to(state).parts[0]]
     assert any(p.name == "counters.sqlite3" for p in kept), "counting was not on"
