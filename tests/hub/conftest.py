@@ -71,14 +71,7 @@ def code_for(db, association: str) -> str:
 
 def figures(sessions: int = 5) -> dict:
     """A valid figures block, as kiosk.export.figures_for produces."""
-    from core.counters import (
-        DOWNLOAD_OUTCOMES,
-        DURATION_BANDS,
-        HOUR_BANDS,
-        OTHER,
-        PRINT_OUTCOMES,
-        THEMATICS,
-    )
+    from core import counters as c
     from core.events import END_REASONS
 
     def zeros(keys):
@@ -87,13 +80,13 @@ def figures(sessions: int = 5) -> dict:
     return {
         "sessions_started": sessions,
         "sessions_ended": {**zeros(END_REASONS), "user": sessions},
-        "duration": {**zeros(DURATION_BANDS), "10_30": sessions},
-        "start_hour": {**zeros(HOUR_BANDS), "9_12": sessions},
-        "tile_thematic": {**zeros(THEMATICS + (OTHER,)), "famille_scolarite": sessions},
+        "duration": {**zeros(c.DURATION_BANDS), "10_30": sessions},
+        "start_hour": {**zeros(c.HOUR_BANDS), "9_12": sessions},
+        "tile_thematic": {**zeros(c.THEMATICS + (c.OTHER,)), "famille_scolarite": sessions},
         "tile_site": {"caf": sessions},
         "navigation_refused": 1,
-        "download": zeros(DOWNLOAD_OUTCOMES),
-        "print": zeros(PRINT_OUTCOMES),
+        "download": zeros(c.DOWNLOAD_OUTCOMES),
+        "print": zeros(c.PRINT_OUTCOMES),
         "language": {"fr": sessions},
         "help_requested": 0,
         "accompanied_unlock": 0,

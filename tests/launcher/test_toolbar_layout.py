@@ -15,6 +15,7 @@ from core.events import ListSink
 from portal import create_app
 from portal.server import BackgroundServer
 from portal.session import MemorySession
+from tests.launcher import onscreen
 from tests.launcher.harness import Launcher, catalogue_text, wait_until, xdotool
 from tests.pixels import Image, screen
 from tests.xserver import xvfb
@@ -31,17 +32,7 @@ SITE = """<!doctype html><style>body{margin:0;background:#fff}</style>
 
 def runs(shot: Image, colour: tuple[int, int, int], y: int = ROW) -> list[tuple[int, int]]:
     """(start, end) of each stretch of at least 16 pixels of `colour` on row y."""
-    found, start = [], None
-    for x in range(shot.width + 1):
-        hit = x < shot.width and all(abs(a - b) < 12 for a, b in
-                                     zip(shot.pixel(x, y), colour, strict=True))
-        if hit and start is None:
-            start = x
-        elif not hit and start is not None:
-            if x - start >= 16:
-                found.append((start, x))
-            start = None
-    return found
+    return onscreen.runs(shot, y, lambda pixel: onscreen.near(pixel, colour))
 
 
 def bar(display: str) -> list[bytes]:
