@@ -22,13 +22,36 @@ ENGINE_HELPER = "QtWebEngineProcess"  # Chromium's zygote and renderers, under Q
 
 
 def renderer_pids(window_pid: int) -> set[int]:
-    """The engine's renderer processes under a window: Chromium's zygote is the window's child
-    and forks the renderers, where the pages of the current profile live."""
+    """The engine's renderer processes under a window, where the pages of the current profile
+    live (the zygotes that fork them must survive a `clear`)."""
     try:
-        return {p.pid for p in psutil.Process(window_pid).children(recursive=True)
-                if p.ppid() != window_pid}
+        helpers = psutil.Process(window_pid).children(recursive=True)
     except psutil.Error:
         return set()
+    return {p.pid for p in helpers if is_renderer(p.ppid(), window_pid, namespace_pids(p.pid))}
+
+
+def is_renderer(parent: int, window_pid: int, nspid: list[int]) -> bool:
+    """Without Chromium's sandbox (root, tests) the zygote is the window's child and forks the
+    renderers. With it on (production), the zygote runs in a PID namespace of its own (NSpid
+    "host inner") under that namespace's init, and each renderer in one more ("host zygote's
+    own"): counting parents would take that zygote for a renderer, and killing it leaves the
+    next resident a white window."""
+    if len(nspid) > 1:
+        return len(nspid) >= 3
+    return parent != window_pid
+
+
+def namespace_pids(pid: int) -> list[int]:
+    """The process's pid in each nested PID namespace, outermost first ([] if unreadable)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("NSpid:"):
+                    return [int(n) for n in line.split()[1:]]
+    except (OSError, ValueError):
+        pass
+    return []
 
 
 class LauncherProcess:

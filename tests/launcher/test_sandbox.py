@@ -4,6 +4,7 @@ capabilities), with a root run without the sandbox as the control that shows the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -15,7 +16,7 @@ import psutil
 import pytest
 
 from kiosk.launcher_process import renderer_pids
-from tests.launcher.harness import Launcher
+from tests.launcher.harness import Launcher, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.skipif(os.geteuid() != 0,
                                                   reason="switching to another account needs root")]
@@ -79,3 +80,34 @@ def test_control_without_the_sandbox_the_same_checks_fail(display, fake_sites, t
         assert pages and all(values != (True, 2, True) for values in pages.values())
     finally:
         launcher.stop()
+
+
+def test_a_sandboxed_kept_window_serves_the_next_resident_once_the_old_pages_are_killed(
+        display, fake_sites):
+    """What the supervisor does at a session's end, with the sandbox on as in production:
+    `clear`, then the wipe kills the old session's renderers (`renderer_pids`) and spares the
+    engine. Under the sandbox the zygote sits one level deeper; it used to be counted as a
+    renderer and killed, and the next resident got a white window."""
+    base = Path(tempfile.mkdtemp(prefix="kiosk-sandbox-"))
+    home = fake_sites.page("portal.localhost", "/sandbox", "<h1>Accueil</h1>")
+    launcher = Launcher(base, home, display, user="nobody", extra_args=["--kept"])
+    try:
+        launcher.wait_event("ready", timeout=30)
+        time.sleep(0.5)
+        window = launcher.proc.pid
+        old = renderer_pids(window)
+        assert old, "no page process found"
+        assert all(not psutil.Process(pid).children() for pid in old), "a zygote was counted"
+        mark = launcher.mark()
+        launcher.send(op="clear")
+        launcher.wait_event("ready", since=mark, timeout=30)
+        for pid in old:  # the wipe's part
+            with contextlib.suppress(psutil.Error):
+                psutil.Process(pid).kill()
+        mark = launcher.mark()
+        launcher.send(op="clear")  # the next resident's welcome page needs a new renderer
+        launcher.wait_event("ready", since=mark, timeout=30)
+        wait_until(lambda: renderer_pids(window) - old, what="a renderer for the next page")
+    finally:
+        launcher.stop()
+        shutil.rmtree(base, ignore_errors=True)
