@@ -49,7 +49,7 @@ def test_search_box_submits_without_javascript(browser, live_server):
     try:
         page.goto(live_server + "/accueil")
         page.locator("#q").fill("carte vitale")
-        page.locator("form[role=search] button").click()
+        page.locator("form[role=search] button[type=submit]").click()
         page.wait_for_url("**/accueil?q=carte+vitale")
         assert page.locator("a.tile").count() == 1
     finally:
