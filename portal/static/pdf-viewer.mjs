@@ -45,6 +45,9 @@ async function main() {
   function label() {
     return box.dataset.pageLabel.replace("{page}", number).replace("{pages}", pdf.numPages);
   }
+  // Named from the start: a screen reader (or axe) reaching the canvas before the first page is
+  // drawn must not meet an image without a name.
+  canvas.setAttribute("aria-label", label());
 
   async function draw() {
     if (task) { task.cancel(); }
