@@ -77,25 +77,22 @@ def _optional_text(max_length: int) -> Callable[[Any], str]:
 
 
 def _seconds(low: int, high: int) -> Callable[[Any], int]:
-    def check(value: Any) -> int:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise SettingError(f"a number of seconds from {low} to {high} expected") from None
-        if isinstance(value, bool) or not low <= number <= high:
-            raise SettingError(f"a number of seconds from {low} to {high} expected")
-        return number
-    return check
+    return _integer(low, high, "a number of seconds")
 
 
 def _whole(low: int, high: int) -> Callable[[Any], int]:
+    return _integer(low, high, "a whole number")
+
+
+def _integer(low: int, high: int, what: str) -> Callable[[Any], int]:
+    """A check for an integer in [low, high] (not a bool); SettingError names `what` it wants."""
     def check(value: Any) -> int:
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise SettingError(f"a whole number from {low} to {high} expected") from None
+            raise SettingError(f"{what} from {low} to {high} expected") from None
         if isinstance(value, bool) or not low <= number <= high:
-            raise SettingError(f"a whole number from {low} to {high} expected")
+            raise SettingError(f"{what} from {low} to {high} expected")
         return number
     return check
 
